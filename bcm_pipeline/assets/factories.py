@@ -1,0 +1,153 @@
+"""Asset and check factories: raw download assets, validated table assets, their blocking schema checks.
+
+The numbers are computed elsewhere (parsers, SQL); this module only wires them into Dagster.
+"""
+
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from bcm_pipeline import warehouse
+from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.schemas.base import dagster_column_schema, table_name, validate
+from bcm_pipeline.sources.download import fetch, sha256_of
+from bcm_pipeline.sources.registry import SOURCES, Source
+
+
+def raw_key(source_id: str) -> dg.AssetKey:
+    return dg.AssetKey(f"raw_{source_id}")
+
+
+def raw_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"raw_{source.id}",
+        group_name="raw",
+        kinds={"file", source.format},
+        owners=["team:bcm-data"],
+        description=(
+            f"{source.title}, published by {source.publisher} ({source.licence}). Downloaded from "
+            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.id}/{source.filename}. "
+            f"Cite: {source.citation}"
+        ),
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    )
+    def _raw(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        raw = fetch(source, bcm.settings(), bcm.http_options())
+        with bcm.build_connection() as con:
+            warehouse.record_raw_file(con, raw.to_dict())
+        context.log.info(f"{source.id}: {raw.status} {raw.bytes} bytes sha256 {raw.sha256}")
+        return dg.MaterializeResult(
+            metadata={
+                "url": dg.MetadataValue.url(raw.url),
+                "path": dg.MetadataValue.path(raw.path),
+                "retrieved_at": raw.retrieved_at,
+                "bytes": raw.bytes,
+                "sha256": raw.sha256,
+                "etag": raw.etag or "",
+                "last_modified": raw.last_modified or "",
+                "status": raw.status,
+            },
+            data_version=dg.DataVersion(raw.sha256),
+        )
+
+    return _raw
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A validated table built in Python: from a raw source file, or from a CSV authored in the repo."""
+
+    model: type[pa.DataFrameModel]
+    parse: Callable[[Path], pd.DataFrame]
+    source_id: str | None = None  # None: authored reference table, parse() gets no path
+    group: str = "core"
+    deps: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return table_name(self.model)
+
+
+def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
+    deps = [raw_key(spec.source_id)] if spec.source_id else []
+    deps += [dg.AssetKey(d) for d in spec.deps]
+
+    @dg.asset(
+        name=spec.name,
+        group_name=spec.group,
+        kinds={"duckdb", "pandas"},
+        owners=["team:bcm-data"],
+        deps=deps,
+        description=spec.model.Config.description,
+        metadata={"dagster/column_schema": dagster_column_schema(spec.model), "dagster/table_name": spec.name},
+    )
+    def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        if spec.source_id:
+            source = SOURCES[spec.source_id]
+            path = bcm.settings().source_dir(source.id) / source.filename
+            sha = sha256_of(path)
+            df = spec.parse(path)
+            origin = spec.source_id
+        else:
+            df, sha, origin = spec.parse(None), None, "reference"
+        if "source_sha256" in spec.model.to_schema().columns:
+            df["source_sha256"] = sha
+        valid, quarantined = validate(spec.model, df, origin, sha)
+        with bcm.build_connection() as con:
+            warehouse.replace_table(con, spec.model, valid)
+            warehouse.record_quarantine(con, spec.name, quarantined)
+        if len(quarantined):
+            context.log.warning(f"{spec.name}: {len(quarantined)} quarantine row(s)")
+        return dg.MaterializeResult(metadata=_table_metadata(valid, quarantined, sha))
+
+    return _table
+
+
+def _table_metadata(valid: pd.DataFrame, quarantined: pd.DataFrame, sha: str | None) -> dict:
+    reasons = (
+        quarantined.groupby(["column_name", "check_name"], dropna=False).size().rename("rows").reset_index()
+        if len(quarantined)
+        else pd.DataFrame(columns=["column_name", "check_name", "rows"])
+    )
+    return {
+        "dagster/row_count": len(valid),
+        "quarantined_rows": len(quarantined),
+        "quarantine_reasons": dg.MetadataValue.md(reasons.to_markdown(index=False) if len(reasons) else "none"),
+        "source_sha256": sha or "",
+        "preview": dg.MetadataValue.md(valid.head(10).to_markdown(index=False)),
+    }
+
+
+def schema_check(model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+    """Blocking check: the stored table still satisfies its pandera model (downstream waits on it)."""
+    name = table_name(model)
+
+    @dg.asset_check(
+        asset=dg.AssetKey(name),
+        name="schema",
+        blocking=True,
+        description=f"The {name} table in the warehouse satisfies its pandera model (types, ranges, keys).",
+    )
+    def _check(bcm: BcmResource) -> dg.AssetCheckResult:
+        with bcm.build_connection() as con:
+            df = con.execute(f'SELECT * FROM "{name}"').df()
+        try:
+            model.to_schema().validate(df, lazy=True)
+        except SchemaErrors as err:
+            cases = err.failure_cases
+            return dg.AssetCheckResult(
+                passed=False,
+                metadata={
+                    "failures": len(cases),
+                    "sample": dg.MetadataValue.md(cases.head(20).astype(str).to_markdown(index=False)),
+                },
+            )
+        return dg.AssetCheckResult(passed=len(df) > 0, metadata={"rows": len(df)})
+
+    return _check

@@ -1,0 +1,42 @@
+"""All Dagster wiring in one place. `defs` is what `dagster dev` and workspace.yaml load.
+
+Building the definitions reads no file and no environment variable: settings are read when a run uses
+the `bcm` resource. Tests call build_defs() with a resource pointed at a temporary data directory.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from bcm_pipeline.assets.core import CORE_TABLES
+from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
+from bcm_pipeline.assets.publish import publish_asset
+from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.sources.registry import SOURCES
+
+
+def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    assets = [raw_asset(s) for s in SOURCES.values()]
+    checks = []
+    for spec in CORE_TABLES:
+        assets.append(table_asset(spec))
+        checks.append(schema_check(spec.model))
+    tables = [dg.AssetKey(spec.name) for spec in CORE_TABLES]
+    assets.append(publish_asset(tables))
+    return assets, checks
+
+
+def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
+    assets, checks = build_assets()
+    refresh = dg.define_asset_job("refresh", selection=dg.AssetSelection.all())
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=[refresh],
+        resources={"bcm": bcm or BcmResource()},
+        # DuckDB has one writer and the data are small: run every step in this process, in order.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_defs()

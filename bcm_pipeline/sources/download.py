@@ -1,0 +1,279 @@
+"""Download one source file with requests: retries, verification, atomic rename, provenance.
+
+A download streams to a temporary file beside the target, is verified (size cap, Content-Length, sha256
+when pinned, zip/xlsx really a zip, CSV not an HTML page) and only then renamed over the previous file, so
+a failure at any point leaves the last good file in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from bcm_pipeline import __version__
+from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources.registry import Source
+
+USER_AGENT = f"bcm-pipeline/{__version__} (+https://github.com/bcm-pipeline/bcm-pipeline)"
+CHUNK = 1 << 16
+
+
+class DownloadError(RuntimeError):
+    """A source could not be fetched or failed verification. The message names source, URL and cause."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    source_id: str
+    url: str
+    path: str
+    retrieved_at: str
+    bytes: int
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    status: str  # downloaded | not_modified | manual
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+    retries: int = 4
+    backoff_factor: float = 1.0  # urllib3: sleeps backoff * 2**(n-1) between tries
+    backoff_max_s: float = 60.0
+
+
+def source_url(source: Source, settings: Settings) -> str:
+    """The URL to fetch: an explicit per-source override, else the mirror layout, else the default."""
+    override = os.environ.get(f"BCM_URL_{source.id.upper()}")
+    if override:
+        return override
+    if settings.source_mirror:
+        return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+    return source.url
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sidecar(target: Path) -> Path:
+    return target.with_name(target.name + ".provenance.json")
+
+
+def read_provenance(target: Path) -> dict | None:
+    side = _sidecar(target)
+    if not side.exists():
+        return None
+    return json.loads(side.read_text())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def make_session(options: HttpOptions) -> requests.Session:
+    retry = Retry(
+        total=options.retries,
+        connect=options.retries,
+        read=options.retries,
+        status=options.retries,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET"}),
+        backoff_factor=options.backoff_factor,
+        backoff_max=options.backoff_max_s,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def verify_content(path: Path, source: Source) -> None:
+    """Raise ValueError when the bytes are not what the source's format promises."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("the file is empty")
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    if source.format in ("xlsx", "zip"):
+        if not zipfile.is_zipfile(path):
+            looks = "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a zip"
+            raise ValueError(f"expected a {source.format} (zip) file but got {looks} (first bytes {head[:40]!r})")
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                raise ValueError(f"zip member {bad!r} is corrupt (truncated download?)")
+            if source.format == "xlsx" and "[Content_Types].xml" not in zf.namelist():
+                raise ValueError("zip file is not an Office Open XML workbook")
+    elif source.format == "csv":
+        text = head.decode("utf-8", errors="replace").lstrip().lower()
+        if text.startswith("<!doctype") or text.startswith("<html") or "<html" in text[:200]:
+            raise ValueError("expected CSV but got an HTML page (an error or login page?)")
+
+
+def fetch(
+    source: Source,
+    settings: Settings,
+    options: HttpOptions | None = None,
+    session: requests.Session | None = None,
+) -> RawFile:
+    """Bring data/raw/<source_id>/<filename> up to date and return its provenance.
+
+    A file dropped into the folder by hand (no provenance sidecar) is used as it is: the route for sources
+    whose publisher puts the download behind a form.
+    """
+    options = options or HttpOptions()
+    folder = settings.source_dir(source.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.filename
+    url = source_url(source, settings)
+    previous = read_provenance(target) if target.exists() else None
+
+    if target.exists() and previous is None:
+        return _manual(source, target)
+    if not (url.startswith("https://") or (settings.source_mirror and url.startswith("http://"))):
+        raise DownloadError(f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)")
+
+    headers = {}
+    if previous and previous.get("url") == url:
+        if previous.get("etag"):
+            headers["If-None-Match"] = previous["etag"]
+        if previous.get("last_modified"):
+            headers["If-Modified-Since"] = previous["last_modified"]
+
+    kept = f"previous good file kept at {target}" if target.exists() else f"no previous file; {source.landing_hint}"
+    own_session = session is None
+    session = session or make_session(options)
+    tmp_path: Path | None = None
+    try:
+        try:
+            response = session.get(
+                url,
+                headers=headers,
+                stream=True,
+                timeout=(options.connect_timeout_s, options.read_timeout_s),
+            )
+        except requests.RequestException as exc:
+            raise DownloadError(f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}") from exc
+        with response:
+            if response.status_code == 304 and previous:
+                return RawFile(**{**previous, "status": "not_modified"})
+            if response.status_code != 200:
+                raise DownloadError(
+                    f"{source.id}: download from {url} failed: HTTP {response.status_code} {response.reason}; {kept}"
+                )
+            declared = response.headers.get("Content-Length")
+            if declared and int(declared) > source.max_bytes:
+                raise DownloadError(
+                    f"{source.id}: download from {url} refused: Content-Length {declared} bytes exceeds the "
+                    f"cap of {source.max_bytes} bytes; {kept}"
+                )
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".download-")
+            tmp_path = Path(tmp_name)
+            digest = hashlib.sha256()
+            received = 0
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    for chunk in response.iter_content(CHUNK):
+                        received += len(chunk)
+                        if received > source.max_bytes:
+                            raise DownloadError(
+                                f"{source.id}: download from {url} aborted: more than the cap of "
+                                f"{source.max_bytes} bytes; {kept}"
+                            )
+                        digest.update(chunk)
+                        fh.write(chunk)
+            except requests.RequestException as exc:
+                raise DownloadError(
+                    f"{source.id}: download from {url} broke off after {received} bytes: {_reason(exc)}; {kept}"
+                ) from exc
+            if declared and received != int(declared):
+                raise DownloadError(
+                    f"{source.id}: download from {url} truncated: got {received} of {declared} bytes; {kept}"
+                )
+            sha = digest.hexdigest()
+            pinned = source.sha256 if url in (source.url, _mirror_url(source, settings)) else None
+            if pinned and sha != pinned:
+                raise DownloadError(
+                    f"{source.id}: download from {url} has sha256 {sha}, expected the pinned {pinned}; {kept}"
+                )
+            try:
+                verify_content(tmp_path, source)
+            except (ValueError, zipfile.BadZipFile) as exc:
+                raise DownloadError(f"{source.id}: download from {url} rejected: {exc}; {kept}") from exc
+            raw = RawFile(
+                source_id=source.id,
+                url=url,
+                path=str(target),
+                retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                bytes=received,
+                sha256=sha,
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+                status="downloaded",
+            )
+            os.replace(tmp_path, target)
+            tmp_path = None
+            _write_atomic(_sidecar(target), json.dumps(raw.to_dict(), indent=2))
+            return raw
+    finally:
+        if tmp_path is not None and tmp_path.exists():
+            tmp_path.unlink()
+        if own_session:
+            session.close()
+
+
+def _mirror_url(source: Source, settings: Settings) -> str | None:
+    if not settings.source_mirror:
+        return None
+    return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+
+
+def _manual(source: Source, target: Path) -> RawFile:
+    try:
+        verify_content(target, source)
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise DownloadError(f"{source.id}: the file placed at {target} is not usable: {exc}") from exc
+    stat = target.stat()
+    return RawFile(
+        source_id=source.id,
+        url=f"file://{target}",
+        path=str(target),
+        retrieved_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+        bytes=stat.st_size,
+        sha256=sha256_of(target),
+        etag=None,
+        last_modified=None,
+        status="manual",
+    )
+
+
+def _reason(exc: Exception) -> str:
+    # urllib3's MaxRetryError hides the last cause several levels deep; surface it.
+    text = str(exc)
+    return text if len(text) < 400 else text[:400] + "…"

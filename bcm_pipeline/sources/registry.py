@@ -1,0 +1,120 @@
+"""What each source is and where it lives. One entry per folder of data/raw/.
+
+Pinned sha256 values are for the immutable copies behind the default URLs (a Git commit); sources that the
+publisher updates in place (OWID, World Bank) are not pinned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    licence: str
+    citation: str
+    url: str
+    filename: str
+    format: str  # "xlsx" | "zip" | "csv": drives the content check after download
+    sha256: str | None = None
+    max_bytes: int = 50_000_000
+    how_to_get: str = ""  # shown when the file can be had neither by download nor on disk
+
+    @property
+    def landing_hint(self) -> str:
+        return self.how_to_get or f"download {self.url}"
+
+
+SOURCES: dict[str, Source] = {
+    s.id: s
+    for s in [
+        Source(
+            id="gem_coal_plant_tracker",
+            title="Global Coal Plant Tracker (GCPT), July 2023",
+            publisher="Global Energy Monitor",
+            licence="CC BY 4.0",
+            citation="Global Coal Plant Tracker, Global Energy Monitor, July 2023 release.",
+            # The publisher's download sits behind a request form; this is a byte-identical public copy.
+            url="https://raw.githubusercontent.com/mihir080/CoalPlantTracker/"
+            "45a9ff4eb89d98d8419d7a6b74dc077f6e2a54e0/Global-Coal-Plant-Tracker-July-2023.xlsx",
+            filename="Global-Coal-Plant-Tracker-July-2023.xlsx",
+            format="xlsx",
+            sha256="3448663454a23762cf6d05d2917a69df3b8159c110955b3363b06dcfd2bf1994",
+            how_to_get=(
+                "request the workbook at https://globalenergymonitor.org/projects/global-coal-plant-tracker/"
+                "download-data/ and save it as data/raw/gem_coal_plant_tracker/"
+                "Global-Coal-Plant-Tracker-July-2023.xlsx, or set BCM_URL_GEM_COAL_PLANT_TRACKER to a URL of it"
+            ),
+        ),
+        Source(
+            id="gem_oil_gas_plant_tracker",
+            title="Global Oil and Gas Plant Tracker (GOGPT), February 2024 (v4)",
+            publisher="Global Energy Monitor",
+            licence="CC BY 4.0",
+            citation="Global Energy Monitor, Global Oil and Gas Plant Tracker, February 2024 release.",
+            url="https://raw.githubusercontent.com/sametgirgin/Oil-Gas-Power-Plant/"
+            "c41d117b78d4634b6f6ddea9034f54f0b1e29046/"
+            "Global-Oil-and-Gas-Plant-Tracker-GOGPT-February-2024-v4.xlsx",
+            filename="Global-Oil-and-Gas-Plant-Tracker-GOGPT-February-2024-v4.xlsx",
+            format="xlsx",
+            sha256="e34beca737384dad1b00c2af131cbb5615ee750a2ebfab85b5eaa911b08b6f6d",
+            how_to_get=(
+                "request the workbook at https://globalenergymonitor.org/projects/global-oil-gas-plant-tracker/"
+                "download-data/ and save it in data/raw/gem_oil_gas_plant_tracker/"
+            ),
+        ),
+        Source(
+            id="cea_india_co2_baseline",
+            title="CEA CO2 Baseline Database for the Indian Power Sector, version 15.0",
+            publisher="Central Electricity Authority, Government of India",
+            licence="Public government release (no licence stated)",
+            citation="Central Electricity Authority (2019). CO2 Baseline Database for the Indian Power Sector, "
+            "Version 15.0, December 2019.",
+            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
+            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/raw_source_files/IND/database_15.zip",
+            filename="database_15.zip",
+            format="zip",
+            sha256="af19832f4577ba45de331a6108d0fb9235c91e5adfa7680a40cc0c9fc8c0e818",
+            how_to_get="download version 15 from https://cea.nic.in/cdm-co2-baseline-database/",
+        ),
+        Source(
+            id="ifi_grid_factors",
+            title="Harmonized IFI Default Grid Factors 2021 v3.2",
+            publisher="IFI Technical Working Group on GHG Accounting (via UNFCCC)",
+            licence="Public UNFCCC document (no licence stated)",
+            citation="Harmonized IFI Default Grid Factors 2021 v3.2 (April 2022), https://unfccc.int/documents/461676",
+            url="https://raw.githubusercontent.com/adewoye-saheed-dML/EV-vs-ICE-Lifecycle-Carbon-Breakeven/"
+            "17581f20b9776c4cba31d38444b2834ebeb88a47/data/raw/IFI_Grid_Factors_2021_v3.2.xlsx",
+            filename="IFI_Grid_Factors_2021_v3.2.xlsx",
+            format="xlsx",
+            sha256="919c1c2bc4d9aba82ecbae2d24a52d78cad56ebac8911894e72715a1f1433301",
+            how_to_get="download the xlsx from https://unfccc.int/documents/461676",
+        ),
+        Source(
+            id="owid_carbon_intensity",
+            title="Carbon intensity of electricity (Our World in Data grapher)",
+            publisher="Our World in Data (Ember; Energy Institute Statistical Review)",
+            licence="CC BY 4.0",
+            citation="Our World in Data, Carbon intensity of electricity generation, based on Ember and the "
+            "Energy Institute Statistical Review of World Energy.",
+            url="https://ourworldindata.org/grapher/carbon-intensity-electricity.csv",
+            filename="carbon-intensity-electricity.csv",
+            format="csv",
+            max_bytes=20_000_000,
+        ),
+        Source(
+            id="worldbank_pink_sheet",
+            title="World Bank Commodity Price Data (Pink Sheet), monthly",
+            publisher="World Bank, Prospects Group",
+            licence="CC BY 4.0",
+            citation="World Bank Commodity Price Data (The Pink Sheet), monthly historical prices.",
+            url="https://thedocs.worldbank.org/en/doc/5d903e848db1d1b83e0ec8f744e55570-0350012021/related/"
+            "CMO-Historical-Data-Monthly.xlsx",
+            filename="CMO-Historical-Data-Monthly.xlsx",
+            format="xlsx",
+        ),
+    ]
+}

@@ -1,0 +1,43 @@
+"""Shared fixtures: the real data in ../shared/data, a loopback HTTP mirror of it, a temp data dir."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_file(source_id: str, name: str) -> Path:
+    path = SHARED_DATA / source_id / name
+    if not path.exists():
+        pytest.skip(f"{path} absent (tests read the real data from ../shared/data)")
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip("../shared/data is absent")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def mirror(shared_data: Path):
+    """Serve ../shared/data on 127.0.0.1 in the layout BCM_SOURCE_MIRROR expects."""
+    handler = functools.partial(_QuietHandler, directory=str(shared_data))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
