@@ -3,7 +3,6 @@
 The numbers are computed elsewhere (parsers, SQL); this module only wires them into Dagster.
 """
 
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +84,10 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
         owners=["team:bcm-data"],
         deps=deps,
         description=spec.model.Config.description,
-        metadata={"dagster/column_schema": dagster_column_schema(spec.model), "dagster/table_name": spec.name},
+        metadata={
+            "dagster/column_schema": dagster_column_schema(spec.model),
+            "dagster/table_name": spec.name,
+        },
     )
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         if spec.source_id:
@@ -118,7 +120,9 @@ def _table_metadata(valid: pd.DataFrame, quarantined: pd.DataFrame, sha: str | N
     return {
         "dagster/row_count": len(valid),
         "quarantined_rows": len(quarantined),
-        "quarantine_reasons": dg.MetadataValue.md(reasons.to_markdown(index=False) if len(reasons) else "none"),
+        "quarantine_reasons": dg.MetadataValue.md(
+            reasons.to_markdown(index=False) if len(reasons) else "none"
+        ),
         "source_sha256": sha or "",
         "preview": dg.MetadataValue.md(valid.head(10).to_markdown(index=False)),
     }

@@ -1,6 +1,5 @@
 """The last step of a refresh: publish the checked build warehouse where analysts read it."""
 
-
 import dagster as dg
 
 from bcm_pipeline import warehouse

@@ -102,13 +102,23 @@ def to_iso3(df: pd.DataFrame, column: str, target: str = "country_iso3") -> pd.S
     if coco_names:
         codes = _converter().convert(coco_names, to="ISO3", not_found=_NOT_FOUND)
         codes = codes if isinstance(codes, list) else [codes]
-        mapping.update({n: c if isinstance(c, str) and c != _NOT_FOUND else None for n, c in zip(coco_names, codes, strict=True)})
+        mapping.update(
+            {
+                n: c if isinstance(c, str) and c != _NOT_FOUND else None
+                for n, c in zip(coco_names, codes, strict=True)
+            }
+        )
     # "Guadeloupe (France)": retry without the parenthesised sovereign.
     retry = {n: re.sub(r"\s*\(.*\)\s*$", "", n) for n, c in mapping.items() if c is None and "(" in n}
     if retry:
         codes = _converter().convert(list(retry.values()), to="ISO3", not_found=_NOT_FOUND)
         codes = codes if isinstance(codes, list) else [codes]
-        mapping.update({n: c if isinstance(c, str) and c != _NOT_FOUND else None for n, c in zip(retry, codes, strict=True)})
+        mapping.update(
+            {
+                n: c if isinstance(c, str) and c != _NOT_FOUND else None
+                for n, c in zip(retry, codes, strict=True)
+            }
+        )
     mapping.update({n: COUNTRY_OVERRIDES[n.lower()] for n in unique if n.lower() in COUNTRY_OVERRIDES})
     iso = names.map(mapping)
     for idx in df.index[iso.isna()]:

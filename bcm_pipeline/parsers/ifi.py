@@ -34,7 +34,9 @@ def parse(path: Path) -> pd.DataFrame:
     first = grid[0].astype(str).str.strip()
     header_rows = grid.index[first.str.startswith("Country / Territory")]
     if len(header_rows) == 0:
-        raise SourceFormatError(f"{SOURCE_ID}: sheet {SHEET!r} has no 'Country / Territory / Island' header cell")
+        raise SourceFormatError(
+            f"{SOURCE_ID}: sheet {SHEET!r} has no 'Country / Territory / Island' header cell"
+        )
     header = header_rows[0]
     labels = {}
     for col in grid.columns[1:]:

@@ -19,7 +19,9 @@ class RawFiles(pa.DataFrameModel):
 
     class Config:
         name = "raw_files"
-        description = "Provenance of every raw source file: URL, retrieval time, size, sha256, HTTP validators."
+        description = (
+            "Provenance of every raw source file: URL, retrieval time, size, sha256, HTTP validators."
+        )
         metadata = {"key": ["source_id"]}
 
 

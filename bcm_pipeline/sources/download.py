@@ -122,8 +122,12 @@ def verify_content(path: Path, source: Source) -> None:
         head = fh.read(512)
     if source.format in ("xlsx", "zip"):
         if not zipfile.is_zipfile(path):
-            looks = "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a zip"
-            raise ValueError(f"expected a {source.format} (zip) file but got {looks} (first bytes {head[:40]!r})")
+            looks = (
+                "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a zip"
+            )
+            raise ValueError(
+                f"expected a {source.format} (zip) file but got {looks} (first bytes {head[:40]!r})"
+            )
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
             if bad is not None:
@@ -157,7 +161,9 @@ def fetch(
     if target.exists() and previous is None:
         return _manual(source, target)
     if not (url.startswith("https://") or (settings.source_mirror and url.startswith("http://"))):
-        raise DownloadError(f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)")
+        raise DownloadError(
+            f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)"
+        )
 
     headers = {}
     if previous and previous.get("url") == url:
@@ -166,7 +172,11 @@ def fetch(
         if previous.get("last_modified"):
             headers["If-Modified-Since"] = previous["last_modified"]
 
-    kept = f"previous good file kept at {target}" if target.exists() else f"no previous file; {source.landing_hint}"
+    kept = (
+        f"previous good file kept at {target}"
+        if target.exists()
+        else f"no previous file; {source.landing_hint}"
+    )
     own_session = session is None
     session = session or make_session(options)
     tmp_path: Path | None = None
