@@ -10,6 +10,7 @@ import dagster as dg
 
 from bcm_pipeline.assets.core import CORE_TABLES
 from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
+from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.assets.publish import publish_asset
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.registry import SOURCES
@@ -21,7 +22,10 @@ def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefini
     for spec in CORE_TABLES:
         assets.append(table_asset(spec))
         checks.append(schema_check(spec.model))
-    tables = [dg.AssetKey(spec.name) for spec in CORE_TABLES]
+    for spec in MARTS:
+        assets.append(sql_asset(spec))
+        checks.append(schema_check(spec.model))
+    tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS]]
     assets.append(publish_asset(tables))
     return assets, checks
 
