@@ -1,0 +1,244 @@
+"""Pandera models of the reference tables authored in bcm_pipeline/reference/*.csv.
+
+Every row cites its source (document, table, page) and says in `verified` how, and how far, its values
+were checked against the primary document.
+"""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+CITATION = {
+    "source_document": "Document the values come from (title, edition, publisher)",
+    "source_table": "Table or section of that document",
+    "source_page": "Page(s) or location in the document",
+    "verified": "How the values were checked against the primary document, and what could not be checked",
+}
+
+
+def _citation_field(column: str) -> object:
+    return pa.Field(str_length={"min_value": 1}, description=CITATION[column])
+
+
+def _ordered(df: pd.DataFrame, lower: str, central: str, upper: str) -> pd.Series:
+    """lower <= central <= upper wherever both sides of a comparison are present."""
+    low_ok = df[lower].isna() | df[central].isna() | (df[lower] <= df[central])
+    high_ok = df[upper].isna() | df[central].isna() | (df[central] <= df[upper])
+    return low_ok & high_ok
+
+
+class FuelDefaults(pa.DataFrameModel):
+    fuel: Series[str] = pa.Field(description="IPCC fuel, snake case (e.g. other_bituminous_coal)")
+    fuel_name_ipcc: Series[str] = pa.Field(description="Fuel name as in the IPCC 2006 tables")
+    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    gem_coal_type: Series[str] = pa.Field(
+        nullable=True,
+        description="GEM GCPT coal type (lower case) that joins to this IPCC fuel; null for gas and oil",
+    )
+    is_primary: Series[bool] = pa.Field(
+        description="True once per IPCC fuel; False on alias rows (GEM 'waste coal', 'unknown') that repeat a fuel"
+    )
+    ncv_tj_per_gg: Series[float] = pa.Field(gt=0, description="Net calorific value, TJ/Gg (= GJ/t, = MJ/kg)")
+    ncv_tj_per_gg_lower: Series[float] = pa.Field(
+        gt=0, nullable=True, description="NCV, lower limit of the 95 % confidence interval, TJ/Gg"
+    )
+    ncv_tj_per_gg_upper: Series[float] = pa.Field(
+        gt=0, nullable=True, description="NCV, upper limit of the 95 % confidence interval, TJ/Gg"
+    )
+    co2_ef_t_per_tj: Series[float] = pa.Field(
+        gt=0, le=150, description="CO2 emission factor, tCO2/TJ on an NCV basis (IPCC kg/TJ ÷ 1000), OXID = 1"
+    )
+    co2_ef_t_per_tj_lower: Series[float] = pa.Field(
+        gt=0, le=150, nullable=True, description="CO2 EF, lower 95 % limit, tCO2/TJ (conservative baseline)"
+    )
+    co2_ef_t_per_tj_upper: Series[float] = pa.Field(
+        gt=0, le=150, nullable=True, description="CO2 EF, upper 95 % limit, tCO2/TJ (conservative project)"
+    )
+    ch4_kg_per_tj: Series[float] = pa.Field(
+        ge=0, description="CH4 EF, energy industries, kg CH4/TJ (NCV basis)"
+    )
+    ch4_kg_per_tj_lower: Series[float] = pa.Field(
+        ge=0, nullable=True, description="CH4 EF, lower limit, kg/TJ"
+    )
+    ch4_kg_per_tj_upper: Series[float] = pa.Field(
+        ge=0, nullable=True, description="CH4 EF, upper limit, kg/TJ"
+    )
+    n2o_kg_per_tj: Series[float] = pa.Field(
+        ge=0, description="N2O EF, energy industries, kg N2O/TJ (NCV basis)"
+    )
+    n2o_kg_per_tj_lower: Series[float] = pa.Field(
+        ge=0, nullable=True, description="N2O EF, lower limit, kg/TJ"
+    )
+    n2o_kg_per_tj_upper: Series[float] = pa.Field(
+        ge=0, nullable=True, description="N2O EF, upper limit, kg/TJ"
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Conversions and remarks")
+
+    @pa.dataframe_check(description="Bounds ordered: lower <= central <= upper")
+    def bounds_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return (
+            _ordered(df, "ncv_tj_per_gg_lower", "ncv_tj_per_gg", "ncv_tj_per_gg_upper")
+            & _ordered(df, "co2_ef_t_per_tj_lower", "co2_ef_t_per_tj", "co2_ef_t_per_tj_upper")
+            & _ordered(df, "ch4_kg_per_tj_lower", "ch4_kg_per_tj", "ch4_kg_per_tj_upper")
+            & _ordered(df, "n2o_kg_per_tj_lower", "n2o_kg_per_tj", "n2o_kg_per_tj_upper")
+        )
+
+    class Config:
+        name = "fuel_defaults"
+        description = (
+            "IPCC 2006 default fuel parameters (Vol. 2 Ch. 1 Tables 1.2 and 1.4; Ch. 2 Table 2.2, energy "
+            "industries) with 95 % bounds, and the GEM coal type that joins to each fuel. Authored in the repo."
+        )
+        metadata = {"key": ["fuel", "gem_coal_type"]}
+        unique = ["fuel", "gem_coal_type"]
+        strict = "filter"
+        coerce = True
+
+
+class Gwp(pa.DataFrameModel):
+    gas: Series[str] = pa.Field(isin=["CO2", "CH4", "N2O"], description="Greenhouse gas")
+    assessment: Series[str] = pa.Field(isin=["AR4", "AR5"], description="IPCC assessment report")
+    gwp_100: Series[float] = pa.Field(gt=0, description="100-year global warming potential, tCO2e per t gas")
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+
+    class Config:
+        name = "gwp"
+        description = "100-year GWPs: AR5 (Paris Agreement reporting, 18/CMA.1) and AR4 (CDM, Kyoto CP2)."
+        metadata = {"key": ["gas", "assessment"]}
+        unique = ["gas", "assessment"]
+        strict = "filter"
+        coerce = True
+
+
+class Countries(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(unique=True, str_length=3, description="ISO 3166-1 alpha-3 code")
+    country_name: Series[str] = pa.Field(description="Country name (UN style)")
+    region: Series[str] = pa.Field(
+        isin=["Africa", "Americas", "Asia", "Europe", "Oceania"], description="UN M49 region"
+    )
+    subregion: Series[str] = pa.Field(
+        description="UN M49 intermediate region where one exists (e.g. Eastern Africa), else M49 sub-region"
+    )
+    is_host_country: Series[bool] = pa.Field(
+        description="True for JCM partners (29 as of Jan 2024, MOFA) and India (MoC Aug 2025); China False"
+    )
+    jcm_partner_since: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="Date the JCM bilateral document was signed; null where not verified (see note)",
+    )
+    default_capacity_factor_coal: Series[float] = pa.Field(
+        gt=0,
+        le=1,
+        nullable=True,
+        description="Coal-fleet capacity factor (fraction, IEA 2017 via GEM wiki); null: use GEM's global 0.53",
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Remarks (e.g. why a date is null)")
+
+    class Config:
+        name = "countries"
+        description = (
+            "JCM host countries (29 partners as of Jan 2024, plus India) and China for comparison: ISO3, UN "
+            "region, JCM status, default coal capacity factor. Authored in the repo."
+        )
+        metadata = {"key": ["country_iso3"]}
+        strict = "filter"
+        coerce = True
+
+
+class TechnologyCatalogue(pa.DataFrameModel):
+    technology_id: Series[str] = pa.Field(unique=True, description="Row identifier")
+    parameter_set: Series[str] = pa.Field(
+        isin=["catalogue", "tool07_default", "gem_heat_rate", "top_performer"],
+        description=(
+            "catalogue (typical performance and cost), tool07_default (CDM TOOL07 appendix), gem_heat_rate "
+            "(GEM GCPT 'CO2 Parameters'), top_performer (benchmark for new units)"
+        ),
+    )
+    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    technology: Series[str] = pa.Field(
+        description=(
+            "Coal: GEM combustion technology (subcritical, supercritical, ultra-supercritical, cfb, igcc, "
+            "unknown) or advanced-usc, fbs, pfbs; gas/oil: GEM GOGPT code (GT, ST, CC, IC, ICCC)"
+        )
+    )
+    gem_technology_code: Series[str] = pa.Field(
+        nullable=True, description="GEM GOGPT technology code for gas and oil rows; null for coal"
+    )
+    vintage: Series[str] = pa.Field(
+        isin=["<=2000", ">2000", "any"],
+        description="Units built up to 2000, after 2000, or any (TOOL07 split)",
+    )
+    size_min_mw: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Smallest unit size of the class, MW"
+    )
+    size_max_mw: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Largest unit size of the class, MW"
+    )
+    net_efficiency_lhv: Series[float] = pa.Field(
+        ge=0.2,
+        le=0.65,
+        nullable=True,
+        description="Net electric efficiency (fraction) on the basis in efficiency_basis (LHV unless stated)",
+    )
+    net_efficiency_lhv_low: Series[float] = pa.Field(
+        ge=0.2, le=0.65, nullable=True, description="Low end of the efficiency range (fraction)"
+    )
+    net_efficiency_lhv_high: Series[float] = pa.Field(
+        ge=0.2, le=0.65, nullable=True, description="High end of the efficiency range (fraction)"
+    )
+    efficiency_basis: Series[str] = pa.Field(
+        isin=["LHV", "HHV", "unstated"],
+        description="Heating-value basis of the efficiency: LHV, HHV, or unstated by the source (GEM)",
+    )
+    heat_rate_btu_per_kwh: Series[float] = pa.Field(
+        gt=0, nullable=True, description="Net heat rate as published, Btu/kWh (HHV for EIA; unstated for GEM)"
+    )
+    capex_usd_per_kw: Series[float] = pa.Field(
+        gt=0, nullable=True, description="Overnight capital cost, USD/kW"
+    )
+    capex_price_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1990, le=2100, nullable=True, description="Price year of capex and O&M (USD of that year)"
+    )
+    capex_region: Series[str] = pa.Field(nullable=True, description="Region the cost applies to")
+    fixed_om_usd_per_kw_yr: Series[float] = pa.Field(ge=0, nullable=True, description="Fixed O&M, USD/kW-yr")
+    variable_om_usd_per_mwh: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Variable O&M excluding fuel, USD/MWh"
+    )
+    lifetime_yr: Series[float] = pa.Field(
+        gt=0, nullable=True, description="Economic/operating lifetime, years"
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Conversions (HHV→LHV, gce/kWh→η) and remarks")
+
+    @pa.dataframe_check(description="Efficiency range ordered: low <= central <= high")
+    def efficiency_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return _ordered(df, "net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high")
+
+    @pa.dataframe_check(description="Size class ordered: size_min_mw <= size_max_mw")
+    def size_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["size_min_mw"].isna() | df["size_max_mw"].isna() | (df["size_min_mw"] <= df["size_max_mw"])
+
+    class Config:
+        name = "technology_catalogue"
+        description = (
+            "Power technologies: typical efficiency and cost (catalogue), CDM TOOL07 default efficiencies, GEM "
+            "heat rates as efficiencies, and top-performer benchmarks, kept apart by parameter_set. Authored "
+            "in the repo."
+        )
+        metadata = {"key": ["technology_id"]}
+        strict = "filter"
+        coerce = True
