@@ -1,0 +1,191 @@
+"""Configuration authored in the repo: bilateral agreements, user project cases, scenario parameters.
+
+agreements/<agreement_id>.yaml and cases/<case_id>.yaml are validated with pydantic on load; a bad file
+raises ConfigError naming the file and the field. Lists are stored in the tables as ';'-joined text, so
+the SQL can test membership with string_split(). No Dagster here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bcm_pipeline.settings import PROJECT_ROOT, REFERENCE_DIR
+
+AGREEMENTS_DIR = PROJECT_ROOT / "agreements"
+CASES_DIR = PROJECT_ROOT / "cases"
+
+# The technology vocabulary of coal_units / gas_oil_units plus the swap targets (scenario_parameters).
+COAL_TECHNOLOGIES = {
+    "subcritical",
+    "supercritical",
+    "ultra-supercritical",
+    "advanced-usc",
+    "cfb",
+    "igcc",
+}
+GAS_OIL_TECHNOLOGIES = {"CC", "GT", "ST", "IC", "ICCC"}
+TECHNOLOGIES = COAL_TECHNOLOGIES | GAS_OIL_TECHNOLOGIES
+SWAP_TYPES = ("efficiency_upgrade", "fuel_switch")
+ISO3 = r"^[A-Z]{3}$"
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing, unreadable or invalid; the message names the file and field."""
+
+
+class _Strict(BaseModel):
+    # extra="forbid": a typo in a field name is an error, not a silently ignored key.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agreement(_Strict):
+    agreement_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    mechanism: Literal["JCM", "Article 6.2"]
+    partner_country_iso3: str = Field(pattern=ISO3)
+    host_country_iso3: str = Field(pattern=ISO3)
+    signed_date: dt.date | None = None
+    eligible_to_technologies: list[str] = Field(min_length=1)
+    eligible_swap_types: list[Literal["efficiency_upgrade", "fuel_switch"]] = Field(min_length=1)
+    eligible_statuses: list[str] = Field(min_length=1)
+    host_share: float = Field(ge=0, le=1, description="share of credits to the host government")
+    haircut: float = Field(ge=0, lt=1, description="conservativeness deduction d")
+    sop_share: float = Field(ge=0, lt=1, description="share of proceeds for adaptation")
+    omge_share: float = Field(ge=0, lt=1, description="overall mitigation cancellation")
+    crediting_period_yr: int = Field(ge=1, le=30)
+    credit_price_usd_per_t: float = Field(ge=0)
+    capex_subsidy_share: float = Field(ge=0, le=1)
+    notes: str = ""
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Agreement:
+        unknown = sorted(set(self.eligible_to_technologies) - TECHNOLOGIES)
+        if unknown:
+            raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(TECHNOLOGIES)}")
+        if self.sop_share + self.omge_share >= 1:
+            raise ValueError("sop_share + omge_share must be below 1")
+        return self
+
+
+class ProjectCase(_Strict):
+    case_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    description: str = ""
+    country_iso3: str = Field(pattern=ISO3)
+    capacity_mw: float = Field(gt=0)
+    capacity_factor: float = Field(ge=0, le=1)
+    aux_consumption_share: float | None = Field(default=None, ge=0, lt=1)
+    fuel_class: Literal["coal", "gas", "oil"]
+    coal_type: str | None = None
+    start_year: int | None = Field(default=None, ge=1900, le=2100)
+    from_technology: str
+    to_technology: str
+    from_efficiency_lhv: float | None = Field(default=None, gt=0, lt=1)
+    to_efficiency_lhv: float | None = Field(default=None, gt=0, lt=1)
+    co2_ef_t_per_tj: float | None = Field(default=None, gt=0, lt=200)
+    fuel_price_usd_per_gj: float | None = Field(default=None, ge=0)
+    capex_premium_usd_per_kw: float | None = None
+    delta_om_usd_per_yr: float | None = None
+    discount_rate: float | None = Field(default=None, ge=0, lt=1)
+    lifetime_yr: int | None = Field(default=None, ge=1, le=80)
+    credit_share: float = Field(default=1.0, ge=0, le=1)
+    credit_price_usd_per_t: float = Field(default=0.0, ge=0)
+    crediting_basis: Literal["bau", "creditable"] = "creditable"
+    sources: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> ProjectCase:
+        for field in ("from_technology", "to_technology"):
+            value = getattr(self, field)
+            if value not in TECHNOLOGIES:
+                raise ValueError(f"{field}: unknown technology {value!r}; known {sorted(TECHNOLOGIES)}")
+        return self
+
+
+def _describe(path: Path, err: ValidationError) -> str:
+    parts = []
+    for e in err.errors():
+        field = ".".join(str(p) for p in e["loc"]) or "(file)"
+        parts.append(f"field '{field}': {e['msg']}")
+    return f"{path}: " + "; ".join(parts)
+
+
+def _load(path: Path, model: type[BaseModel], id_field: str) -> BaseModel:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of field: value")
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_describe(path, err)) from err
+    if getattr(obj, id_field) != path.stem:
+        raise ConfigError(
+            f"{path}: field '{id_field}' is {getattr(obj, id_field)!r}, must equal the file name"
+        )
+    return obj
+
+
+def load_agreement(path: Path) -> Agreement:
+    return _load(path, Agreement, "agreement_id")
+
+
+def load_case(path: Path) -> ProjectCase:
+    return _load(path, ProjectCase, "case_id")
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ConfigError(f"{folder}: no *.yaml files")
+    return files
+
+
+def agreements_frame(folder: Path | None = None) -> pd.DataFrame:
+    rows = []
+    for path in _yaml_files(folder or AGREEMENTS_DIR):
+        row = load_agreement(path).model_dump()
+        for key in ("eligible_to_technologies", "eligible_swap_types", "eligible_statuses", "sources"):
+            row[key] = ";".join(row[key])
+        row["file"] = path.name
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cases_frame(folder: Path | None = None) -> pd.DataFrame:
+    rows = []
+    for path in _yaml_files(folder or CASES_DIR):
+        row = load_case(path).model_dump()
+        row["sources"] = ";".join(row["sources"])
+        row["file"] = path.name
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def scenario_parameters_frame(path: Path | None = None) -> pd.DataFrame:
+    path = path or REFERENCE_DIR / "scenario_parameters.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df["value"] = pd.to_numeric(df["value"].replace("", None))
+    df["value_text"] = df["value_text"].replace("", None)
+    return df
+
+
+# TableSpec.parse signatures: authored tables get no path.
+def parse_agreements(_: Path | None = None) -> pd.DataFrame:
+    return agreements_frame()
+
+
+def parse_cases(_: Path | None = None) -> pd.DataFrame:
+    return cases_frame()
+
+
+def parse_scenario_parameters(_: Path | None = None) -> pd.DataFrame:
+    return scenario_parameters_frame()

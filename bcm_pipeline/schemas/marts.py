@@ -1,0 +1,445 @@
+"""Pandera models of the methodology tables: the authored config tables (agreements, project cases,
+scenario parameters) and the SQL marts (plant_baselines, technology_swaps, credits,
+host_country_programmes, mac_curve, project_case_results). The blocking schema checks are built from them.
+"""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+TOL = 1e-6  # float slack for cross-column checks
+
+
+def _f(description: str, nullable: bool = False, **checks) -> object:
+    return pa.Field(description=description, nullable=nullable, **checks)
+
+
+def _eff(description: str, nullable: bool = False) -> object:
+    return pa.Field(gt=0, lt=1, nullable=nullable, description=f"{description} (net, LHV basis, fraction)")
+
+
+SOURCE_COLS = "source_document, source_table, source_page"
+
+
+# --- authored configuration tables ------------------------------------------------------------
+
+
+class ScenarioParameters(pa.DataFrameModel):
+    parameter: Series[str] = _f("Parameter name, e.g. discount_rate, capacity_factor, fuel_price_series")
+    country_iso3: Series[str] = _f("ISO3 country the row applies to, '*' for any")
+    fuel_class: Series[str] = _f("coal, gas, oil, or '*' for any")
+    key: Series[str] = _f("Technology, status, fuel code or swap target the row applies to; '*' for any")
+    value: Series[float] = _f("Numeric value in `unit`", nullable=True)
+    value_text: Series[str] = _f("Text value (series code, GWP set, fuel, ...)", nullable=True)
+    unit: Series[str] = _f("Unit of value", nullable=True)
+    description: Series[str] = _f("What the parameter does and why this value")
+    source_document: Series[str] = _f("Public document the value comes from")
+    source_table: Series[str] = _f("Table or section in that document")
+    source_page: Series[str] = _f("Page, sheet or URL")
+
+    class Config:
+        name = "scenario_parameters"
+        description = (
+            "Scenario parameters (bcm_pipeline/reference/scenario_parameters.csv): discount rate, lifetime, "
+            "GWP set, auxiliary consumption, capacity factors, World Bank fuel price series per country and "
+            "fuel with the mean-of-last-N-months rule, swap targets, conservative defaults; each row cited."
+        )
+        metadata = {"key": ["parameter", "country_iso3", "fuel_class", "key"]}
+        unique = ["parameter", "country_iso3", "fuel_class", "key"]
+        strict = "filter"
+        coerce = True
+
+
+class Agreements(pa.DataFrameModel):
+    agreement_id: Series[str] = _f("Agreement id = file name in agreements/", unique=True)
+    name: Series[str] = _f("Agreement name")
+    mechanism: Series[str] = _f("JCM or Article 6.2", isin=["JCM", "Article 6.2"])
+    partner_country_iso3: Series[str] = _f("Buying / partner country, ISO3", str_length=3)
+    host_country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    signed_date: Series[pa.Date] = _f("Date the bilateral document was signed", nullable=True)
+    eligible_to_technologies: Series[str] = _f("Project technologies in scope, ';'-separated")
+    eligible_swap_types: Series[str] = _f("Swap types in scope, ';'-separated")
+    eligible_statuses: Series[str] = _f("Unit statuses in scope, ';'-separated")
+    host_share: Series[float] = _f("Share of credits to the host government (fraction)", ge=0, le=1)
+    haircut: Series[float] = _f("Conservativeness deduction d (fraction)", ge=0, lt=1)
+    sop_share: Series[float] = _f("Share of proceeds deducted (fraction)", ge=0, lt=1)
+    omge_share: Series[float] = _f("Overall mitigation cancellation (fraction)", ge=0, lt=1)
+    crediting_period_yr: Series[int] = _f("Crediting period, years", ge=1, le=30)
+    credit_price_usd_per_t: Series[float] = _f("Credit price, USD/tCO2e", ge=0)
+    capex_subsidy_share: Series[float] = _f(
+        "Share of incremental capex paid by the partner (fraction)", ge=0, le=1
+    )
+    notes: Series[str] = _f("Free text", nullable=True)
+    sources: Series[str] = _f("Documents behind the values, ';'-separated")
+    file: Series[str] = _f("YAML file the row was loaded from")
+
+    class Config:
+        name = "agreements"
+        description = (
+            "Bilateral crediting agreements, one YAML file each under agreements/, validated on load."
+        )
+        metadata = {"key": ["agreement_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class ProjectCases(pa.DataFrameModel):
+    case_id: Series[str] = _f("Case id = file name in cases/", unique=True)
+    description: Series[str] = _f("What the case is", nullable=True)
+    country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    capacity_mw: Series[float] = _f("Net capacity, MW", gt=0)
+    capacity_factor: Series[float] = _f("Capacity factor (fraction)", ge=0, le=1)
+    aux_consumption_share: Series[float] = _f(
+        "Auxiliary consumption (fraction); null: scenario", nullable=True
+    )
+    fuel_class: Series[str] = _f("coal, gas or oil", isin=["coal", "gas", "oil"])
+    coal_type: Series[str] = _f("GEM coal type (bituminous, ...)", nullable=True)
+    start_year: Series[float] = _f("Start year (sets the TOOL07 vintage)", nullable=True)
+    from_technology: Series[str] = _f("Baseline technology")
+    to_technology: Series[str] = _f("Project technology")
+    from_efficiency_lhv: Series[float] = _f("Baseline efficiency override (LHV)", nullable=True, gt=0, lt=1)
+    to_efficiency_lhv: Series[float] = _f("Project efficiency override (LHV)", nullable=True, gt=0, lt=1)
+    co2_ef_t_per_tj: Series[float] = _f("Measured baseline fuel CO2 EF, tCO2/TJ", nullable=True)
+    fuel_price_usd_per_gj: Series[float] = _f("Fuel price override, USD/GJ", nullable=True)
+    capex_premium_usd_per_kw: Series[float] = _f("Incremental capex override, USD/kW", nullable=True)
+    delta_om_usd_per_yr: Series[float] = _f("O&M difference override, USD/yr", nullable=True)
+    discount_rate: Series[float] = _f("Discount rate override (fraction)", nullable=True)
+    lifetime_yr: Series[float] = _f("Lifetime override, years", nullable=True)
+    credit_share: Series[float] = _f("Share of the reduction credited to the investor (fraction)", ge=0, le=1)
+    credit_price_usd_per_t: Series[float] = _f("Credit price, USD/t", ge=0)
+    crediting_basis: Series[str] = _f("bau or creditable reduction", isin=["bau", "creditable"])
+    sources: Series[str] = _f("Documents behind the values, ';'-separated", nullable=True)
+    file: Series[str] = _f("YAML file the row was loaded from")
+
+    class Config:
+        name = "project_cases"
+        description = (
+            "User-defined candidate projects, one YAML file each under cases/ (format: cases/README.md)."
+        )
+        metadata = {"key": ["case_id"]}
+        strict = "filter"
+        coerce = True
+
+
+# --- marts ------------------------------------------------------------------------------------
+
+
+class PlantBaselines(pa.DataFrameModel):
+    baseline_id: Series[str] = _f("unit_source:unit_id", unique=True)
+    unit_id: Series[str] = _f("GEM unit id, or the case id")
+    unit_source: Series[str] = _f(
+        "coal_units, gas_oil_units or case", isin=["coal_units", "gas_oil_units", "case"]
+    )
+    country_iso3: Series[str] = _f("ISO3 country", nullable=True)
+    plant_name: Series[str] = _f("Plant name", nullable=True)
+    unit_name: Series[str] = _f("Unit name", nullable=True)
+    status: Series[str] = _f("Tracker status (lower case), 'case' for project cases")
+    is_operating: Series[bool] = _f("status = operating")
+    start_year: Series[float] = _f("Start year", nullable=True)
+    vintage: Series[str] = _f("TOOL07 vintage class: <=2000 or >2000 (no start year: >2000)")
+    fuel_class: Series[str] = _f("coal, gas or oil", isin=["coal", "gas", "oil"])
+    fuel: Series[str] = _f("fuel_defaults row burnt", nullable=True)
+    coal_type: Series[str] = _f("GEM coal type", nullable=True)
+    technology: Series[str] = _f("Technology as reported")
+    technology_assumed: Series[str] = _f("Technology used for lookups (conservative default if unknown)")
+    capacity_mw: Series[float] = _f("Capacity, MW", ge=0)
+    capacity_factor: Series[float] = _f("Capacity factor (fraction)", ge=0, le=1)
+    capacity_factor_source: Series[str] = _f("Where the capacity factor came from")
+    aux_consumption_share: Series[float] = _f("Auxiliary consumption (fraction)", ge=0, lt=1)
+    net_generation_mwh_per_yr: Series[float] = _f("Net generation, MWh/yr", ge=0)
+    efficiency_lhv: Series[float] = _eff("Central efficiency")
+    efficiency_lhv_low: Series[float] = _eff("Low end of the efficiency range")
+    efficiency_lhv_high: Series[float] = _eff("High end of the efficiency range")
+    efficiency_source: Series[str] = _f(
+        "Where the efficiency came from (catalogue row, tracker heat rate, case)"
+    )
+    ncv_tj_per_gg: Series[float] = _f("Net calorific value of the fuel, TJ/Gg", gt=0)
+    fuel_tj_per_yr: Series[float] = _f("Fuel input, TJ/yr (LHV)", ge=0)
+    co2_ef_t_per_tj: Series[float] = _f("CO2 emission factor, tCO2/TJ (central)", gt=0)
+    co2_ef_t_per_tj_lower: Series[float] = _f("IPCC lower bound, tCO2/TJ", gt=0)
+    co2_ef_t_per_tj_upper: Series[float] = _f("IPCC upper bound, tCO2/TJ", gt=0)
+    co2_t_per_yr: Series[float] = _f("CO2, t/yr (central)", ge=0)
+    co2_t_per_yr_low: Series[float] = _f("CO2 low band: high efficiency x IPCC lower EF, t/yr", ge=0)
+    co2_t_per_yr_high: Series[float] = _f("CO2 high band: low efficiency x IPCC upper EF, t/yr", ge=0)
+    ch4_n2o_co2e_t_per_yr: Series[float] = _f("CH4 + N2O as CO2e (gwp_set), t/yr", ge=0)
+    co2e_t_per_yr: Series[float] = _f("CO2 + CH4 + N2O, tCO2e/yr", ge=0)
+    gwp_set: Series[str] = _f("GWP-100 set (AR5 by default)")
+    intensity_t_per_mwh: Series[float] = _f(
+        "CO2 per net MWh, tCO2/MWh (null at zero output)", nullable=True, gt=0, lt=3
+    )
+    estimation_tier: Series[str] = _f(
+        "reported (CF from reported generation), technology_based, default (technology unknown or tracker heat rate)",
+        isin=["reported", "technology_based", "default"],
+    )
+    gem_method_co2_t_per_yr: Series[float] = _f(
+        "GEM's formula with GEM's parameters (MW x CF x heat rate x EF), t/yr; coal units only", nullable=True
+    )
+    gem_annual_co2_t_per_yr: Series[float] = _f(
+        "GEM's published Annual CO2, t/yr; coal units only", nullable=True
+    )
+    flags: Series[str] = _f(
+        "';'-separated warnings (unknown_technology, missing_start_year, ...)", nullable=True
+    )
+
+    @pa.dataframe_check
+    def band_brackets_central(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["co2_t_per_yr_low"] <= df["co2_t_per_yr"] + TOL) & (
+            df["co2_t_per_yr"] <= df["co2_t_per_yr_high"] + TOL
+        )
+
+    class Config:
+        name = "plant_baselines"
+        description = (
+            "CO2 baseline per coal, gas and oil unit (operating and pipeline) and per project case: "
+            "EG = MW x CF x 8760 x (1 - aux), fuel = EG x 0.0036 / efficiency (LHV), CO2 = fuel x IPCC EF; "
+            "CH4/N2O as CO2e; a low/high band; GEM's own estimate beside it."
+        )
+        metadata = {"key": ["baseline_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class TechnologySwaps(pa.DataFrameModel):
+    swap_id: Series[str] = _f("unit_source:unit_id:to_technology", unique=True)
+    unit_id: Series[str] = _f("GEM unit id or case id")
+    unit_source: Series[str] = _f(
+        "coal_units, gas_oil_units or case", isin=["coal_units", "gas_oil_units", "case"]
+    )
+    country_iso3: Series[str] = _f("ISO3 country", nullable=True)
+    sector: Series[str] = _f(
+        "power_coal, power_gas, power_oil", isin=["power_coal", "power_gas", "power_oil"]
+    )
+    swap_type: Series[str] = _f(
+        "efficiency_upgrade or fuel_switch", isin=["efficiency_upgrade", "fuel_switch"]
+    )
+    from_technology: Series[str] = _f("Baseline technology as reported")
+    to_technology: Series[str] = _f("Project technology")
+    is_upgrade: Series[bool] = _f("Project emits less per MWh than the unit (central values)")
+    capacity_mw: Series[float] = _f("Capacity, MW", ge=0)
+    net_generation_mwh_per_yr: Series[float] = _f("Output, the same before and after, MWh/yr", ge=0)
+    baseline_co2_t_per_yr: Series[float] = _f("BAU CO2 of the unit as it is, t/yr", ge=0)
+    project_co2_t_per_yr: Series[float] = _f("Project CO2 at central EF, t/yr", ge=0, nullable=True)
+    reduction_bau_t_per_yr: Series[float] = _f("BAU - project, t/yr (technical potential)", nullable=True)
+    reference_co2_t_per_yr: Series[float] = _f("Conservative reference emissions, t/yr", ge=0)
+    reduction_creditable_t_per_yr: Series[float] = _f("Reference - conservative project, >= 0, t/yr", ge=0)
+    reference_rule: Series[str] = _f("Which rule set the reference efficiency, and the EF rule")
+    bau_reference_gap_t_per_yr: Series[float] = _f("BAU - reference emissions, t/yr", ge=-TOL)
+    fuel_saved_tj_per_yr: Series[float] = _f("Baseline fuel - project fuel, TJ/yr", nullable=True)
+    fuel_savings_usd_per_yr: Series[float] = _f(
+        "Baseline fuel cost - project fuel cost, USD/yr", nullable=True
+    )
+    incremental_capex_usd: Series[float] = _f(
+        "Capex of the project technology - baseline technology, USD", nullable=True
+    )
+    annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
+    npv_usd: Series[float] = _f("NPV without credits over the lifetime, USD", nullable=True)
+    simple_payback_yr: Series[float] = _f(
+        "Capex / (fuel savings - dO&M), years; null if never", nullable=True, ge=0
+    )
+    mac_usd_per_t: Series[float] = _f(
+        "(Capex x CRF + dO&M - fuel savings) / BAU reduction, USD/tCO2", nullable=True
+    )
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "Credit price at which crediting all creditable t covers the net annual cost, USD/t",
+        nullable=True,
+        ge=0,
+    )
+    flags: Series[str] = _f(
+        "';'-separated warnings (not_an_upgrade, unknown_technology, no_capex...)", nullable=True
+    )
+    status: Series[str] = _f("Unit status")
+    fuel: Series[str] = _f("Baseline fuel", nullable=True)
+    efficiency_bau_lhv: Series[float] = _eff("Unit efficiency")
+    efficiency_reference_lhv: Series[float] = _eff("Reference efficiency (highest credible)")
+    efficiency_project_lhv: Series[float] = _eff("Project efficiency", nullable=True)
+    co2_ef_baseline_t_per_tj: Series[float] = _f("Baseline fuel EF, tCO2/TJ", gt=0)
+    project_co2_conservative_t_per_yr: Series[float] = _f(
+        "Project CO2 on the conservative EF, t/yr", nullable=True
+    )
+    fuel_saved_t_per_yr: Series[float] = _f("Fuel saved, t/yr (same-fuel swaps only)", nullable=True)
+    fuel_price_usd_per_gj: Series[float] = _f("Baseline fuel price, USD/GJ", nullable=True)
+    project_fuel_price_usd_per_gj: Series[float] = _f("Project fuel price, USD/GJ", nullable=True)
+    delta_om_usd_per_yr: Series[float] = _f("O&M of project - baseline, USD/yr", nullable=True)
+    discount_rate: Series[float] = _f("Discount rate (fraction)", ge=0, lt=1)
+    lifetime_yr: Series[float] = _f("Economic lifetime, years", gt=0)
+    crf: Series[float] = _f("Capital recovery factor (fraction per yr)", gt=0, le=1)
+
+    @pa.dataframe_check
+    def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
+        bau = df["reduction_bau_t_per_yr"]
+        return bau.isna() | (df["reduction_creditable_t_per_yr"] <= bau.clip(lower=0) + TOL)
+
+    @pa.dataframe_check
+    def reference_at_least_bau_efficiency(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL
+
+    class Config:
+        name = "technology_swaps"
+        description = (
+            "Each unit x candidate technology, same output: BAU and conservative creditable reductions side "
+            "by side, the reference rule that won, fuel saved and its value, incremental capex, CRF, NPV, "
+            "payback, MAC and break-even credit price."
+        )
+        metadata = {"key": ["swap_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class Credits(pa.DataFrameModel):
+    credit_id: Series[str] = _f("agreement_id|swap_id", unique=True)
+    agreement_id: Series[str] = _f("Agreement")
+    swap_id: Series[str] = _f("Swap credited")
+    unit_id: Series[str] = _f("Unit")
+    host_country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    partner_country_iso3: Series[str] = _f("Partner country, ISO3", str_length=3)
+    sector: Series[str] = _f("Sector")
+    swap_type: Series[str] = _f("Swap type")
+    from_technology: Series[str] = _f("Baseline technology")
+    to_technology: Series[str] = _f("Project technology")
+    status: Series[str] = _f("Unit status")
+    reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", gt=0)
+    haircut: Series[float] = _f("Haircut d (fraction)", ge=0, lt=1)
+    sop_share: Series[float] = _f("SOP share (fraction)", ge=0, lt=1)
+    omge_share: Series[float] = _f("OMGE share (fraction)", ge=0, lt=1)
+    credited_t_per_yr: Series[float] = _f("Creditable x (1 - d) x (1 - SOP - OMGE), t/yr", ge=0)
+    host_share: Series[float] = _f("Host government share (fraction)", ge=0, le=1)
+    host_credits_t_per_yr: Series[float] = _f("Credits to the host government, t/yr", ge=0)
+    partner_credits_t_per_yr: Series[float] = _f("Credits to the partner side, t/yr", ge=0)
+    credit_price_usd_per_t: Series[float] = _f("Credit price, USD/t", ge=0)
+    host_revenue_usd_per_yr: Series[float] = _f("Host credits x price, USD/yr", ge=0)
+    partner_revenue_usd_per_yr: Series[float] = _f("Partner credits x price, USD/yr", ge=0)
+    crediting_period_yr: Series[int] = _f("Crediting period, years", ge=1)
+    credited_over_period_t: Series[float] = _f("Credits over the crediting period, t", ge=0)
+    capex_subsidy_share: Series[float] = _f("Subsidy share of capex (fraction)", ge=0, le=1)
+    capex_subsidy_usd: Series[float] = _f("Subsidy, USD", nullable=True)
+    npv_with_credits_usd: Series[float] = _f(
+        "-capex x (1 - subsidy) + lifetime net fuel savings + partner credits over the crediting period, USD",
+        nullable=True,
+    )
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "Credit price that makes npv_with_credits zero, USD/t", nullable=True, ge=0
+    )
+
+    @pa.dataframe_check
+    def split_adds_up(cls, df: pd.DataFrame) -> Series[bool]:
+        return (
+            df["host_credits_t_per_yr"] + df["partner_credits_t_per_yr"] - df["credited_t_per_yr"]
+        ).abs() < 1e-3
+
+    class Config:
+        name = "credits"
+        description = (
+            "Creditable t/yr per unit x swap x bilateral agreement, split host / partner with revenue; "
+            "swaps outside an agreement's scope are absent."
+        )
+        metadata = {"key": ["credit_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class HostCountryProgrammes(pa.DataFrameModel):
+    programme_id: Series[str] = _f("country|sector|swap_type|to_technology|status_group", unique=True)
+    country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    sector: Series[str] = _f("Sector")
+    swap_type: Series[str] = _f("Swap type")
+    to_technology: Series[str] = _f("Project technology (alternatives are separate rows, never summed)")
+    status_group: Series[str] = _f("operating or pipeline", isin=["operating", "pipeline"])
+    units: Series[int] = _f("Units with this upgrade", ge=1)
+    capacity_mw: Series[float] = _f("Their capacity, MW", ge=0)
+    baseline_co2_t_per_yr: Series[float] = _f("Their BAU CO2, t/yr", ge=0)
+    reduction_bau_t_per_yr: Series[float] = _f("Reduction potential (BAU basis), t/yr", nullable=True)
+    reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", ge=0)
+    credited_t_per_yr: Series[float] = _f("Credits under the host's agreement, t/yr", ge=0)
+    incremental_capex_usd: Series[float] = _f("Incremental capex, USD (units with a capex)", nullable=True)
+    mac_mean_usd_per_t: Series[float] = _f("Mean MAC, USD/t", nullable=True)
+    mac_median_usd_per_t: Series[float] = _f("Median MAC, USD/t", nullable=True)
+
+    class Config:
+        name = "host_country_programmes"
+        description = (
+            "Sector programmes (NAMA widening) per host country x sector x swap type x target technology x "
+            "status group: units, baseline, reduction potential, credits, capex, mean and median MAC."
+        )
+        metadata = {"key": ["programme_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class MacCurve(pa.DataFrameModel):
+    country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    mac_rank: Series[int] = _f("Rank by MAC within the country (1 = cheapest)", ge=1)
+    swap_id: Series[str] = _f("The unit's cheapest upgrade", unique=True)
+    unit_id: Series[str] = _f("Unit")
+    sector: Series[str] = _f("Sector")
+    swap_type: Series[str] = _f("Swap type")
+    from_technology: Series[str] = _f("Baseline technology")
+    to_technology: Series[str] = _f("Project technology")
+    status: Series[str] = _f("Unit status")
+    mac_usd_per_t: Series[float] = _f("MAC, USD/tCO2")
+    reduction_bau_t_per_yr: Series[float] = _f("Reduction (BAU basis), t/yr", gt=0)
+    cumulative_reduction_bau_t_per_yr: Series[float] = _f(
+        "Cumulative BAU reduction up to this rank, t/yr", gt=0
+    )
+    reduction_creditable_t_per_yr: Series[float] = _f("Creditable reduction, t/yr", ge=0)
+    cumulative_reduction_creditable_t_per_yr: Series[float] = _f(
+        "Cumulative creditable reduction, t/yr", ge=0
+    )
+
+    class Config:
+        name = "mac_curve"
+        description = "Marginal abatement cost curve per host country: one option per unit, sorted by MAC."
+        metadata = {"key": ["country_iso3", "mac_rank"]}
+        unique = ["country_iso3", "mac_rank"]
+        strict = "filter"
+        coerce = True
+
+
+class ProjectCaseResults(pa.DataFrameModel):
+    case_id: Series[str] = _f("Case id (cases/<case_id>.yaml)", unique=True)
+    country_iso3: Series[str] = _f("Host country, ISO3")
+    from_technology: Series[str] = _f("Baseline technology")
+    to_technology: Series[str] = _f("Project technology")
+    capacity_mw: Series[float] = _f("Capacity, MW", gt=0)
+    net_generation_mwh_per_yr: Series[float] = _f("Net generation, MWh/yr", ge=0)
+    efficiency_bau_lhv: Series[float] = _eff("Baseline efficiency")
+    efficiency_reference_lhv: Series[float] = _eff("Conservative reference efficiency")
+    efficiency_project_lhv: Series[float] = _eff("Project efficiency")
+    baseline_co2_t_per_yr: Series[float] = _f("BAU CO2, t/yr", ge=0)
+    project_co2_t_per_yr: Series[float] = _f("Project CO2, t/yr", ge=0)
+    reduction_bau_t_per_yr: Series[float] = _f("BAU reduction, t/yr")
+    reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", ge=0)
+    reference_rule: Series[str] = _f("Rule that set the reference")
+    crediting_basis: Series[str] = _f("bau or creditable")
+    credit_share: Series[float] = _f("Share credited (fraction)", ge=0, le=1)
+    credited_t_per_yr: Series[float] = _f("Reduction on the crediting basis x credit share, t/yr")
+    credit_price_usd_per_t: Series[float] = _f("Credit price, USD/t", ge=0)
+    credit_revenue_usd_per_yr: Series[float] = _f("Credited x price, USD/yr")
+    fuel_saved_tj_per_yr: Series[float] = _f("Fuel saved, TJ/yr", nullable=True)
+    fuel_saved_t_per_yr: Series[float] = _f("Fuel saved, t/yr", nullable=True)
+    fuel_price_usd_per_gj: Series[float] = _f("Fuel price, USD/GJ", nullable=True)
+    fuel_savings_usd_per_yr: Series[float] = _f("Fuel savings, USD/yr", nullable=True)
+    delta_om_usd_per_yr: Series[float] = _f("O&M difference, USD/yr", nullable=True)
+    incremental_capex_usd: Series[float] = _f("Incremental capex, USD", nullable=True)
+    discount_rate: Series[float] = _f("Discount rate (fraction)")
+    lifetime_yr: Series[float] = _f("Lifetime, years")
+    crf: Series[float] = _f("Capital recovery factor")
+    annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
+    simple_payback_yr: Series[float] = _f("Capex / (savings - dO&M + credit revenue), years", nullable=True)
+    simple_payback_no_credits_yr: Series[float] = _f("Capex / (savings - dO&M), years", nullable=True)
+    npv_usd: Series[float] = _f("NPV with credits over the lifetime, USD", nullable=True)
+    npv_no_credits_usd: Series[float] = _f("NPV without credits, USD", nullable=True)
+    mac_usd_per_t: Series[float] = _f("MAC on the BAU reduction, USD/t", nullable=True)
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "Break-even price at the case's share, USD/t", nullable=True
+    )
+    flags: Series[str] = _f("Warnings", nullable=True)
+
+    class Config:
+        name = "project_case_results"
+        description = (
+            "User project cases (cases/*.yaml) evaluated by the plant_baselines / technology_swaps SQL, "
+            "with the case's credit share and price: reductions, credits, fuel savings, capex, payback, NPV, MAC."
+        )
+        metadata = {"key": ["case_id"]}
+        strict = "filter"
+        coerce = True

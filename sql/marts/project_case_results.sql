@@ -1,0 +1,66 @@
+-- project_case_results: one row per user project case (cases/*.yaml), evaluated by the same
+-- plant_baselines and technology_swaps SQL as tracker units; here the case's credit share and price.
+-- Credited = reduction on the case's crediting basis (BAU or conservative) x credit share.
+
+WITH
+cases AS (
+    SELECT s.* RENAME (npv_usd AS npv_no_credits_usd), pc.credit_share, pc.credit_price_usd_per_t, pc.crediting_basis,
+        CASE pc.crediting_basis WHEN 'bau' THEN s.reduction_bau_t_per_yr
+             ELSE s.reduction_creditable_t_per_yr END * pc.credit_share AS credited_t_per_yr
+    FROM technology_swaps AS s
+    JOIN project_cases AS pc ON s.unit_source = 'case' AND s.unit_id = pc.case_id
+),
+
+flows AS (
+    SELECT c.*,
+        c.credited_t_per_yr * c.credit_price_usd_per_t AS credit_revenue_usd_per_yr,
+        c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr AS net_savings_usd_per_yr
+    FROM cases AS c
+)
+
+SELECT
+    unit_id AS case_id,
+    country_iso3,
+    from_technology,
+    to_technology,
+    capacity_mw,
+    net_generation_mwh_per_yr,
+    efficiency_bau_lhv,
+    efficiency_reference_lhv,
+    efficiency_project_lhv,
+    baseline_co2_t_per_yr,
+    project_co2_t_per_yr,
+    reduction_bau_t_per_yr,
+    reduction_creditable_t_per_yr,
+    reference_rule,
+    crediting_basis,
+    credit_share,
+    credited_t_per_yr,
+    credit_price_usd_per_t,
+    credit_revenue_usd_per_yr,
+    fuel_saved_tj_per_yr,
+    fuel_saved_t_per_yr,
+    fuel_price_usd_per_gj,
+    fuel_savings_usd_per_yr,
+    delta_om_usd_per_yr,
+    incremental_capex_usd,
+    discount_rate,
+    lifetime_yr,
+    crf,
+    annualised_cost_usd_per_yr,
+    -- Credits earned over the whole lifetime here (the paper's reading); agreements cap them in credits.
+    CASE WHEN incremental_capex_usd <= 0 THEN 0
+         WHEN net_savings_usd_per_yr + credit_revenue_usd_per_yr > 0
+         THEN incremental_capex_usd / (net_savings_usd_per_yr + credit_revenue_usd_per_yr) END
+        AS simple_payback_yr,
+    CASE WHEN incremental_capex_usd <= 0 THEN 0
+         WHEN net_savings_usd_per_yr > 0 THEN incremental_capex_usd / net_savings_usd_per_yr END
+        AS simple_payback_no_credits_yr,
+    -incremental_capex_usd + (net_savings_usd_per_yr + credit_revenue_usd_per_yr) / crf AS npv_usd,
+    npv_no_credits_usd,
+    mac_usd_per_t,
+    CASE WHEN credited_t_per_yr > 0
+         THEN greatest(0, (annualised_cost_usd_per_yr - fuel_savings_usd_per_yr) / credited_t_per_yr) END
+        AS breakeven_credit_price_usd_per_t,
+    flags
+FROM flows

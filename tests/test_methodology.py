@@ -1,0 +1,519 @@
+"""The methodology SQL (sql/marts/*.sql) on a small hand-made world, every number worked out by hand here.
+
+The world: country AAA (host) with a 1995 subcritical unit, a pipeline unit of unknown technology and no
+start year, a 2015 USC unit, a cancelled unit; country BBB with one unit; a project case at zero capacity
+factor. Parameters are hand-made too, so the expectations do not depend on the repo's reference values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bcm_pipeline import warehouse
+from bcm_pipeline.parsers import config
+
+MARTS = ["plant_baselines", "technology_swaps", "credits", "host_country_programmes", "mac_curve"]
+MARTS_WITH_CASES = [*MARTS, "project_case_results"]
+
+EMPTY_TABLES = {
+    "coal_units": "gem_unit_id VARCHAR, country_iso3 VARCHAR, plant_name VARCHAR, unit_name VARCHAR, "
+    "coal_type VARCHAR, technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE, "
+    "gem_heat_rate_btu_per_kwh DOUBLE, gem_ef_kg_per_tj DOUBLE, gem_capacity_factor DOUBLE, "
+    "gem_annual_co2_mt_per_yr DOUBLE",
+    "gas_oil_units": "gem_unit_id VARCHAR, country_iso3 VARCHAR, plant_name VARCHAR, unit_name VARCHAR, "
+    "fuel VARCHAR, fuel_class VARCHAR, technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE",
+    "cea_india_units": "is_station_total BOOLEAN, fuel_1 VARCHAR, fiscal_year VARCHAR, "
+    "net_generation_mwh DOUBLE, capacity_mw DOUBLE",
+    "fuel_prices_monthly": "series_code VARCHAR, month DATE, price_usd_per_gj DOUBLE",
+}
+
+
+def make_db(path: Path, tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file with the contract tables: empty typed ones, then the given frames on top."""
+    con = duckdb.connect(str(path))
+    for name, columns in EMPTY_TABLES.items():
+        con.execute(f"CREATE TABLE {name} ({columns})")
+    for name, df in tables.items():
+        con.register("_t", df)
+        if name in EMPTY_TABLES:  # the contract columns the SQL reads; others are ignored
+            wanted = [c.split()[0] for c in EMPTY_TABLES[name].split(", ")]
+            cols = ", ".join(f'"{c}"' for c in df.columns if c in wanted)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT {cols} FROM _t")
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _t")
+        con.unregister("_t")
+    return con
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> None:
+    for name in marts:
+        warehouse.build_sql_table(con, name, warehouse.sql_text(f"marts/{name}.sql"))
+
+
+def _params(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["parameter", "country_iso3", "fuel_class", "key", "value", "value_text"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["value"] = df["value"].astype("float64")
+    return df
+
+
+PARAMS = _params(
+    [
+        ("discount_rate", "*", "*", "*", 0.10, None),
+        ("economic_lifetime_yr", "*", "*", "*", 20, None),
+        ("gwp_set", "*", "*", "*", None, "AR5"),
+        ("aux_consumption_share", "*", "*", "*", 0.05, None),
+        ("capacity_factor", "*", "coal", "*", 0.5, None),
+        ("capacity_factor", "AAA", "coal", "*", 0.6, None),
+        ("fuel_price_series", "*", "coal", "*", None, "COAL_X"),
+        ("fuel_price_series", "*", "gas", "*", None, "NGAS_X"),
+        ("fuel_price_window_months", "*", "*", "*", 2, None),
+        ("included_status", "*", "*", "operating", None, "operating"),
+        ("included_status", "*", "*", "construction", None, "construction"),
+        ("unknown_technology_assumed", "*", "coal", "*", None, "supercritical"),
+        ("swap_target", "*", "coal", "supercritical", None, "coal"),
+        ("swap_target", "*", "coal", "ultra-supercritical", None, "coal"),
+        ("swap_target", "*", "coal", "CC", None, "gas"),
+        ("fuel_map", "*", "gas", "*", None, "natural_gas"),
+    ]
+)
+
+_CAT_COLS = [
+    "technology_id",
+    "parameter_set",
+    "fuel_class",
+    "technology",
+    "vintage",
+    "size_min_mw",
+    "size_max_mw",
+    "net_efficiency_lhv",
+    "net_efficiency_lhv_low",
+    "net_efficiency_lhv_high",
+    "capex_usd_per_kw",
+    "capex_region",
+    "fixed_om_usd_per_kw_yr",
+    "variable_om_usd_per_mwh",
+]
+N = None
+CATALOGUE = pd.DataFrame(
+    [
+        ("sub", "catalogue", "coal", "subcritical", "any", N, N, 0.36, 0.33, 0.39, 700, N, 40, 4.0),
+        ("sc", "catalogue", "coal", "supercritical", "any", N, N, 0.40, 0.38, 0.42, N, N, N, N),
+        ("usc", "catalogue", "coal", "ultra-supercritical", "any", N, N, 0.45, 0.42, 0.47, 900, N, 42, 4.5),
+        ("cc", "catalogue", "gas", "CC", "any", N, N, 0.60, 0.55, 0.62, 1000, N, 15, 3.0),
+        ("t07_sub_old", "tool07_default", "coal", "subcritical", "<=2000", N, N, 0.37, N, N, N, N, N, N),
+        ("t07_sub_new", "tool07_default", "coal", "subcritical", ">2000", N, N, 0.39, N, N, N, N, N, N),
+        ("t07_sc_new", "tool07_default", "coal", "supercritical", ">2000", N, N, 0.45, N, N, N, N, N, N),
+        (
+            "t07_usc_new",
+            "tool07_default",
+            "coal",
+            "ultra-supercritical",
+            ">2000",
+            N,
+            N,
+            0.50,
+            N,
+            N,
+            N,
+            N,
+            N,
+            N,
+        ),
+        ("tp_sub_300", "top_performer", "coal", "subcritical", "any", 300, 300, 0.396, N, N, N, N, N, N),
+    ],
+    columns=_CAT_COLS,
+)
+
+_FUEL_COLS = [
+    "fuel",
+    "fuel_class",
+    "gem_coal_type",
+    "is_primary",
+    "ncv_tj_per_gg",
+    "co2_ef_t_per_tj",
+    "co2_ef_t_per_tj_lower",
+    "co2_ef_t_per_tj_upper",
+    "ch4_kg_per_tj",
+    "n2o_kg_per_tj",
+]
+FUELS = pd.DataFrame(
+    [
+        ("other_bituminous_coal", "coal", "bituminous", True, 25.8, 94.6, 89.5, 99.7, 1.0, 1.5),
+        ("sub_bituminous_coal", "coal", "subbituminous", True, 18.9, 96.1, 92.8, 100.0, 1.0, 1.5),
+        ("sub_bituminous_coal", "coal", "unknown", False, 18.9, 96.1, 92.8, 100.0, 1.0, 1.5),
+        ("natural_gas", "gas", None, True, 48.0, 56.1, 54.3, 58.3, 1.0, 0.1),
+    ],
+    columns=_FUEL_COLS,
+)
+
+GWP = pd.DataFrame(
+    [("CH4", "AR5", 28.0), ("N2O", "AR5", 265.0), ("CH4", "AR4", 25.0), ("N2O", "AR4", 298.0)],
+    columns=["gas", "assessment", "gwp_100"],
+)
+COUNTRIES = pd.DataFrame(
+    [("AAA", "Aland", True), ("BBB", "Bland", False)],
+    columns=["country_iso3", "country_name", "is_host_country"],
+)
+PRICES = pd.DataFrame(
+    [
+        ("COAL_X", dt.date(2024, 1, 1), 3.0),  # outside the 2-month window
+        ("COAL_X", dt.date(2024, 2, 1), 2.0),
+        ("COAL_X", dt.date(2024, 3, 1), 4.0),
+        ("NGAS_X", dt.date(2024, 2, 1), 10.0),
+        ("NGAS_X", dt.date(2024, 3, 1), 12.0),
+    ],
+    columns=["series_code", "month", "price_usd_per_gj"],
+)
+COAL = pd.DataFrame(
+    [
+        ("U1", "AAA", "subcritical", "bituminous", "operating", 1995, 1000.0, 9000.0, 94600.0, 0.53, 4.1),
+        ("U2", "AAA", "unknown", "unknown", "construction", None, 500.0, 8605.0, 96100.0, 0.53, 2.1),
+        ("U3", "BBB", "subcritical", "bituminous", "operating", 1990, 300.0, 9500.0, 94600.0, 0.53, 1.3),
+        ("U4", "AAA", "subcritical", "bituminous", "cancelled", None, 600.0, 9000.0, 94600.0, 0.53, 2.5),
+        (
+            "U5",
+            "AAA",
+            "ultra-supercritical",
+            "bituminous",
+            "operating",
+            2015,
+            800.0,
+            8272.0,
+            94600.0,
+            0.53,
+            3.0,
+        ),
+    ],
+    columns=[
+        "gem_unit_id",
+        "country_iso3",
+        "technology",
+        "coal_type",
+        "status",
+        "start_year",
+        "capacity_mw",
+        "gem_heat_rate_btu_per_kwh",
+        "gem_ef_kg_per_tj",
+        "gem_capacity_factor",
+        "gem_annual_co2_mt_per_yr",
+    ],
+).astype({"start_year": "Int64"})
+
+AGREEMENT_YAML = """\
+agreement_id: aaa_deal
+name: Partner-AAA test agreement
+mechanism: Article 6.2
+partner_country_iso3: JPN
+host_country_iso3: AAA
+eligible_to_technologies: [ultra-supercritical, CC]
+eligible_swap_types: [efficiency_upgrade, fuel_switch]
+eligible_statuses: [operating, construction]
+host_share: 0.4
+haircut: 0.1
+sop_share: 0.05
+omge_share: 0.02
+crediting_period_yr: 10
+credit_price_usd_per_t: 20
+capex_subsidy_share: 0.5
+sources: [hand-made test agreement]
+"""
+
+ZERO_CF_CASE = """\
+case_id: zero_cf
+country_iso3: AAA
+capacity_mw: 100
+capacity_factor: 0
+fuel_class: coal
+coal_type: bituminous
+start_year: 2010
+from_technology: subcritical
+to_technology: ultra-supercritical
+"""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    tmp = tmp_path_factory.mktemp("world")
+    (tmp / "agreements").mkdir()
+    (tmp / "agreements" / "aaa_deal.yaml").write_text(AGREEMENT_YAML)
+    (tmp / "cases").mkdir()
+    (tmp / "cases" / "zero_cf.yaml").write_text(ZERO_CF_CASE)
+    con = make_db(
+        tmp / "world.duckdb",
+        {
+            "coal_units": COAL,
+            "fuel_prices_monthly": PRICES,
+            "scenario_parameters": PARAMS,
+            "technology_catalogue": CATALOGUE,
+            "fuel_defaults": FUELS,
+            "gwp": GWP,
+            "countries": COUNTRIES,
+            "agreements": config.agreements_frame(tmp / "agreements"),
+            "project_cases": config.cases_frame(tmp / "cases"),
+        },
+    )
+    build_marts(con, MARTS_WITH_CASES)
+    return con
+
+
+def row(con, table: str, where: str) -> dict:
+    df = con.execute(f"SELECT * FROM {table} WHERE {where}").df()
+    assert len(df) == 1, f"{table} WHERE {where}: {len(df)} rows"
+    return df.iloc[0].to_dict()
+
+
+# Hand-worked values shared by the tests below (unit U1: 1,000 MW subcritical, 1995, bituminous, AAA).
+EG_U1 = 1000 * 0.6 * 8760 * (1 - 0.05)  # MWh/yr: AAA coal CF 0.6, aux 5 %
+assert EG_U1 == pytest.approx(4_993_200)
+ELEC_TJ_U1 = EG_U1 * 0.0036  # 17,975.52 TJ of electricity
+FUEL_U1 = ELEC_TJ_U1 / 0.36  # 49,932 TJ of coal at 36 %
+CO2_U1 = FUEL_U1 * 94.6  # 4,723,567.2 t
+CRF = 0.10 * 1.1**20 / (1.1**20 - 1)  # 0.117459625
+
+
+def test_baseline_formulas(world):
+    r = row(world, "plant_baselines", "unit_id = 'U1'")
+    assert r["net_generation_mwh_per_yr"] == pytest.approx(4_993_200)
+    assert r["fuel_tj_per_yr"] == pytest.approx(49_932)
+    assert r["co2_t_per_yr"] == pytest.approx(4_723_567.2)
+    # Band: 39 % with the IPCC lower EF, 33 % with the upper one.
+    assert r["co2_t_per_yr_low"] == pytest.approx(17_975.52 / 0.39 * 89.5)
+    assert r["co2_t_per_yr_high"] == pytest.approx(17_975.52 / 0.33 * 99.7)
+    # CH4 1 kg/TJ x 28 + N2O 1.5 kg/TJ x 265 = 425.5 kg CO2e/TJ.
+    assert r["ch4_n2o_co2e_t_per_yr"] == pytest.approx(49_932 * 0.4255)
+    assert r["intensity_t_per_mwh"] == pytest.approx(4_723_567.2 / 4_993_200)
+    assert r["estimation_tier"] == "technology_based"
+    assert r["capacity_factor_source"].endswith("AAA/coal/*")
+    # GEM: 1,000 MW x 0.53 x 8,760 h = 4.6428e9 kWh; x 9,000 Btu/kWh = 4.1785e13 Btu = 44,086 TJ;
+    # x 94,600 kg/TJ = 4.1705 Mt.
+    kwh = 1000 * 1000 * 8760 * 0.53
+    assert r["gem_method_co2_t_per_yr"] == pytest.approx(kwh * 9000 * 1.055056e-9 * 94600 / 1000)
+    assert r["gem_method_co2_t_per_yr"] == pytest.approx(4.1705e6, rel=1e-4)
+    assert r["gem_annual_co2_t_per_yr"] == pytest.approx(4.1e6)
+
+
+def test_statuses_and_countries(world):
+    ids = {r[0] for r in world.execute("SELECT unit_id FROM plant_baselines").fetchall()}
+    assert ids == {"U1", "U2", "U3", "U5", "zero_cf"}  # U4 is cancelled
+    r = row(world, "plant_baselines", "unit_id = 'U3'")
+    assert r["capacity_factor"] == pytest.approx(0.5)  # BBB has no row: the '*' default
+
+
+def test_unknown_technology_and_missing_start_year(world):
+    r = row(world, "plant_baselines", "unit_id = 'U2'")
+    assert r["vintage"] == ">2000"
+    assert r["technology_assumed"] == "supercritical"
+    assert r["efficiency_lhv"] == pytest.approx(3412.14 / 8605)  # the tracker's own heat rate
+    assert r["estimation_tier"] == "default"
+    assert "unknown_technology:assumed_supercritical" in r["flags"]
+    assert "missing_start_year" in r["flags"]
+    assert r["fuel"] == "sub_bituminous_coal"  # GEM's rule for unknown coal
+    # Swap to USC: the reference is the TOOL07 supercritical default (45 %) = the USC project's 45 %,
+    # so nothing is creditable although the BAU reduction is positive.
+    s = row(world, "technology_swaps", "unit_id = 'U2' AND to_technology = 'ultra-supercritical'")
+    assert s["efficiency_reference_lhv"] == pytest.approx(0.45)
+    assert s["reference_rule"].startswith("tool07_default")
+    assert s["reduction_creditable_t_per_yr"] == 0
+    eg = 500 * 0.6 * 8760 * 0.95
+    assert s["reduction_bau_t_per_yr"] == pytest.approx(eg * 0.0036 * 96.1 * (8605 / 3412.14 - 1 / 0.45))
+    assert "reference_at_or_above_project" in s["flags"]
+    assert "no_capex_in_catalogue" in s["flags"]
+
+
+def test_efficiency_upgrade_reductions_and_economics(world):
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    project_fuel = ELEC_TJ_U1 / 0.45  # 39,945.6 TJ
+    assert s["swap_type"] == "efficiency_upgrade" and s["sector"] == "power_coal" and s["is_upgrade"]
+    assert s["project_co2_t_per_yr"] == pytest.approx(project_fuel * 94.6)
+    assert s["reduction_bau_t_per_yr"] == pytest.approx(CO2_U1 - project_fuel * 94.6)  # 944,713 t
+    # Reference: max(own 36 %, TOOL07 <=2000 37 %, top performer 39.6 %) = 39.6 %; IPCC lower EF both sides.
+    assert s["efficiency_reference_lhv"] == pytest.approx(0.396)
+    assert s["reference_rule"].startswith("top_performer:tp_sub_300")
+    reference = ELEC_TJ_U1 / 0.396 * 89.5
+    assert s["reference_co2_t_per_yr"] == pytest.approx(reference)
+    assert s["reduction_creditable_t_per_yr"] == pytest.approx(reference - project_fuel * 89.5)  # 487,518 t
+    assert s["bau_reference_gap_t_per_yr"] == pytest.approx(CO2_U1 - reference)
+    # Fuel: 9,986.4 TJ saved = 387,070 t at 25.8 GJ/t, at mean(Feb 2, Mar 4) = 3 USD/GJ.
+    assert s["fuel_saved_tj_per_yr"] == pytest.approx(9_986.4)
+    assert s["fuel_saved_t_per_yr"] == pytest.approx(9_986.4 / 25.8 * 1000)
+    assert s["fuel_price_usd_per_gj"] == pytest.approx(3.0)
+    assert s["fuel_savings_usd_per_yr"] == pytest.approx(29_959_200)
+    # Capex (900 - 700) USD/kW x 1 GW; dO&M 2 USD/kW-yr x 1 GW + 0.5 USD/MWh x EG.
+    assert s["incremental_capex_usd"] == pytest.approx(200e6)
+    d_om = 2 * 1e6 + 0.5 * EG_U1
+    assert s["delta_om_usd_per_yr"] == pytest.approx(4_496_600)
+    assert s["crf"] == pytest.approx(0.117459625)
+    assert s["annualised_cost_usd_per_yr"] == pytest.approx(200e6 * CRF + d_om)
+    assert s["npv_usd"] == pytest.approx(-200e6 + (29_959_200 - d_om) / CRF)
+    assert s["simple_payback_yr"] == pytest.approx(200e6 / (29_959_200 - d_om))  # 7.85 yr
+    mac = (200e6 * CRF + d_om - 29_959_200) / (CO2_U1 - project_fuel * 94.6)
+    assert s["mac_usd_per_t"] == pytest.approx(mac)
+    assert mac < 0  # a no-regret option at these prices...
+    assert s["breakeven_credit_price_usd_per_t"] == 0  # ...so it needs no credit price
+
+
+def test_fuel_switch(world):
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:CC'")
+    gas_tj = ELEC_TJ_U1 / 0.60  # 29,959.2 TJ
+    assert s["swap_type"] == "fuel_switch" and s["is_upgrade"]
+    assert s["reduction_bau_t_per_yr"] == pytest.approx(CO2_U1 - gas_tj * 56.1)
+    # Baseline coal at its lower bound (89.5), project gas at its upper bound (58.3).
+    creditable = ELEC_TJ_U1 / 0.396 * 89.5 - gas_tj * 58.3
+    assert s["reduction_creditable_t_per_yr"] == pytest.approx(creditable)
+    assert "ipcc_upper" in s["reference_rule"]
+    # Coal at 3 USD/GJ out, gas at mean(10, 12) = 11 USD/GJ in.
+    assert s["fuel_savings_usd_per_yr"] == pytest.approx(FUEL_U1 * 1000 * 3 - gas_tj * 1000 * 11)
+    assert s["incremental_capex_usd"] == pytest.approx(300e6)
+    assert s["simple_payback_yr"] is None or pd.isna(s["simple_payback_yr"])  # it never pays back
+    assert s["fuel_saved_t_per_yr"] is None or pd.isna(s["fuel_saved_t_per_yr"])
+
+
+def test_non_upgrade_swap(world):
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U5:supercritical'")
+    assert not s["is_upgrade"]
+    assert s["reduction_bau_t_per_yr"] < 0
+    assert s["reduction_creditable_t_per_yr"] == 0
+    assert "not_an_upgrade" in s["flags"]
+    assert pd.isna(s["mac_usd_per_t"])
+    # A unit is never swapped to its own technology.
+    assert (
+        world.execute(
+            "SELECT count(*) FROM technology_swaps WHERE swap_id = 'coal_units:U5:ultra-supercritical'"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_zero_capacity_factor_case(world):
+    b = row(world, "plant_baselines", "unit_id = 'zero_cf'")
+    assert b["net_generation_mwh_per_yr"] == 0 and b["co2_t_per_yr"] == 0
+    assert pd.isna(b["intensity_t_per_mwh"]) and "zero_capacity_factor" in b["flags"]
+    r = row(world, "project_case_results", "case_id = 'zero_cf'")
+    assert r["reduction_bau_t_per_yr"] == 0 and r["credited_t_per_yr"] == 0
+    assert pd.isna(r["mac_usd_per_t"])
+
+
+def test_credits_split_and_scope(world):
+    creditable = ELEC_TJ_U1 / 0.396 * 89.5 - ELEC_TJ_U1 / 0.45 * 89.5
+    c = row(world, "credits", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    credited = creditable * 0.9 * (1 - 0.05 - 0.02)
+    assert c["credited_t_per_yr"] == pytest.approx(credited)
+    assert c["host_credits_t_per_yr"] == pytest.approx(0.4 * credited)
+    assert c["partner_credits_t_per_yr"] == pytest.approx(0.6 * credited)
+    assert c["partner_revenue_usd_per_yr"] == pytest.approx(0.6 * credited * 20)
+    assert c["host_revenue_usd_per_yr"] == pytest.approx(0.4 * credited * 20)
+    assert c["credited_over_period_t"] == pytest.approx(10 * credited)
+    annuity_10 = (1 - 1.1**-10) / 0.1
+    d_om = 2 * 1e6 + 0.5 * EG_U1
+    npv = -200e6 + 100e6 + (29_959_200 - d_om) / CRF + 0.6 * credited * 20 * annuity_10
+    assert c["npv_with_credits_usd"] == pytest.approx(npv)
+    ids = {r[0] for r in world.execute("SELECT swap_id FROM credits").fetchall()}
+    # In scope: AAA upgrades to USC or CC with creditable t (U2 -> CC too: 45 % coal at 92.8 t/TJ still
+    # emits more than gas at 60 %). Out: BBB (U3), U2 -> USC (0 creditable), U5 -> supercritical (not
+    # eligible, not an upgrade), the project case.
+    expected = {
+        "coal_units:U1:ultra-supercritical",
+        "coal_units:U1:CC",
+        "coal_units:U2:CC",
+        "coal_units:U5:CC",
+    }
+    assert ids == expected
+
+
+def test_programmes_and_mac_curve(world):
+    p = row(
+        world,
+        "host_country_programmes",
+        "programme_id = 'AAA|power_coal|efficiency_upgrade|ultra-supercritical|operating'",
+    )
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    assert p["units"] == 1
+    assert p["reduction_bau_t_per_yr"] == pytest.approx(s["reduction_bau_t_per_yr"])
+    assert p["mac_median_usd_per_t"] == pytest.approx(s["mac_usd_per_t"])
+    assert (
+        world.execute("SELECT count(*) FROM host_country_programmes WHERE country_iso3 = 'BBB'").fetchone()[0]
+        == 0
+    )
+    curve = world.execute("SELECT * FROM mac_curve WHERE country_iso3 = 'AAA' ORDER BY mac_rank").df()
+    assert curve["unit_id"].is_unique  # one option per unit
+    assert curve["mac_usd_per_t"].is_monotonic_increasing
+    assert curve["cumulative_reduction_bau_t_per_yr"].iloc[-1] == pytest.approx(
+        curve["reduction_bau_t_per_yr"].sum()
+    )
+
+
+def test_marts_satisfy_their_pandera_models(world):
+    from bcm_pipeline.schemas import marts as m
+
+    for model in [
+        m.PlantBaselines,
+        m.TechnologySwaps,
+        m.Credits,
+        m.HostCountryProgrammes,
+        m.MacCurve,
+        m.ProjectCaseResults,
+    ]:
+        model.to_schema().validate(world.execute(f"SELECT * FROM {model.Config.name}").df(), lazy=True)
+
+
+# --- configuration files ------------------------------------------------------------------------
+
+
+def test_repo_configuration_loads():
+    agreements = config.agreements_frame()
+    assert {"japan_vietnam", "japan_indonesia", "japan_india"} <= set(agreements["agreement_id"])
+    cases = config.cases_frame()
+    assert "founding_paper_usc_vs_subcritical" in set(cases["case_id"])
+    params = config.scenario_parameters_frame()
+    assert not params.duplicated(["parameter", "country_iso3", "fuel_class", "key"]).any()
+    assert params["source_document"].str.len().gt(0).all()
+
+
+def _write(tmp_path: Path, folder: str, name: str, text: str) -> Path:
+    (tmp_path / folder).mkdir(exist_ok=True)
+    path = tmp_path / folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_agreement_typo_names_file_and_field(tmp_path):
+    path = _write(
+        tmp_path, "agreements", "aaa_deal.yaml", AGREEMENT_YAML.replace("host_share:", "host_shar:")
+    )
+    with pytest.raises(config.ConfigError) as err:
+        config.load_agreement(path)
+    message = str(err.value)
+    assert "aaa_deal.yaml" in message and "host_shar" in message and "host_share" in message
+
+
+def test_agreement_bad_value_and_name_mismatch(tmp_path):
+    path = _write(
+        tmp_path, "agreements", "aaa_deal.yaml", AGREEMENT_YAML.replace("haircut: 0.1", "haircut: 1.5")
+    )
+    with pytest.raises(config.ConfigError, match="field 'haircut'"):
+        config.load_agreement(path)
+    path = _write(tmp_path, "agreements", "other.yaml", AGREEMENT_YAML)
+    with pytest.raises(config.ConfigError, match="agreement_id"):
+        config.load_agreement(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("capacity_mw: 100", "capacity_mw: -100", "capacity_mw"),
+        ("start_year: 2010", "start_year: 2010\nto_efficiency_lhv: 1.2", "to_efficiency_lhv"),
+        ("to_technology: ultra-supercritical", "to_technology: fusion", "to_technology"),
+    ],
+)
+def test_bad_case_is_refused_naming_case_and_field(tmp_path, old, new, field):
+    path = _write(tmp_path, "cases", "zero_cf.yaml", ZERO_CF_CASE.replace(old, new))
+    with pytest.raises(config.ConfigError) as err:
+        config.load_case(path)
+    assert "zero_cf.yaml" in str(err.value) and field in str(err.value)
