@@ -1,0 +1,148 @@
+"""Estimated OM/BM/CM for grids without unit generation data: GEM fossil units + OWID average intensity.
+
+Simplifications (all written into the note of each row, and every row is flagged 'estimate'):
+- each operating GEM coal, gas and oil unit gets EF = IPCC lower-bound CO2 EF × 3.6/η, η the TOOL07
+  appendix default efficiency for its technology and vintage (≤2000 / >2000), as TOOL07 option A3 says;
+- all fossil units run at one capacity factor, so it cancels: the OM is the capacity-weighted EF;
+- the system's total generation is fossil CO2 / OWID average intensity (same year), so the LCMR share
+  is 1 − OWID / OM and does not depend on GEM's size threshold;
+- the BM sample is TOOL07's, drawn from fossil units by start year (mid-year date): renewable additions are
+  not in GEM, so the BM leans high (not conservative) and no CDM exclusion list is applied.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bcm_pipeline.grid import tool07
+
+MID_YEAR = "-07-01"
+GAS_TECH = {"CC": "CC", "ICCC": "CC", "ISCC": "CC", "AFC": "CC", "GT": "GT", "IC": "GT", "ST": "ST"}
+COAL_TECH = {"unknown": "subcritical", "fbs": "fbs", "pfbs": "pfbs"}
+
+
+def unit_efficiency(fuel_class: str, technology: str, start_year, catalogue: pd.DataFrame) -> float:
+    """TOOL07 appendix default net efficiency (LHV) for one unit; unknown technologies fall back as noted."""
+    tool = catalogue[catalogue["parameter_set"] == "tool07_default"]
+    vintage = "<=2000" if pd.notna(start_year) and int(start_year) <= 2000 else ">2000"
+    if fuel_class == "coal":
+        tech = COAL_TECH.get(technology, technology)
+    else:
+        tech = GAS_TECH.get(technology, "CC")  # unknown gas/oil technology: CC (highest η, lowest EF)
+    rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == tech)]
+    exact = rows[rows["vintage"] == vintage]
+    rows = exact if len(exact) else rows  # e.g. supercritical has only a >2000 default
+    if not len(rows):
+        rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == "subcritical")]
+    return float(rows["net_efficiency_lhv"].max())
+
+
+def fleet(
+    coal_units: pd.DataFrame, gas_oil_units: pd.DataFrame, catalogue: pd.DataFrame, fuels: pd.DataFrame
+):
+    """Operating fossil units with ef_t_per_mwh (TOOL07 option A3 with IPCC lower-bound fuel EFs)."""
+    primary = fuels[fuels["is_primary"].astype(bool)].drop_duplicates("fuel")
+    lower = primary.set_index("fuel")["co2_ef_t_per_tj_lower"]
+    coal_rows = fuels[(fuels["fuel_class"] == "coal") & fuels["gem_coal_type"].notna()]
+    by_coal_type = coal_rows.drop_duplicates("gem_coal_type").set_index("gem_coal_type")[
+        "co2_ef_t_per_tj_lower"
+    ]
+    coal = coal_units[coal_units["status"] == "operating"]
+    coal = pd.DataFrame(
+        {
+            "unit_id": coal["gem_unit_id"],
+            "country_iso3": coal["country_iso3"],
+            "fuel_class": "coal",
+            "technology": coal["technology"],
+            "start_year": coal["start_year"],
+            "capacity_mw": coal["capacity_mw"],
+            "co2_ef_t_per_tj": coal["coal_type"].map(by_coal_type).fillna(lower["other_bituminous_coal"]),
+        }
+    )
+    go = gas_oil_units[
+        (gas_oil_units["status"] == "operating") & gas_oil_units["fuel_class"].isin(["gas", "oil", "gas/oil"])
+    ]
+    fuel_class = go["fuel_class"].replace({"gas/oil": "gas"})  # dual-fuel units: gas, the lower EF
+    oil_fuel = (
+        go["fuel"]
+        .astype(str)
+        .str.upper()
+        .str.startswith("D")
+        .map({True: "gas_diesel_oil", False: "residual_fuel_oil"})
+    )
+    go = pd.DataFrame(
+        {
+            "unit_id": go["gem_unit_id"],
+            "country_iso3": go["country_iso3"],
+            "fuel_class": fuel_class,
+            "technology": go["technology"],
+            "start_year": go["start_year"],
+            "capacity_mw": go["capacity_mw"],
+            "co2_ef_t_per_tj": oil_fuel.where(fuel_class.eq("oil"), "natural_gas").map(lower),
+        }
+    )
+    units = pd.concat([coal, go], ignore_index=True)
+    units = units[units["capacity_mw"].fillna(0) > 0]
+    units["net_efficiency_lhv"] = [
+        unit_efficiency(f, t, y, catalogue)
+        for f, t, y in zip(units["fuel_class"], units["technology"], units["start_year"], strict=True)
+    ]
+    units["ef_t_per_mwh"] = units["co2_ef_t_per_tj"].astype(float) * 0.0036 / units["net_efficiency_lhv"]
+    return units
+
+
+def margins(units: pd.DataFrame, owid_ef_t_per_mwh: float, year: int, country_iso3: str) -> list[dict]:
+    """Estimated OM, BM and CMs for one country from its fossil fleet and OWID's average intensity."""
+    df = units[units["start_year"].isna() | (units["start_year"] <= year)].copy()
+    if not len(df):
+        return []
+    df["generation_mwh"] = df["capacity_mw"]  # one capacity factor for all: it cancels (×CF×8760)
+    df["co2_t"] = df["generation_mwh"] * df["ef_t_per_mwh"]
+    om = tool07.weighted_ef(df["generation_mwh"], df["co2_t"])
+    total = df["co2_t"].sum() / owid_ef_t_per_mwh if owid_ef_t_per_mwh > 0 else df["generation_mwh"].sum()
+    total = max(total, df["generation_mwh"].sum())
+    lcmr = 1 - df["generation_mwh"].sum() / total
+    df["commissioned_date"] = pd.to_datetime(
+        df["start_year"].astype("Int64").astype(str) + MID_YEAR, errors="coerce"
+    )
+    df["is_cdm"] = False
+    bm = tool07.build_margin(df, total, pd.Timestamp(year, 12, 31))
+    base = (
+        f"estimate from {len(df)} operating GEM fossil units (TOOL07 A3 default η, IPCC lower-bound EF, "
+        f"one CF for all) and OWID {year} average {owid_ef_t_per_mwh:.3f}; LCMR share {lcmr:.1%}"
+    )
+    om_note = base if lcmr < tool07.LCMR_THRESHOLD else "simple OM NOT allowed (LCMR ≥ 50 %); " + base
+    bm_note = (
+        f"fossil units only ({bm.steps}; {len(bm.sample)} units): renewable additions missing, "
+        "leans high; no CDM exclusion list"
+    )
+    rows = [
+        ("OM", "simple_om", om, om_note),
+        ("BM", "bm_tool07", bm.ef_t_per_mwh, bm_note),
+    ]
+    for method, (w_om, w_bm) in {
+        "cm_0.5_0.5": (0.5, 0.5),
+        "cm_0.75_0.25": (0.75, 0.25),
+        "cm_0.25_0.75": (0.25, 0.75),
+    }.items():
+        rows.append(
+            (
+                "CM",
+                method,
+                tool07.combined_margin(om, bm.ef_t_per_mwh, w_om, w_bm),
+                f"{w_om} × OM + {w_bm} × BM; {base}",
+            )
+        )
+    return [
+        {
+            "country_iso3": country_iso3,
+            "period": str(year),
+            "margin": margin,
+            "method": method,
+            "ef_t_per_mwh": value,
+            "lcmr_share": lcmr,
+            "simple_om_allowed": lcmr < tool07.LCMR_THRESHOLD,
+            "note": note,
+        }
+        for margin, method, value, note in rows
+    ]

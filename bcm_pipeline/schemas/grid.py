@@ -1,0 +1,240 @@
+"""Pandera models of the grid-emission-factor tables (issue 4): TOOL07 margins, published factors, swaps."""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+EF = "tCO2/MWh"
+MARGINS = ["OM", "BM", "CM", "average"]
+SOURCES = ["computed", "cea", "ifi", "owid"]
+PROJECT_TYPES = ["solar_pv", "wind", "efficiency"]
+
+
+class CdmRegisteredUnits(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Grid (country) the unit supplies")
+    s_no: Series[int] = pa.Field(ge=1, description="CEA station number (S_NO)")
+    unit_no: Series[int] = pa.Field(ge=1, description="CEA unit number (UNIT_NO)")
+    station_name: Series[str] = pa.Field(description="Station name as CEA writes it")
+    commissioned_date: Series[pa.Date] = pa.Field(description="Commissioning date as CEA gives it")
+    capacity_mw: Series[float] = pa.Field(ge=0, description="Capacity on 31/03/2019, MW")
+    plant_type: Series[str] = pa.Field(description="THERMAL or HYDRO")
+    fuel_1: Series[str] = pa.Field(nullable=True, description="CEA FUEL 1 (blank for hydro)")
+    cdm_project_ref: Series[int] = pa.Field(
+        ge=1, description="UNFCCC CDM project reference as CEA writes it (CDM#<ref>)"
+    )
+    source_document: Series[str] = pa.Field(description="Document the row comes from")
+    source_table: Series[str] = pa.Field(description="Sheet and column in that document")
+    source_page: Series[str] = pa.Field(description="Where to check the registration")
+
+    class Config:
+        name = "cdm_registered_units"
+        description = (
+            "Units registered as CDM project activities, excluded from TOOL07 build-margin samples (the exclusion "
+            "list). India: the 82 units CEA v15 marks 'CDM#<ref>' in its 'in Build Margin' columns (33 projects)."
+        )
+        metadata = {"key": ["country_iso3", "s_no", "unit_no", "commissioned_date"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridMarginsComputed(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Grid (country)")
+    period: Series[str] = pa.Field(
+        description="Fiscal year ('2018-19', CEA data) or calendar year (estimates)"
+    )
+    margin: Series[str] = pa.Field(isin=MARGINS, description="OM, BM, CM or average")
+    method: Series[str] = pa.Field(
+        description="simple_om, average_om, bm_tool07 (our sample), bm_publisher_sample (CEA's flags), "
+        "cm_<w_OM>_<w_BM> (our BM) or cm_<w_OM>_<w_BM>_publisher_bm"
+    )
+    ef_t_per_mwh: Series[float] = pa.Field(ge=0, le=2.5, nullable=True, description=f"Emission factor, {EF}")
+    lcmr_share: Series[float] = pa.Field(
+        ge=0, le=1, description="Low-cost/must-run share of generation that period"
+    )
+    simple_om_allowed: Series[bool] = pa.Field(description="TOOL07 LCMR < 50 % test (five most recent years)")
+    is_estimate: Series[bool] = pa.Field(
+        description="True: from GEM units + OWID totals, not unit generation data"
+    )
+    basis: Series[str] = pa.Field(description="Input tables the value was computed from")
+    note: Series[str] = pa.Field(description="Simplifications and the TOOL07 steps applied")
+
+    class Config:
+        name = "grid_margins_computed"
+        description = (
+            "TOOL07 v7.0 margins computed in Python (bcm_pipeline/grid): India from CEA station and unit data, "
+            "every host country estimated from GEM fossil units and OWID average intensity."
+        )
+        metadata = {"key": ["country_iso3", "period", "margin", "method"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridBmSampleUnits(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Grid (country)")
+    period: Series[str] = pa.Field(description="Fiscal year of the generation data")
+    s_no: Series[int] = pa.Field(description="CEA station number")
+    unit_no: Series[int] = pa.Field(description="CEA unit number")
+    station_name: Series[str] = pa.Field(description="Station name as CEA writes it")
+    commissioned_date: Series[pa.Date] = pa.Field(nullable=True, description="Commissioning date")
+    capacity_mw: Series[float] = pa.Field(nullable=True, description="Capacity, MW")
+    plant_type: Series[str] = pa.Field(nullable=True, description="THERMAL, HYDRO, NUCLEAR")
+    generation_mwh: Series[float] = pa.Field(nullable=True, description="Net generation that year, MWh")
+    in_computed_sample: Series[bool] = pa.Field(description="In the BM sample our TOOL07 code chose")
+    in_cea_sample: Series[bool] = pa.Field(description="Flagged 'in Build Margin' by CEA")
+    is_cdm: Series[bool] = pa.Field(description="On the cdm_registered_units exclusion list")
+    generation_estimated: Series[bool] = pa.Field(
+        description="Unit reports no own generation: capacity share of its station's remainder"
+    )
+
+    class Config:
+        name = "grid_bm_sample_units"
+        description = (
+            "India BM samples per fiscal year: ours (TOOL07 from commissioning dates) beside CEA's flags."
+        )
+        metadata = {"key": ["period", "s_no", "unit_no", "commissioned_date"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridEmissionFactors(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Grid (country)")
+    period: Series[str] = pa.Field(description="Year or fiscal year of the data (e.g. '2018-19', '2023')")
+    margin: Series[str] = pa.Field(isin=MARGINS, description="OM, BM, CM or average")
+    method: Series[str] = pa.Field(
+        description="How the value was obtained (simple_om, bm_tool07, cm_0.5_0.5, ...)"
+    )
+    source: Series[str] = pa.Field(isin=SOURCES, description="computed (ours), cea, ifi or owid (published)")
+    ef_t_per_mwh: Series[float] = pa.Field(ge=0, le=2.5, nullable=True, description=f"Emission factor, {EF}")
+    vintage: Series[str] = pa.Field(
+        description="Data vintage: ex post same year, publisher release, estimate year"
+    )
+    is_estimate: Series[bool] = pa.Field(
+        description="True for GEM + OWID estimates (no unit generation data)"
+    )
+    note: Series[str] = pa.Field(nullable=True, description="Simplifications and flags")
+
+    class Config:
+        name = "grid_emission_factors"
+        description = (
+            "Grid emission factors per country × period × margin × method: our TOOL07 margins beside CEA's, "
+            "IFI's harmonised and OWID's average intensity, tCO2/MWh."
+        )
+        metadata = {"key": ["country_iso3", "period", "margin", "method", "source"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridFactorForCrediting(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Host country")
+    project_type: Series[str] = pa.Field(isin=PROJECT_TYPES, description="solar_pv, wind or efficiency")
+    ef_t_per_mwh: Series[float] = pa.Field(ge=0, le=2.5, description=f"Conservative crediting factor, {EF}")
+    source: Series[str] = pa.Field(isin=SOURCES, description="Source of the winning candidate")
+    method: Series[str] = pa.Field(description="Method of the winning candidate")
+    period: Series[str] = pa.Field(description="Period of the winning candidate")
+    rule: Series[str] = pa.Field(description="The rule that chose it")
+    candidates: Series[str] = pa.Field(description="Every credible candidate: source/method/period=value")
+    n_candidates: Series[int] = pa.Field(ge=1, description="Number of credible candidates")
+
+    class Config:
+        name = "grid_factor_for_crediting"
+        description = (
+            "Conservative grid factor per host country and project type: the lowest credible CM candidate."
+        )
+        metadata = {"key": ["country_iso3", "project_type"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridProjectDefaults(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(description="Host country or '*' for every host country")
+    to_technology: Series[str] = pa.Field(isin=PROJECT_TYPES, description="Project technology")
+    sector: Series[str] = pa.Field(isin=["grid_renewable", "grid_efficiency"], description="Swap sector")
+    capacity_mw: Series[float] = pa.Field(ge=0, nullable=True, description="Representative size, MW")
+    capacity_factor: Series[float] = pa.Field(ge=0, le=1, nullable=True, description="Net capacity factor")
+    net_generation_mwh_per_yr: Series[float] = pa.Field(
+        ge=0, nullable=True, description="MWh/yr saved (efficiency) when not capacity × CF × 8760"
+    )
+    capex_usd_per_kw: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Total installed cost, USD/kW"
+    )
+    capex_price_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Price year of the capex")
+    lifetime_yr: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Economic lifetime, years")
+    discount_rate: Series[float] = pa.Field(
+        ge=0,
+        le=0.3,
+        nullable=True,
+        description="Real discount rate for the CRF (project value: 8 %, methodology §8)",
+    )
+    crediting_period: Series[int] = pa.Field(ge=1, le=3, description="Crediting period (CM weights)")
+    source_document: Series[str] = pa.Field(description="Source document")
+    source_table: Series[str] = pa.Field(description="Table / figure in it")
+    source_page: Series[str] = pa.Field(description="Page or URL")
+    verified: Series[str] = pa.Field(
+        description="yes, partly or not applicable: checked against the document"
+    )
+    note: Series[str] = pa.Field(nullable=True, description="What is assumed")
+
+    class Config:
+        name = "grid_project_defaults"
+        description = (
+            "Representative grid-displacement projects per host country (size, CF, capex, life), cited."
+        )
+        metadata = {"key": ["country_iso3", "to_technology"]}
+        strict = "filter"
+        coerce = True
+
+
+class GridDisplacementSwaps(pa.DataFrameModel):
+    """Exactly the technology_swaps column contract, so the lead can union it."""
+
+    swap_id: Series[str] = pa.Field(unique=True, description="grid:<ISO3>:<to_technology>")
+    unit_id: Series[str] = pa.Field(nullable=True, description="Not applicable (no existing unit): null")
+    unit_source: Series[str] = pa.Field(description="'grid_project_defaults'")
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Host country")
+    sector: Series[str] = pa.Field(isin=["grid_renewable", "grid_efficiency"], description="Swap sector")
+    swap_type: Series[str] = pa.Field(isin=["grid_displacement"], description="grid_displacement")
+    from_technology: Series[str] = pa.Field(isin=["grid"], description="grid")
+    to_technology: Series[str] = pa.Field(isin=PROJECT_TYPES, description="solar_pv, wind, efficiency")
+    is_upgrade: Series[bool] = pa.Field(description="False: new capacity or savings, not a unit upgrade")
+    capacity_mw: Series[float] = pa.Field(nullable=True, description="Project capacity, MW")
+    net_generation_mwh_per_yr: Series[float] = pa.Field(ge=0, description="MWh/yr generated or saved")
+    baseline_co2_t_per_yr: Series[float] = pa.Field(
+        ge=0, description="MWh × computed CM (right weights), tCO2/yr"
+    )
+    project_co2_t_per_yr: Series[float] = pa.Field(
+        ge=0, description="0: no combustion in the project, tCO2/yr"
+    )
+    reduction_bau_t_per_yr: Series[float] = pa.Field(description="Baseline − project, tCO2/yr")
+    reference_co2_t_per_yr: Series[float] = pa.Field(
+        ge=0, description="MWh × conservative crediting factor, tCO2/yr"
+    )
+    reduction_creditable_t_per_yr: Series[float] = pa.Field(description="Reference − project, tCO2/yr")
+    reference_rule: Series[str] = pa.Field(
+        description="The rule of grid_factor_for_crediting that set the factor"
+    )
+    bau_reference_gap_t_per_yr: Series[float] = pa.Field(description="BAU − creditable reduction, tCO2/yr")
+    fuel_saved_tj_per_yr: Series[float] = pa.Field(nullable=True, description="Not applicable: null")
+    fuel_savings_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Not applicable: null")
+    incremental_capex_usd: Series[float] = pa.Field(nullable=True, description="Capex × capacity, USD")
+    annualised_cost_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Capex × CRF, USD/yr")
+    npv_usd: Series[float] = pa.Field(nullable=True, description="−capex (no energy revenue counted), USD")
+    simple_payback_yr: Series[float] = pa.Field(
+        nullable=True, description="Not computed without revenue: null"
+    )
+    mac_usd_per_t: Series[float] = pa.Field(
+        nullable=True, description="Annualised cost / creditable reduction, USD/t"
+    )
+    breakeven_credit_price_usd_per_t: Series[float] = pa.Field(
+        nullable=True, description="Credit price that pays the annualised cost, USD/t"
+    )
+    flags: Series[str] = pa.Field(nullable=True, description="Simplifications, comma-separated")
+
+    class Config:
+        name = "grid_displacement_swaps"
+        description = (
+            "Grid-displacement projects (solar PV, wind, efficiency) per host country, in the technology_swaps "
+            "column contract: MWh × the combined margin (BAU) and × the conservative crediting factor."
+        )
+        metadata = {"key": ["swap_id"]}
+        strict = "filter"
+        coerce = True
