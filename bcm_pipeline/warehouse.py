@@ -6,18 +6,24 @@ open, by rename, so a reader sees either the old or the new warehouse, never a m
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-import tempfile
+import subprocess
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from bcm_pipeline.schemas.base import QUARANTINE_COLUMNS, comment_statements, table_name
+from bcm_pipeline import __version__
+from bcm_pipeline.schemas.base import QUARANTINE_COLUMNS, comment_statements, sql_literal, table_name
 from bcm_pipeline.schemas.meta import Quarantine, RawFiles
-from bcm_pipeline.settings import SQL_DIR
+from bcm_pipeline.settings import PROJECT_ROOT, SQL_DIR
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], df: pd.DataFrame) -> int:
@@ -86,15 +92,238 @@ def build_sql_table(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> int:
     return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
 
 
-def publish(build_path: Path, published_path: Path) -> Path:
-    """Copy the (closed, checkpointed) build file next to the published one and rename it over it."""
-    published_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=published_path.parent, prefix=".publish-", suffix=".duckdb")
-    os.close(fd)
+# --- Publish: versioned, atomic, with a manifest -------------------------------------------------------
+
+# Columns that change between refreshes although the data did not (left out of content fingerprints).
+VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path")}  # path: where the data dir sits
+MANIFEST = "manifest"
+MANIFEST_COMMENTS = {
+    None: "What this published warehouse holds: its version, build time, code version, the sha256 of "
+    "every source file and a content fingerprint, row count and check result per table.",
+    "version": "Version id bcm-<UTC build time>-<first 8 hex of the content fingerprint>",
+    "built_at": "UTC time the version was published",
+    "code_version": "bcm-pipeline package version + git describe of the checkout",
+    "kind": "'source' (a raw file) or 'table' (a warehouse table)",
+    "name": "Source id or table name",
+    "sha256": "Source rows: SHA-256 of the raw file",
+    "content_md5": "Table rows: md5 over the table's rows in sorted order, volatile columns excluded",
+    "row_count": "Table rows: number of rows",
+    "check_passed": "Table rows: the table satisfied its pandera model at publish time (null: no model)",
+}
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    version: str
+    path: Path
+    built_at: str
+    tables: dict[str, tuple[int, str]]  # table -> (row_count, content_md5)
+
+
+def quote_ident(name: str) -> str:
+    """A DuckDB identifier, quoted (names come from code, but never trust them in SQL text)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str]:
+    """(row count, md5 of every row as text in sorted order): equal iff the table contents are equal."""
+    skip = set(VOLATILE_COLUMNS.get(table, ()))
+    cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
+            "ORDER BY column_index",
+            [table],
+        ).fetchall()
+        if r[0] not in skip
+    ]
+    row = "ROW(" + ", ".join(quote_ident(c) for c in cols) + ")"
+    count, digest = con.execute(
+        f"SELECT count(*), md5(coalesce(string_agg(r, chr(10) ORDER BY r), '')) "
+        f"FROM (SELECT CAST({row} AS VARCHAR) AS r FROM {quote_ident(table)})"
+    ).fetchone()
+    return int(count), digest
+
+
+def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    return {t: table_fingerprint(con, t) for t in base_tables(con) if t != MANIFEST}
+
+
+def code_version() -> str:
+    """Package version plus `git describe` when the code runs from a checkout."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        described = ""
+    return f"{__version__}+{described}" if described else __version__
+
+
+def remove_stale_publish_files(published_path: Path) -> list[Path]:
+    """Temporary files a killed publish left behind (one refresh publishes at a time)."""
+    folder = published_path.parent
+    stale = list(folder.glob(".publish-*")) + list((folder / "versions").glob(".tmp-*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(
+    build_path: Path,
+    published_path: Path,
+    validate: Callable[[duckdb.DuckDBPyConnection], dict[str, bool]] | None = None,
+    keep: int = 5,
+) -> PublishedVersion:
+    """Publish a copy of the (closed, checkpointed) build file as a new version.
+
+    Steps, each leaving the published file intact if the process dies: copy the build into
+    versions/.tmp-*, validate the copy and write its manifest, rename it to versions/<version>.duckdb,
+    hard-link it to .publish-* and rename that over the published file. A reader's open connection keeps
+    the old inode, so it sees the old version until it reconnects. Keeps the newest `keep` versions.
+    """
+    versions = published_path.parent / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    remove_stale_publish_files(published_path)
+    tmp = versions / f".tmp-{uuid.uuid4().hex}.duckdb"
     try:
         shutil.copyfile(build_path, tmp)
-        os.replace(tmp, published_path)
+        with duckdb.connect(str(tmp)) as con:
+            checks = validate(con) if validate else {}
+            tables = fingerprints(con)
+            content = hashlib.md5("".join(f"{t}:{n}:{h};" for t, (n, h) in sorted(tables.items())).encode())
+            built = datetime.now(UTC)
+            version = f"bcm-{built:%Y%m%dT%H%M%S}{built.microsecond // 1000:03d}Z-{content.hexdigest()[:8]}"
+            _write_manifest(con, version, built.isoformat(timespec="seconds"), tables, checks)
+            con.execute("CHECKPOINT")
+        _fsync(tmp)
+        final = versions / f"{version}.duckdb"
+        os.replace(tmp, final)
+        link = published_path.parent / f".publish-{uuid.uuid4().hex}.duckdb"
+        try:
+            os.link(final, link)
+        except OSError:  # a file system without hard links: a copy works too
+            shutil.copyfile(final, link)
+        os.replace(link, published_path)
+        _fsync(published_path.parent)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return published_path
+        tmp.unlink(missing_ok=True)
+    prune_versions(versions, keep)
+    return PublishedVersion(version, published_path, built.isoformat(timespec="seconds"), tables)
+
+
+def _write_manifest(
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    built_at: str,
+    tables: dict[str, tuple[int, str]],
+    checks: dict[str, bool],
+) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TABLE {MANIFEST} (version VARCHAR, built_at TIMESTAMPTZ, code_version VARCHAR, "
+        "kind VARCHAR, name VARCHAR, sha256 VARCHAR, content_md5 VARCHAR, row_count BIGINT, "
+        "check_passed BOOLEAN)"
+    )
+    common = [version, built_at, code_version()]
+    rows = []
+    if "raw_files" in tables:
+        for source_id, sha in con.execute("SELECT source_id, sha256 FROM raw_files ORDER BY 1").fetchall():
+            rows.append([*common, "source", source_id, sha, None, None, None])
+    for table, (count, digest) in sorted(tables.items()):
+        rows.append([*common, "table", table, None, digest, count, checks.get(table)])
+    con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for column, text in MANIFEST_COMMENTS.items():
+        target = f"TABLE {MANIFEST}" if column is None else f"COLUMN {MANIFEST}.{quote_ident(column)}"
+        con.execute(f"COMMENT ON {target} IS {sql_literal(text)}")
+
+
+BOOKKEEPING_TABLES = ("raw_files", "quarantine", MANIFEST)
+
+
+def table_profile(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, dict[str, float | None]]:
+    """(row count, median |value| of each floating-point column, zeros ignored): what drift compares."""
+    cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
+            "AND (data_type IN ('DOUBLE', 'FLOAT') OR data_type LIKE 'DECIMAL%') ORDER BY column_index",
+            [table],
+        ).fetchall()
+    ]
+    parts = ["count(*)"] + [
+        f"median(abs({quote_ident(c)})) FILTER (WHERE {quote_ident(c)} <> 0)" for c in cols
+    ]
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {quote_ident(table)}").fetchone()
+    return int(row[0]), dict(zip(cols, row[1:], strict=True))
+
+
+def drift(
+    previous: duckdb.DuckDBPyConnection,
+    current: duckdb.DuckDBPyConnection,
+    max_ratio: float = 100.0,
+    min_row_share: float = 0.5,
+) -> list[str]:
+    """Plausibility against the last published version: a table that lost most of its rows, or a numeric
+    column whose typical size moved by `max_ratio` or more (MW now in kW, g/kWh now in kg/kWh)."""
+    problems = []
+    before = set(base_tables(previous))
+    for table in base_tables(current):
+        if table not in before or table in BOOKKEEPING_TABLES:
+            continue
+        old_rows, old = table_profile(previous, table)
+        new_rows, new = table_profile(current, table)
+        if old_rows >= 20 and new_rows < min_row_share * old_rows:
+            problems.append(f"{table}: rows fell from {old_rows} to {new_rows}")
+        for column, new_median in new.items():
+            old_median = old.get(column)
+            if not old_median or not new_median:
+                continue
+            ratio = float(new_median) / float(old_median)
+            if ratio >= max_ratio or ratio <= 1 / max_ratio:
+                problems.append(
+                    f"{table}.{column}: median moved from {float(old_median):.6g} to {float(new_median):.6g} "
+                    f"({ratio:.3g}x: a change of unit?)"
+                )
+    return problems
+
+
+def latest_version(published_path: Path) -> Path | None:
+    """The newest kept version (the file bcm.duckdb links to), else a bcm.duckdb published without versions."""
+    kept = sorted((published_path.parent / "versions").glob("bcm-*.duckdb"))
+    if kept:
+        return kept[-1]
+    return published_path if published_path.exists() else None
+
+
+def prune_versions(versions: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` versions (names sort by build time). Open readers keep theirs."""
+    published = sorted(versions.glob("bcm-*.duckdb"))
+    old = published[: -max(keep, 1)]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
+
+
+def read_manifest(path: Path) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"SELECT * FROM {MANIFEST} ORDER BY kind, name").df()

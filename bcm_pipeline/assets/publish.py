@@ -1,37 +1,120 @@
 """The last step of a refresh: publish the checked build warehouse where analysts read it."""
 
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
 import dagster as dg
+import duckdb
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
 
 from bcm_pipeline import warehouse
 from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.schemas.base import table_name
+
+# The monthly rebuild publishes at least every ~31 days; a source change publishes sooner.
+PUBLISH_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(days=35), warn_window=timedelta(days=32)
+)
 
 
-def publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+class PublishConfig(dg.Config):
+    keep_versions: int = 5
+    # A subset run (e.g. one source) may publish a build that lacks tables never built yet.
+    require_all_tables: bool = True
+    # Refuse a build that differs implausibly from the last published version (see warehouse.drift).
+    drift_guard: bool = True
+    max_drift_ratio: float = 100.0
+    min_row_share: float = 0.5
+
+
+class PublishGateError(RuntimeError):
+    """The build is not fit to publish: a table is missing or no longer satisfies its model."""
+
+
+def gate(
+    models: Sequence[type[pa.DataFrameModel]],
+    expected: Sequence[str],
+    config: PublishConfig,
+    previous: Path | None,
+):
+    """The check run on the very copy about to be published: every table present, valid and plausible."""
+    require_all = config.require_all_tables
+
+    def _validate(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
+        present = set(warehouse.base_tables(con))
+        missing = [t for t in expected if t not in present]
+        if missing and require_all:
+            raise PublishGateError(f"not published: the build lacks table(s) {missing}; run the full refresh")
+        results = {}
+        for model in models:
+            name = table_name(model)
+            if name not in present:
+                continue
+            df = con.execute(f"SELECT * FROM {warehouse.quote_ident(name)}").df()
+            try:
+                model.to_schema().validate(df, lazy=True)
+            except SchemaErrors as err:
+                cases = err.failure_cases[["column", "check", "failure_case"]].head(5).to_dict("records")
+                raise PublishGateError(f"not published: table {name} fails its model, e.g. {cases}") from err
+            if len(df) == 0:
+                raise PublishGateError(f"not published: table {name} is empty")
+            results[name] = True
+        if config.drift_guard and previous is not None:
+            with duckdb.connect(str(previous), read_only=True) as old:
+                problems = warehouse.drift(old, con, config.max_drift_ratio, config.min_row_share)
+            if problems:
+                raise PublishGateError(
+                    f"not published: the build differs implausibly from {previous.name}: {'; '.join(problems)}. "
+                    "If the change is real, publish with drift_guard: false."
+                )
+        return results
+
+    return _validate
+
+
+def publish_asset(
+    upstream: list[dg.AssetKey], models: Sequence[type[pa.DataFrameModel]] = ()
+) -> dg.AssetsDefinition:
+    expected = [k.path[-1] for k in upstream]
+
     @dg.asset(
         name="published_warehouse",
         group_name="publish",
         kinds={"duckdb"},
         owners=["team:bcm-data"],
         deps=upstream,
+        freshness_policy=PUBLISH_FRESHNESS,
         description=(
-            "data/warehouse/bcm.duckdb: a copy of the build warehouse, renamed into place only after every "
-            "upstream table and its blocking checks succeeded. Analysts open this file read-only."
+            "data/warehouse/bcm.duckdb: a validated copy of the build warehouse, renamed into place only "
+            "after every upstream table and its blocking checks succeeded. Each publish is kept as "
+            "data/warehouse/versions/bcm-<UTC time>-<hash>.duckdb (newest N) with a `manifest` table. "
+            "Analysts open bcm.duckdb read-only."
         ),
     )
-    def published_warehouse(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+    def published_warehouse(
+        context: dg.AssetExecutionContext, config: PublishConfig, bcm: BcmResource
+    ) -> dg.MaterializeResult:
         settings = bcm.settings()
         with bcm.build_connection() as con:
-            con.execute("CHECKPOINT")
-            tables = con.execute(
-                "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name"
-            ).fetchall()
-        path = warehouse.publish(settings.build_path, settings.warehouse_path)
-        context.log.info(f"published {path}")
+            con.execute("CHECKPOINT")  # the copy must hold everything; no WAL beside it
+        published = warehouse.publish(
+            settings.build_path,
+            settings.warehouse_path,
+            validate=gate(models, expected, config, warehouse.latest_version(settings.warehouse_path)),
+            keep=config.keep_versions,
+        )
+        context.log.info(f"published {published.version} at {published.path}")
         return dg.MaterializeResult(
             metadata={
-                "path": dg.MetadataValue.path(str(path)),
-                "tables": dg.MetadataValue.md("\n".join(f"- {t}: ~{n} rows" for t, n in tables)),
-            }
+                "path": dg.MetadataValue.path(str(published.path)),
+                "version": published.version,
+                "tables": dg.MetadataValue.md(
+                    "\n".join(f"- {t}: {n} rows, md5 {h[:8]}" for t, (n, h) in published.tables.items())
+                ),
+            },
+            data_version=dg.DataVersion(published.version.rsplit("-", 1)[-1]),
         )
 
     return published_warehouse

@@ -7,6 +7,7 @@ a failure at any point leaves the last good file in place.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dagster as dg
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -26,10 +28,21 @@ from bcm_pipeline.sources.registry import Source
 
 USER_AGENT = f"bcm-pipeline/{__version__} (+https://github.com/bcm-pipeline/bcm-pipeline)"
 CHUNK = 1 << 16
+# Zip bomb guards: real workbooks inflate at most ~13x (World Bank) and to ~23 MB (GEM coal).
+MAX_ZIP_RATIO = 100
+MAX_UNZIPPED_FACTOR = 20  # total inflated size may be at most this many times the download cap
 
 
-class DownloadError(RuntimeError):
-    """A source could not be fetched or failed verification. The message names source, URL and cause."""
+class DownloadError(dg.Failure):
+    """A source could not be fetched or failed verification. The message names source, URL and cause.
+
+    A dagster Failure so that the raw asset's RetryPolicy retries only what may pass later (timeouts,
+    resets, 5xx, 429): a 404, an HTML page or a sha256 mismatch fails at once instead of after minutes.
+    """
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(description=message, allow_retries=transient)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class HttpOptions:
     retries: int = 4
     backoff_factor: float = 1.0  # urllib3: sleeps backoff * 2**(n-1) between tries
     backoff_max_s: float = 60.0
+    retry_after_max_s: float = 120.0  # a server asking for a longer pause fails the try instead of hanging
 
 
 def source_url(source: Source, settings: Settings) -> str:
@@ -65,6 +79,24 @@ def source_url(source: Source, settings: Settings) -> str:
     if settings.source_mirror:
         return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
     return source.url
+
+
+def confined(base: Path, name: str) -> Path:
+    """base/name, refusing names that are absolute or climb out of base (config and zip members)."""
+    if not name or Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+        raise ValueError(f"path {name!r} escapes {base}")
+    path = (base / name).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise ValueError(f"path {name!r} escapes {base}")
+    return path
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files a killed download left behind (one refresh writes a folder at a time)."""
+    stale = [p for pattern in (".download-*", ".tmp-*") for p in folder.glob(pattern)]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def sha256_of(path: Path) -> str:
@@ -83,7 +115,10 @@ def read_provenance(target: Path) -> dict | None:
     side = _sidecar(target)
     if not side.exists():
         return None
-    return json.loads(side.read_text())
+    try:
+        return json.loads(side.read_text())
+    except json.JSONDecodeError:
+        return {}  # unreadable sidecar: still a downloaded file, but send no conditional headers
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -93,8 +128,19 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+class CappedRetry(Retry):
+    """urllib3 Retry that honours Retry-After only up to a cap (a huge value would stall the refresh)."""
+
+    retry_after_max_s: float = 120.0
+
+    def get_retry_after(self, response) -> float | None:
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, self.retry_after_max_s)
+
+
 def make_session(options: HttpOptions) -> requests.Session:
-    retry = Retry(
+    retry_class = type("Retry", (CappedRetry,), {"retry_after_max_s": options.retry_after_max_s})
+    retry = retry_class(
         total=options.retries,
         connect=options.retries,
         read=options.retries,
@@ -129,6 +175,7 @@ def verify_content(path: Path, source: Source) -> None:
                 f"expected a {source.format} (zip) file but got {looks} (first bytes {head[:40]!r})"
             )
         with zipfile.ZipFile(path) as zf:
+            check_zip_members(zf, source.max_bytes * MAX_UNZIPPED_FACTOR)
             bad = zf.testzip()
             if bad is not None:
                 raise ValueError(f"zip member {bad!r} is corrupt (truncated download?)")
@@ -138,6 +185,47 @@ def verify_content(path: Path, source: Source) -> None:
         text = head.decode("utf-8", errors="replace").lstrip().lower()
         if text.startswith("<!doctype") or text.startswith("<html") or "<html" in text[:200]:
             raise ValueError("expected CSV but got an HTML page (an error or login page?)")
+        check_utf8(path)
+
+
+def check_zip_members(zf: zipfile.ZipFile, max_total: int) -> None:
+    """Refuse member paths that escape their folder and members that inflate like a zip bomb."""
+    total = 0
+    for info in zf.infolist():
+        try:
+            confined(Path("/member-root"), info.filename)
+        except ValueError as exc:
+            raise ValueError(f"zip member {info.filename!r} has an unsafe path (refused)") from exc
+        total += info.file_size
+        if info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise ValueError(
+                f"zip member {info.filename!r} inflates {info.compress_size} to {info.file_size} bytes "
+                f"(more than {MAX_ZIP_RATIO}x: a zip bomb?)"
+            )
+    if total > max_total:
+        raise ValueError(f"zip inflates to {total} bytes, more than the cap of {max_total} bytes")
+
+
+def check_utf8(path: Path) -> None:
+    """A CSV must be UTF-8 text: another encoding would turn names like 'Türkiye' into mojibake."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            if b"\x00" in block:
+                raise ValueError("CSV contains NUL bytes: UTF-16 or binary, expected UTF-8 text")
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"CSV is not UTF-8 (byte {offset + exc.start}: {block[exc.start : exc.start + 4]!r}); "
+                    "the publisher may have changed its encoding"
+                ) from exc
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise ValueError("CSV is not UTF-8 (ends inside a multi-byte character)") from exc
 
 
 def fetch(
@@ -152,9 +240,13 @@ def fetch(
     whose publisher puts the download behind a form.
     """
     options = options or HttpOptions()
-    folder = settings.source_dir(source.id)
+    try:
+        folder = confined(settings.raw_dir, source.id)
+        target = confined(folder, source.filename)
+    except ValueError as exc:
+        raise DownloadError(f"{source.id}: refused: {exc}") from exc
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.filename
+    remove_stale_temps(folder)
     url = source_url(source, settings)
     previous = read_provenance(target) if target.exists() else None
 
@@ -166,7 +258,8 @@ def fetch(
         )
 
     headers = {}
-    if previous and previous.get("url") == url:
+    # Ask "changed since?" only when the file on disk is the one the provenance describes.
+    if previous and previous.get("url") == url and previous.get("sha256") == sha256_of(target):
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -189,13 +282,18 @@ def fetch(
                 timeout=(options.connect_timeout_s, options.read_timeout_s),
             )
         except requests.RequestException as exc:
-            raise DownloadError(f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}") from exc
+            raise DownloadError(
+                f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}", transient=True
+            ) from exc
         with response:
             if response.status_code == 304 and previous:
                 return RawFile(**{**previous, "status": "not_modified"})
             if response.status_code != 200:
+                hint = " (the source may have moved: set BCM_URL_" + source.id.upper() + ")"
                 raise DownloadError(
-                    f"{source.id}: download from {url} failed: HTTP {response.status_code} {response.reason}; {kept}"
+                    f"{source.id}: download from {url} failed: HTTP {response.status_code} {response.reason}"
+                    f"{hint if response.status_code in (404, 410) else ''}; {kept}",
+                    transient=response.status_code == 429 or response.status_code >= 500,
                 )
             declared = response.headers.get("Content-Length")
             if declared and int(declared) > source.max_bytes:
@@ -220,22 +318,25 @@ def fetch(
                         fh.write(chunk)
             except requests.RequestException as exc:
                 raise DownloadError(
-                    f"{source.id}: download from {url} broke off after {received} bytes: {_reason(exc)}; {kept}"
+                    f"{source.id}: download from {url} broke off after {received} bytes: {_reason(exc)}; {kept}",
+                    transient=True,
                 ) from exc
             if declared and received != int(declared):
                 raise DownloadError(
-                    f"{source.id}: download from {url} truncated: got {received} of {declared} bytes; {kept}"
+                    f"{source.id}: download from {url} truncated: got {received} of {declared} bytes; {kept}",
+                    transient=True,
                 )
+            # Content first: "an HTML page" tells the user more than "sha256 differs".
+            try:
+                verify_content(tmp_path, source)
+            except (ValueError, zipfile.BadZipFile) as exc:
+                raise DownloadError(f"{source.id}: download from {url} rejected: {exc}; {kept}") from exc
             sha = digest.hexdigest()
             pinned = source.sha256 if url in (source.url, _mirror_url(source, settings)) else None
             if pinned and sha != pinned:
                 raise DownloadError(
                     f"{source.id}: download from {url} has sha256 {sha}, expected the pinned {pinned}; {kept}"
                 )
-            try:
-                verify_content(tmp_path, source)
-            except (ValueError, zipfile.BadZipFile) as exc:
-                raise DownloadError(f"{source.id}: download from {url} rejected: {exc}; {kept}") from exc
             raw = RawFile(
                 source_id=source.id,
                 url=url,

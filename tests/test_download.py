@@ -1,0 +1,303 @@
+"""The downloader against a scripted loopback server: every fault ends in a clear error or a good file.
+
+Each failure must name the source and the URL and leave the previous good file byte-identical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import time
+import zipfile
+
+import pytest
+
+from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources.download import DownloadError, HttpOptions, fetch, read_provenance
+from bcm_pipeline.sources.registry import SOURCES
+from tests.conftest import shared_file
+from tests.faultserver import FaultServer, Reply, refused_url
+
+FAST = HttpOptions(connect_timeout_s=0.5, read_timeout_s=0.3, retries=2, backoff_factor=0.01)
+IFI = SOURCES["ifi_grid_factors"]
+IFI_PATH = f"ifi_grid_factors/{IFI.filename}"
+OWID = SOURCES["owid_carbon_intensity"]
+OWID_PATH = f"owid_carbon_intensity/{OWID.filename}"
+CEA = SOURCES["cea_india_co2_baseline"]
+CEA_PATH = f"cea_india_co2_baseline/{CEA.filename}"
+HTML = b"<!DOCTYPE html><html><body>Service temporarily unavailable</body></html>"
+
+
+@pytest.fixture
+def server():
+    srv = FaultServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def ifi_bytes() -> bytes:
+    return shared_file("ifi_grid_factors", IFI.filename).read_bytes()
+
+
+@pytest.fixture
+def settings(tmp_path, server) -> Settings:
+    return Settings(data_dir=tmp_path, source_mirror=server.url)
+
+
+@pytest.fixture
+def good_ifi(server, settings, ifi_bytes):
+    """A first successful download: the previous good file every failure must keep."""
+    server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"v1"'))
+    raw = fetch(IFI, settings, FAST)
+    assert raw.status == "downloaded"
+    server.requests.clear()
+    return settings.source_dir(IFI.id) / IFI.filename
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def assert_clean_failure(exc: pytest.ExceptionInfo, server: FaultServer, path: str, *words: str) -> None:
+    text = str(exc.value)
+    assert text.startswith(path.split("/")[0] + ":"), text  # names the source
+    assert server.url + path in text, text  # and the URL
+    for word in words:
+        assert word in text, text
+
+
+def assert_kept(target, ifi_bytes) -> None:
+    assert target.read_bytes() == ifi_bytes
+    assert not list(target.parent.glob(".download-*")), "temporary file left behind"
+
+
+def test_500_then_success_is_retried(server, settings, ifi_bytes):
+    server.script(IFI_PATH, Reply(status=500), Reply(status=503), Reply(body=ifi_bytes))
+    raw = fetch(IFI, settings, FAST)
+    assert raw.status == "downloaded" and raw.sha256 == sha(ifi_bytes) == IFI.sha256
+    assert len(server.hits(IFI_PATH)) == 3
+    assert server.hits(IFI_PATH)[0]["User-Agent"].startswith("bcm-pipeline/")
+
+
+def test_500_forever_fails_and_keeps_previous(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(status=500, body=b"boom"))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, FAST)
+    assert_clean_failure(exc, server, IFI_PATH, "HTTP 500", "previous good file kept")
+    assert len(server.hits(IFI_PATH)) == FAST.retries + 1
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_429_retry_after_is_honoured(server, settings, ifi_bytes):
+    server.script(IFI_PATH, Reply(status=429, headers={"Retry-After": "1"}), Reply(body=ifi_bytes))
+    start = time.monotonic()
+    raw = fetch(IFI, settings, FAST)
+    waited = time.monotonic() - start
+    assert raw.status == "downloaded"
+    assert waited >= 0.95, f"Retry-After: 1 not honoured (backoff alone is 0.01 s), waited {waited:.2f} s"
+
+
+def test_retry_after_is_capped(server, settings, ifi_bytes):
+    server.script(IFI_PATH, Reply(status=503, headers={"Retry-After": "3600"}), Reply(body=ifi_bytes))
+    start = time.monotonic()
+    fetch(IFI, settings, dataclasses.replace(FAST, retry_after_max_s=0.2))
+    assert time.monotonic() - start < 5
+
+
+def test_truncated_body(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=b"PK" + ifi_bytes[2:], send=20_000))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, dataclasses.replace(FAST, retries=0))
+    assert_clean_failure(exc, server, IFI_PATH, "20000")
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_connection_reset_mid_body(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=ifi_bytes, send=8_192, reset=True))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, dataclasses.replace(FAST, retries=0))
+    assert_clean_failure(exc, server, IFI_PATH, "broke off")
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_read_timeout_before_headers(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=ifi_bytes, delay_s=1.0))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, dataclasses.replace(FAST, retries=1, read_timeout_s=0.2))
+    assert_clean_failure(exc, server, IFI_PATH, "timed out")
+    assert len(server.hits(IFI_PATH)) == 2  # read timeouts are retried
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_read_timeout_mid_body(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=ifi_bytes, chunk_s=0.5))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, dataclasses.replace(FAST, retries=0, read_timeout_s=0.2))
+    assert_clean_failure(exc, server, IFI_PATH, "broke off", "timed out")
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_html_instead_of_xlsx(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=HTML, headers={"Content-Type": "text/html"}))
+    with pytest.raises(DownloadError) as exc:
+        fetch(dataclasses.replace(IFI, sha256=None), settings, FAST)
+    assert_clean_failure(exc, server, IFI_PATH, "HTML page")
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_csv_that_is_an_html_page(server, settings):
+    server.script(OWID_PATH, Reply(body=b"\n  " + HTML))
+    with pytest.raises(DownloadError) as exc:
+        fetch(OWID, settings, FAST)
+    assert_clean_failure(exc, server, OWID_PATH, "expected CSV but got an HTML page", "no previous file")
+    assert not (settings.source_dir(OWID.id) / OWID.filename).exists()
+
+
+@pytest.mark.parametrize(
+    "encoding, words",
+    [("latin-1", "not UTF-8"), ("utf-16", "NUL bytes")],
+)
+def test_csv_in_another_encoding(server, settings, encoding, words):
+    text = "Entity,Code,Year,Carbon intensity of electricity - gCO2/kWh\nTürkiye,TUR,2022,446.1\n"
+    server.script(OWID_PATH, Reply(body=text.encode(encoding)))
+    with pytest.raises(DownloadError) as exc:
+        fetch(OWID, settings, FAST)
+    assert_clean_failure(exc, server, OWID_PATH, words)
+
+
+def test_sha256_mismatch(server, settings, good_ifi, ifi_bytes):
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as zf:  # a valid workbook-shaped zip, not the pinned bytes
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    server.script(IFI_PATH, Reply(body=other.getvalue()))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, FAST)
+    assert_clean_failure(exc, server, IFI_PATH, "expected the pinned", IFI.sha256)
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_oversize_by_content_length(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(body=ifi_bytes))
+    with pytest.raises(DownloadError) as exc:
+        fetch(dataclasses.replace(IFI, max_bytes=10_000), settings, FAST)
+    assert_clean_failure(exc, server, IFI_PATH, f"Content-Length {len(ifi_bytes)}", "cap of 10000")
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_oversize_streamed_without_length(server, settings):
+    server.script(OWID_PATH, Reply(body=b"Entity,Code\n" + b"x,y\n" * 50_000, content_length=False))
+    with pytest.raises(DownloadError) as exc:
+        fetch(dataclasses.replace(OWID, max_bytes=10_000), settings, FAST)
+    assert_clean_failure(exc, server, OWID_PATH, "more than the cap of 10000")
+    assert not list(settings.source_dir(OWID.id).glob(".download-*"))
+
+
+def test_404_source_moved(server, settings, good_ifi, ifi_bytes):
+    server.script(IFI_PATH, Reply(status=404, body=b"gone"))
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, settings, FAST)
+    assert_clean_failure(exc, server, IFI_PATH, "HTTP 404", "BCM_URL_IFI_GRID_FACTORS")
+    assert len(server.hits(IFI_PATH)) == 1  # a 404 is not retried
+    assert_kept(good_ifi, ifi_bytes)
+
+
+def test_mirror_down(tmp_path):
+    down = refused_url()
+    start = time.monotonic()
+    with pytest.raises(DownloadError) as exc:
+        fetch(IFI, Settings(data_dir=tmp_path, source_mirror=down), FAST)
+    text = str(exc.value)
+    assert text.startswith("ifi_grid_factors:") and down + IFI_PATH in text
+    assert "refused" in text.lower() and IFI.landing_hint in text
+    assert time.monotonic() - start < 5
+
+
+def test_conditional_request_gets_304(server, settings, ifi_bytes):
+    stamp = "Wed, 01 Jun 2022 10:00:00 GMT"
+    server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"abc"', last_modified=stamp))
+    first = fetch(IFI, settings, FAST)
+    target = settings.source_dir(IFI.id) / IFI.filename
+    mtime = target.stat().st_mtime_ns
+    second = fetch(IFI, settings, FAST)
+    sent = server.hits(IFI_PATH)[1]
+    assert sent["If-None-Match"] == '"abc"' and sent["If-Modified-Since"] == stamp
+    assert (first.status, second.status) == ("downloaded", "not_modified")
+    assert second.sha256 == first.sha256 == sha(ifi_bytes)
+    assert target.stat().st_mtime_ns == mtime and target.read_bytes() == ifi_bytes
+
+
+def test_no_conditional_request_when_file_was_replaced(server, settings, good_ifi, ifi_bytes):
+    good_ifi.write_bytes(b"tampered")  # the provenance no longer describes the file on disk
+    server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"v1"'))
+    raw = fetch(IFI, settings, FAST)
+    assert "If-None-Match" not in server.hits(IFI_PATH)[0]
+    assert raw.status == "downloaded" and good_ifi.read_bytes() == ifi_bytes
+
+
+def test_http_refused_without_mirror(tmp_path, monkeypatch, server):
+    monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + IFI_PATH)
+    with pytest.raises(DownloadError, match="refusing non-https URL"):
+        fetch(IFI, Settings(data_dir=tmp_path), FAST)
+    assert server.requests == []
+
+
+def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_member_escaping_is_refused(server, settings):
+    server.script(CEA_PATH, Reply(body=_zip({"../../evil.xlsm": b"x"})))
+    with pytest.raises(DownloadError) as exc:
+        fetch(dataclasses.replace(CEA, sha256=None), settings, FAST)
+    assert_clean_failure(exc, server, CEA_PATH, "unsafe path")
+    assert not (settings.data_dir / "evil.xlsm").exists()
+
+
+def test_zip_bomb_is_refused(server, settings):
+    bomb = _zip({"database_15.xlsm": b"\0" * 30_000_000})  # 30 MB of zeros deflate to ~30 kB
+    assert len(bomb) < 100_000
+    server.script(CEA_PATH, Reply(body=bomb))
+    with pytest.raises(DownloadError) as exc:
+        fetch(dataclasses.replace(CEA, sha256=None), settings, FAST)
+    assert_clean_failure(exc, server, CEA_PATH, "zip bomb")
+
+
+def test_empty_file(server, settings):
+    server.script(OWID_PATH, Reply(body=b""))
+    with pytest.raises(DownloadError) as exc:
+        fetch(OWID, settings, FAST)
+    assert_clean_failure(exc, server, OWID_PATH, "empty")
+
+
+@pytest.mark.parametrize("field, value", [("filename", "../../outside.xlsx"), ("id", "../escape")])
+def test_config_paths_confined_to_data_dir(server, settings, field, value):
+    with pytest.raises(DownloadError, match="escapes"):
+        fetch(dataclasses.replace(IFI, **{field: value}), settings, FAST)
+    assert server.requests == []
+
+
+def test_stale_temp_files_are_removed(server, settings, ifi_bytes):
+    folder = settings.source_dir(IFI.id)
+    folder.mkdir(parents=True)
+    (folder / ".download-killed").write_bytes(b"half a file")
+    server.script(IFI_PATH, Reply(body=ifi_bytes))
+    fetch(IFI, settings, FAST)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [IFI.filename, IFI.filename + ".provenance.json"]
+    )
+    assert read_provenance(folder / IFI.filename)["sha256"] == sha(ifi_bytes)
+
+
+def test_file_placed_by_hand_is_used(server, settings, ifi_bytes):
+    target = settings.source_dir(IFI.id) / IFI.filename
+    target.parent.mkdir(parents=True)
+    target.write_bytes(ifi_bytes)
+    raw = fetch(IFI, settings, FAST)
+    assert raw.status == "manual" and raw.sha256 == sha(ifi_bytes)
+    assert server.requests == []

@@ -1,0 +1,347 @@
+"""Fault-injection suite: each fault, injected over loopback HTTP or on disk, runs a real Dagster refresh.
+
+Every case ends in a clear error (naming the source and what went wrong) or a quarantine, and leaves the
+published warehouse, its kept versions and data/raw byte-identical (quarantine cases publish a new version
+holding the quarantined row and keep the previous one).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from bcm_pipeline.assets.core import CORE_TABLES
+from bcm_pipeline.sources.registry import SOURCES
+from tests.conftest import shared_file
+from tests.faultserver import (
+    FaultServer,
+    Reply,
+    failure_text,
+    fast_step_retries,
+    path_of,
+    refresh,
+    refused_url,
+    snapshot,
+    step_retries,
+)
+
+IFI, OWID, CEA = (SOURCES[s] for s in ("ifi_grid_factors", "owid_carbon_intensity", "cea_india_co2_baseline"))
+HTML = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please log in</body></html>"
+
+
+@pytest.fixture(autouse=True)
+def _fast(monkeypatch):
+    fast_step_retries(monkeypatch)
+
+
+# --- corrupted variants of the real IFI workbook, made with openpyxl -----------------------------------
+
+
+def ifi_variant(edit) -> bytes:
+    wb = openpyxl.load_workbook(shared_file("ifi_grid_factors", IFI.filename))
+    edit(wb, wb["Dataset "])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _scale(factor):
+    def edit(wb, ws):
+        for row in ws.iter_rows(min_row=4, max_row=ws.max_row, min_col=2, max_col=6):
+            for cell in row:
+                if isinstance(cell.value, int | float):
+                    cell.value = cell.value * factor
+
+    return edit
+
+
+def _set(coord, value):
+    def edit(wb, ws):
+        ws[coord] = value
+
+    return edit
+
+
+def _rename_sheet(wb, ws):
+    ws.title = "Data"
+
+
+def _keep_20_rows(wb, ws):
+    ws.delete_rows(24, ws.max_row)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@dataclass
+class Case:
+    id: str
+    source: object
+    expect: list[str]
+    replies: list[Reply] = field(default_factory=list)
+    variant: object = None  # an edit of the IFI workbook, served at BCM_URL_<ID> (no pin applies there)
+    on_disk: bytes | None = None  # a file dropped into data/raw by hand (no provenance sidecar)
+    mirror_down: bool = False
+    quarantine: str | None = None  # expected bad value in the quarantine table instead of an error
+    transient: bool = False  # Dagster retries the step (a later try may pass); permanent faults fail at once
+
+
+def cases() -> list[Case]:
+    return [
+        Case("timeout", IFI, ["timed out"], [Reply(delay_s=1.0)], transient=True),
+        Case(
+            "429_retry_after_forever",
+            IFI,
+            ["HTTP 429"],
+            [Reply(status=429, headers={"Retry-After": "0"})],
+            transient=True,
+        ),
+        Case("storm_of_500s", IFI, ["HTTP 500"], [Reply(status=500)], transient=True),
+        Case("503_then_404", IFI, ["HTTP 404"], [Reply(status=503), Reply(status=404)]),
+        Case(
+            "reset_mid_body",
+            IFI,
+            ["broke off"],
+            [Reply(body=b"PK" + b"\0" * 60_000, send=4096, reset=True)],
+            transient=True,
+        ),
+        Case(
+            "truncated_body",
+            IFI,
+            ["broke off"],
+            [Reply(body=b"PK" + b"\0" * 60_000, send=30_000)],
+            transient=True,
+        ),
+        Case(
+            "html_instead_of_xlsx",
+            IFI,
+            ["HTML page"],
+            [Reply(body=HTML, headers={"Content-Type": "text/html"})],
+        ),
+        Case(
+            "oversized", IFI, ["exceeds the cap"], [Reply(body=b"x", headers={"Content-Length": "80000000"})]
+        ),
+        Case(
+            "sha256_mismatch",
+            IFI,
+            ["expected the pinned"],
+            [Reply(body=_zip({"[Content_Types].xml": b"<T/>"}))],
+        ),
+        Case("source_moved_404", IFI, ["HTTP 404", "BCM_URL_IFI_GRID_FACTORS"], [Reply(status=404)]),
+        Case("mirror_down", IFI, ["refused"], mirror_down=True, transient=True),
+        Case("zip_bomb", CEA, ["zip bomb"], [Reply(body=_zip({"database_15.xlsm": b"\0" * 30_000_000}))]),
+        Case("zip_slip", CEA, ["unsafe path"], [Reply(body=_zip({"../../../etc/cron.d/x": b"x"}))]),
+        Case("csv_is_html", OWID, ["HTML page"], [Reply(body=HTML)]),
+        Case(
+            "csv_latin1",
+            OWID,
+            ["not UTF-8"],
+            [Reply(body="Entity,Code,Year,x gCO2/kWh\nTürkiye,TUR,2022,1\n".encode("latin-1"))],
+        ),
+        Case("csv_empty", OWID, ["empty"], [Reply(body=b"")]),
+        Case("renamed_sheet", IFI, ["sheet 'Dataset ' not found"], variant=_rename_sheet),
+        Case("renamed_column", IFI, ["lacks column", "cm_firm_ef_t_per_mwh"], variant=_set("B2", "Baseload")),
+        Case("duplicated_key", IFI, ["country_name", "uniq"], variant=_set("A5", "Afghanistan")),
+        Case("unit_drift_kg_per_kwh", IFI, ["not published", "a change of unit"], variant=_scale(0.001)),
+        Case("unit_drift_g_per_mwh", IFI, ["not published", "rows fell from 234"], variant=_scale(1000)),
+        Case("rows_vanished", IFI, ["not published", "rows fell from 234 to 20"], variant=_keep_20_rows),
+        Case("truncated_file_on_disk", IFI, ["not usable", "zip"], on_disk=b"half"),
+        Case("empty_file_on_disk", IFI, ["not usable", "empty"], on_disk=b""),
+        Case("negative_value", IFI, [], variant=_set("F4", -413.9), quarantine="-0.4139"),
+        Case("unknown_country", IFI, [], variant=_set("A8", "Atlantis"), quarantine="Atlantis"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = FaultServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def baseline(server, tmp_path_factory) -> Path:
+    """A published warehouse built from the real IFI and OWID files."""
+    for source in (IFI, OWID):
+        server.script(path_of(source), Reply(body=shared_file(source.id, source.filename).read_bytes()))
+    data_dir = tmp_path_factory.mktemp("baseline")
+    result = refresh(data_dir, server.url, [IFI.id, OWID.id])
+    assert result.success, failure_text(result)
+    return data_dir
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: c.id)
+def test_fault(case: Case, server, baseline, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    before = snapshot(data_dir)
+    good = server.scripts["/" + path_of(case.source)] if case.source is not CEA else None
+    mirror = refused_url() if case.mirror_down else server.url
+    if case.replies:
+        server.script(path_of(case.source), *case.replies)
+    if case.variant:
+        server.script("variant.xlsx", Reply(body=ifi_variant(case.variant)))
+        monkeypatch.setenv(f"BCM_URL_{case.source.id.upper()}", server.url + "variant.xlsx")
+    if case.on_disk is not None:
+        target = data_dir / "raw" / case.source.id / case.source.filename
+        target.with_name(target.name + ".provenance.json").unlink()
+        target.write_bytes(case.on_disk)
+        before = snapshot(data_dir)
+    try:
+        result = refresh(data_dir, mirror, [case.source.id])
+    finally:
+        if good is not None:
+            server.script(path_of(case.source), *good)
+
+    if case.quarantine:
+        assert result.success, failure_text(result)
+        with duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True) as con:
+            bad = con.execute(
+                "SELECT bad_value, row_json FROM quarantine WHERE table_name = 'ifi_grid_factors'"
+            ).fetchall()
+            assert any(case.quarantine in (value or "") + row for value, row in bad), bad
+            assert con.execute("SELECT count(*) FROM ifi_grid_factors").fetchone()[0] == 233
+        kept = {k: v for k, v in before.items() if k.startswith("warehouse/versions/")}
+        after = snapshot(data_dir)
+        assert all(after.get(k) == v for k, v in kept.items()), "the previous version must be kept"
+        return
+
+    assert not result.success
+    text = failure_text(result)
+    assert case.source.id in text, text
+    for word in case.expect:
+        assert word in text, text
+    assert step_retries(result) == (2 if case.transient else 0)
+    after = snapshot(data_dir)
+    if case.variant:  # the source really served this file: data/raw holds it, the warehouse is untouched
+        before = {k: v for k, v in before.items() if k.startswith("warehouse/")}
+        after = {k: v for k, v in after.items() if k.startswith("warehouse/")}
+    assert after == before, "published warehouse or data/raw changed"
+    leftovers = [p for p in data_dir.rglob(".*") if p.is_file() and ".provenance" not in p.name]
+    assert not leftovers, leftovers
+
+
+def test_fault_suite_size():
+    assert len(cases()) >= 20
+
+
+def test_transient_500_then_success_publishes_same_content(server, baseline, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    good = server.scripts["/" + path_of(IFI)]
+    server.script(path_of(IFI), Reply(status=500), Reply(status=502), *good)
+    result = refresh(data_dir, server.url, [IFI.id])
+    assert result.success, failure_text(result)
+    versions = sorted((data_dir / "warehouse" / "versions").glob("bcm-*.duckdb"))
+    assert len(versions) == 2
+    # Same inputs, same contents: the version names end in the same content hash.
+    assert versions[0].stem.rsplit("-", 1)[1] == versions[1].stem.rsplit("-", 1)[1]
+
+
+# --- GEM coal tracker: a 30-unit workbook made from the real one, one fault at a time -----------------
+
+GEM = SOURCES["gem_coal_plant_tracker"]
+
+
+@pytest.fixture(scope="module")
+def gem_rows() -> tuple[list[tuple], list[tuple]]:
+    """The header and first 30 units of "Coal Projects", and the whole "CO2 Parameters" sheet."""
+    wb = openpyxl.load_workbook(shared_file(GEM.id, GEM.filename), read_only=True)
+    units = list(wb["Coal Projects"].iter_rows(max_row=31, values_only=True))
+    params = list(wb["CO2 Parameters"].iter_rows(values_only=True))
+    wb.close()
+    return units, params
+
+
+def gem_workbook(gem_rows, edit=None, units_sheet: str = "Coal Projects") -> bytes:
+    units, params = (list(map(list, rows)) for rows in gem_rows)
+    if edit:
+        edit(units)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = units_sheet
+    for row in units:
+        ws.append(row)
+    co2 = wb.create_sheet("CO2 Parameters")
+    for row in params:
+        co2.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _capacity(units: list[list], change) -> None:
+    col = units[0].index("Capacity (MW)")
+    for row in units[1:]:
+        row[col] = change(row[col])
+
+
+@pytest.fixture(scope="module")
+def gem_baseline(server, gem_rows, tmp_path_factory) -> Path:
+    server.script("gem.xlsx", Reply(body=gem_workbook(gem_rows)))
+    data_dir = tmp_path_factory.mktemp("gem")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BCM_URL_GEM_COAL_PLANT_TRACKER", server.url + "gem.xlsx")
+        result = refresh(data_dir, server.url, [GEM.id])
+    assert result.success, failure_text(result)
+    return data_dir
+
+
+def _negative_first(units):
+    units[1][units[0].index("Capacity (MW)")] = -800
+
+
+def _rename_capacity(units):
+    units[0][units[0].index("Capacity (MW)")] = "Capacity"
+
+
+GEM_CASES = {
+    "capacity_in_kw": (
+        lambda u: _capacity(u, lambda v: v * 1000),
+        {},
+        ["not published", "capacity_mw", "change of unit"],
+    ),
+    "renamed_sheet": (None, {"units_sheet": "Units"}, ["sheet 'Coal Projects' not found"]),
+    "renamed_column": (_rename_capacity, {}, ["lacks column", "Capacity (MW)"]),
+    "negative_capacity": (_negative_first, {}, None),  # quarantined, not dropped
+}
+
+
+@pytest.mark.parametrize("name", list(GEM_CASES))
+def test_gem_fault(name, server, gem_rows, gem_baseline, tmp_path, monkeypatch):
+    if "coal_units" not in {spec.name for spec in CORE_TABLES}:
+        pytest.skip("coal_units is not registered yet")
+    edit, kwargs, expect = GEM_CASES[name]
+    data_dir = tmp_path / "data"
+    shutil.copytree(gem_baseline, data_dir)
+    before = {k: v for k, v in snapshot(data_dir).items() if k.startswith("warehouse/")}
+    server.script(f"gem-{name}.xlsx", Reply(body=gem_workbook(gem_rows, edit, **kwargs)))
+    monkeypatch.setenv("BCM_URL_GEM_COAL_PLANT_TRACKER", server.url + f"gem-{name}.xlsx")
+    result = refresh(data_dir, server.url, [GEM.id])
+    if expect is None:
+        assert result.success, failure_text(result)
+        with duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True) as con:
+            bad = con.execute(
+                "SELECT row_key, column_name, bad_value FROM quarantine WHERE table_name = 'coal_units'"
+            ).fetchall()
+            assert (gem_rows[0][1][0], "capacity_mw", "-800.0") in bad, bad
+            assert con.execute("SELECT count(*) FROM coal_units").fetchone()[0] == 29
+        return
+    assert not result.success
+    text = failure_text(result)
+    for word in expect:
+        assert word in text, text
+    after = {k: v for k, v in snapshot(data_dir).items() if k.startswith("warehouse/")}
+    assert after == before
