@@ -1,0 +1,106 @@
+"""Analyst-facing assets: the stable `v_*` views, the `data_dictionary` table, and the country briefs.
+
+Views and dictionary are written into the build warehouse before publish; the briefs read the published
+warehouse (read-only), so they show exactly what an analyst would query.
+"""
+
+import dagster as dg
+import pandas as pd
+
+from bcm_pipeline import dictionary, warehouse
+from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.schemas.base import dagster_column_schema
+
+VIEWS_KEY = dg.AssetKey("analyst_views")
+DICTIONARY_KEY = dg.AssetKey("data_dictionary")
+
+
+def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        name="analyst_views",
+        group_name="reports",
+        kinds={"duckdb", "sql"},
+        owners=["team:bcm-data"],
+        deps=upstream,
+        description=(
+            "The stable analyst views (sql/views/v_*.sql) over the marts and core tables, with COMMENT ON "
+            "for every view and column. Their names and columns change only with a note in the README."
+        ),
+    )
+    def analyst_views(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        specs = dictionary.view_specs()
+        with bcm.build_connection() as con:
+            created = dictionary.create_views(con, specs)
+            counts = {v: con.execute(f'SELECT count(*) FROM "{v}"').fetchone()[0] for v in created}
+        skipped = sorted({s.name for s in specs} - set(created))
+        if skipped:
+            context.log.warning(f"views not created (a table they read is missing): {skipped}")
+        table = pd.DataFrame({"view": list(counts), "rows": list(counts.values())})
+        return dg.MaterializeResult(
+            metadata={
+                "views": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
+                "skipped": ", ".join(skipped) or "none",
+            }
+        )
+
+    return analyst_views
+
+
+@dg.asset(
+    name="data_dictionary",
+    group_name="reports",
+    kinds={"duckdb", "pandas"},
+    owners=["team:bcm-data"],
+    deps=[VIEWS_KEY],
+    description=dictionary.DataDictionary.Config.description
+    + " The same rows as docs/data_dictionary.md (`bcm dictionary`).",
+    metadata={
+        "dagster/column_schema": dagster_column_schema(dictionary.DataDictionary),
+        "dagster/table_name": "data_dictionary",
+    },
+)
+def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
+    df = dictionary.dictionary_frame()
+    with bcm.build_connection() as con:
+        rows = warehouse.replace_table(con, dictionary.DataDictionary, df)
+    summary = df.groupby(["object_type", "layer"]).agg(
+        objects=("object_name", "nunique"), columns=("column_name", "size")
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "preview": dg.MetadataValue.md(summary.reset_index().to_markdown(index=False)),
+        }
+    )
+
+
+@dg.asset(
+    name="country_briefs",
+    group_name="reports",
+    kinds={"html", "matplotlib"},
+    owners=["team:bcm-data"],
+    deps=[dg.AssetKey("published_warehouse")],
+    description=(
+        "One static HTML page with PNG charts per host country (countries.is_host_country), in "
+        "data/briefs/<ISO3>/index.html: fleet by technology and age, CO2 baseline, MAC curve, top candidate "
+        "units, credits under the agreements in force, grid factors compared. Read from the published "
+        "warehouse. One country: `bcm brief <ISO3>`."
+    ),
+)
+def country_briefs(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+    import duckdb
+
+    from bcm_pipeline.briefs import build_all
+
+    settings = bcm.settings()
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        paths = build_all(con, settings.data_dir / "briefs")
+    context.log.info(f"{len(paths)} country briefs in {settings.data_dir / 'briefs'}")
+    listing = "\n".join(f"- {p.parent.name}: {p}" for p in paths)
+    return dg.MaterializeResult(
+        metadata={
+            "briefs": len(paths),
+            "folder": dg.MetadataValue.path(str(settings.data_dir / "briefs")),
+            "index": dg.MetadataValue.md(listing or "none"),
+        }
+    )

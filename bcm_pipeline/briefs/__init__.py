@@ -1,0 +1,231 @@
+"""Country briefs: one static HTML page with PNG charts per host country, from the analyst views.
+
+build_brief(con, "VNM", out_root) writes out_root/VNM/index.html and its PNGs. The connection is the
+published warehouse, read-only; every number comes from a v_* view, so a brief shows what a query shows.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from bcm_pipeline.briefs import charts
+
+# Start decades for the fleet chart: GEM start years, null = unknown.
+DECADE_SQL = """
+CASE WHEN start_year IS NULL THEN 'unknown'
+     WHEN start_year < 1980 THEN 'before 1980'
+     ELSE CAST(start_year // 10 * 10 AS VARCHAR) || 's' END
+"""
+
+
+def host_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute("SELECT country_iso3 FROM countries WHERE is_host_country ORDER BY 1").fetchall()
+    ]
+
+
+def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def fleet_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Operating MW per commissioning decade and fuel/technology, decades in time order (unknown last)."""
+    return con.execute(
+        f"""WITH units AS (
+                SELECT {DECADE_SQL} AS decade, start_year, fuel_class || ' ' || technology AS category, capacity_mw
+                FROM v_fleet WHERE country_iso3 = ? AND status = 'operating')
+            SELECT decade, category, sum(capacity_mw) AS capacity_mw,
+                   min(min(start_year)) OVER (PARTITION BY decade) AS decade_start
+            FROM units GROUP BY decade, category ORDER BY decade_start NULLS LAST, category""",
+        [iso3],
+    ).df()
+
+
+def baseline_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    return con.execute(
+        """SELECT fuel_class || ' ' || technology AS category,
+                  CASE WHEN is_operating THEN 'operating' ELSE 'pipeline' END AS status_group,
+                  count(*) AS units, sum(capacity_mw) AS capacity_mw, sum(co2_t_per_yr) AS co2_t_per_yr
+           FROM plant_baselines
+           WHERE country_iso3 = ? AND unit_source <> 'case'
+             AND status IN ('operating', 'construction', 'permitted', 'pre-permit', 'announced')
+           GROUP BY ALL ORDER BY co2_t_per_yr DESC""",
+        [iso3],
+    ).df()
+
+
+def mac_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    return con.execute("SELECT * FROM v_mac_curve WHERE country_iso3 = ? ORDER BY mac_rank", [iso3]).df()
+
+
+def top_units(con: duckdb.DuckDBPyConnection, iso3: str, n: int = 10) -> pd.DataFrame:
+    """The n units with the largest creditable reduction among their cheapest options (MAC curve)."""
+    return con.execute(
+        """SELECT plant_name, unit_name, status, CAST(start_year AS INTEGER) AS start_year, capacity_mw,
+                  from_technology, to_technology, reduction_creditable_t_per_yr, mac_usd_per_t,
+                  left(source_sha256, 12) AS source_sha256_start
+           FROM v_mac_curve WHERE country_iso3 = ? AND reduction_creditable_t_per_yr > 0
+           ORDER BY reduction_creditable_t_per_yr DESC, mac_rank LIMIT ?""",
+        [iso3, n],
+    ).df()
+
+
+def credits_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    return con.execute(
+        """SELECT agreement_name AS agreement, signed_date, count(DISTINCT unit_id) AS units,
+                  sum(credited_t_per_yr) AS credited_t_per_yr,
+                  sum(host_credits_t_per_yr) AS host_credits_t_per_yr,
+                  sum(partner_credits_t_per_yr) AS partner_credits_t_per_yr,
+                  sum(partner_revenue_usd_per_yr) AS partner_revenue_usd_per_yr
+           FROM (SELECT * FROM v_credits WHERE host_country_iso3 = ? AND in_force
+                 -- one swap per unit and agreement: its largest credited amount (targets exclude each other)
+                 QUALIFY row_number() OVER (PARTITION BY agreement_id, unit_id
+                                            ORDER BY credited_t_per_yr DESC, swap_id) = 1)
+           GROUP BY ALL ORDER BY agreement""",
+        [iso3],
+    ).df()
+
+
+def grid_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    return con.execute(
+        """SELECT publisher, factor, vintage, ef_t_per_mwh,
+                  publisher || ': ' || factor || ' (' || vintage || ')' AS label
+           FROM v_grid_factors
+           -- the chart compares the latest vintage of each factor; CEA's imports-included variants left out
+           WHERE country_iso3 = ? AND factor NOT LIKE '%imports included%'
+           QUALIFY vintage = max(vintage) OVER (PARTITION BY publisher, factor)
+           ORDER BY publisher, factor""",
+        [iso3],
+    ).df()
+
+
+def _table(df: pd.DataFrame) -> str:
+    if df.empty:
+        return "<p class='none'>None.</p>"
+    return df.to_html(
+        index=False,
+        border=0,
+        classes="data",
+        na_rep="",
+        float_format=lambda v: f"{v:,.3g}" if abs(v) < 10 else f"{v:,.0f}",
+    )
+
+
+def _header(con: duckdb.DuckDBPyConnection, iso3: str) -> tuple[str, str]:
+    name = con.execute("SELECT country_name FROM countries WHERE country_iso3 = ?", [iso3]).fetchone()
+    version = ""
+    if "manifest" in _objects(con):
+        row = con.execute("SELECT version, built_at FROM manifest LIMIT 1").fetchone()
+        version = f"warehouse {row[0]}, built {row[1]}" if row else ""
+    return (name[0] if name else iso3), version
+
+
+def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Path:
+    """Write out_root/<ISO3>/index.html and six PNG charts; returns the HTML path."""
+    out = out_root / iso3
+    out.mkdir(parents=True, exist_ok=True)
+    name, version = _header(con, iso3)
+    have = _objects(con)
+
+    fleet = fleet_data(con, iso3)
+    charts.fleet_by_technology_and_age(fleet, out / "fleet.png")
+    baseline = baseline_data(con, iso3) if "plant_baselines" in have else pd.DataFrame()
+    charts.baseline_by_technology(baseline, out / "baseline.png")
+    mac = (
+        mac_data(con, iso3)
+        if "v_mac_curve" in have
+        else pd.DataFrame(columns=["mac_usd_per_t", "reduction_creditable_t_per_yr", "to_technology"])
+    )
+    charts.mac_curve(mac, out / "mac_curve.png")
+    top = top_units(con, iso3) if "v_mac_curve" in have else pd.DataFrame()
+    credits = credits_data(con, iso3) if "v_credits" in have else pd.DataFrame()
+    charts.credits_by_agreement(credits, out / "credits.png")
+    grid = grid_data(con, iso3)
+    charts.grid_factors(grid, out / "grid_factors.png")
+
+    operating_gw = fleet["capacity_mw"].sum() / 1000
+    baseline_mt = (
+        baseline.loc[baseline["status_group"] == "operating", "co2_t_per_yr"].sum() / 1e6
+        if len(baseline)
+        else 0.0
+    )
+    potential_mt = mac["reduction_creditable_t_per_yr"].clip(lower=0).sum() / 1e6 if len(mac) else 0.0
+    credited_mt = credits["credited_t_per_yr"].sum() / 1e6 if len(credits) else 0.0
+    sources = con.execute("SELECT source_id, sha256, retrieved_at FROM raw_files ORDER BY source_id").df()
+
+    page = TEMPLATE.format(
+        title=html.escape(f"{name} ({iso3})"),
+        version=html.escape(version),
+        today=date.today().isoformat(),
+        operating_gw=f"{operating_gw:,.1f}",
+        baseline_mt=f"{baseline_mt:,.1f}",
+        potential_mt=f"{potential_mt:,.2f}",
+        credited_mt=f"{credited_mt:,.2f}",
+        baseline_table=_table(baseline),
+        top_table=_table(top),
+        credits_table=_table(credits),
+        grid_table=_table(grid.drop(columns=["label"])),
+        sources_table=_table(sources),
+        iso3=iso3,
+    )
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def build_all(con: duckdb.DuckDBPyConnection, out_root: Path) -> list[Path]:
+    return [build_brief(con, iso3, out_root) for iso3 in host_countries(con)]
+
+
+TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Bilateral crediting brief: {title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; line-height: 1.4; }}
+h1 {{ margin-bottom: 0.2rem; }} .meta {{ color: #666; font-size: 0.9rem; }}
+.kpi {{ display: flex; gap: 1rem; margin: 1rem 0; }} .kpi div {{ background: #f3f6f9; padding: 0.6rem 1rem; flex: 1; }}
+.kpi b {{ display: block; font-size: 1.4rem; }}
+table.data {{ border-collapse: collapse; font-size: 0.82rem; margin: 0.5rem 0 1rem; }}
+table.data th, table.data td {{ border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }}
+table.data th {{ background: #f3f6f9; }} img {{ max-width: 100%; }} .none {{ color: #777; }}
+</style></head><body>
+<h1>{title}: bilateral crediting brief</h1>
+<p class="meta">{version}; brief written {today}. Figures from the warehouse views (v_fleet, v_mac_curve,
+v_credits, v_grid_factors) and plant_baselines; reproduce any of them with <code>bcm query</code>.</p>
+<div class="kpi">
+<div><b>{operating_gw} GW</b>operating coal, gas and oil capacity</div>
+<div><b>{baseline_mt} Mt/yr</b>CO2 baseline of the operating fleet</div>
+<div><b>{potential_mt} Mt/yr</b>creditable reduction, each unit at its cheapest upgrade per tonne</div>
+<div><b>{credited_mt} Mt/yr</b>credits under the agreements in force, each unit at its largest eligible upgrade</div>
+</div>
+<h2>1. Fleet by technology and age</h2>
+<img src="fleet.png" alt="Operating capacity by technology and commissioning decade">
+<h2>2. CO2 baseline</h2>
+<img src="baseline.png" alt="CO2 baseline by technology">
+{baseline_table}
+<h2>3. Marginal abatement cost curve</h2>
+<img src="mac_curve.png" alt="MAC curve">
+<h2>4. Top candidate units</h2>
+<p>The ten units with the largest conservative (creditable) reduction, each at its cheapest upgrade per tonne.
+Capacity from the GEM tracker file whose sha256 starts as shown (see Sources; full value in v_mac_curve).</p>
+{top_table}
+<h2>5. Credits under the agreements in force</h2>
+<img src="credits.png" alt="Credits per agreement">
+{credits_table}
+<h2>6. Grid emission factors compared</h2>
+<img src="grid_factors.png" alt="Grid emission factors">
+{grid_table}
+<h2>Sources</h2>
+{sources_table}
+<p class="meta">Query this country yourself: <code>bcm query "SELECT * FROM v_mac_curve WHERE country_iso3 = '{iso3}'"</code></p>
+</body></html>
+"""

@@ -1,0 +1,298 @@
+"""The data dictionary and the analyst views, both from the pandera models and sql/views/*.sql.
+
+Every table's columns, types and descriptions come from its pandera model; every view's from its SQL file
+(header comments) and, for columns it passes through, from the column it reads (column lineage). The
+dictionary is computed in an in-memory DuckDB holding empty copies of the tables, so it needs no
+warehouse: `bcm dictionary` (or `python -m bcm_pipeline.dictionary`) rewrites docs/data_dictionary.md,
+and the `data_dictionary` table in the warehouse holds the same rows.
+
+A view file starts with `--` comment lines: `-- column_name: description` documents a column the view
+computes; the other comment lines describe the view.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from bcm_pipeline.lineage import schema_of, try_column_lineage
+from bcm_pipeline.schemas.base import comment_statements, key_columns, sql_literal, table_name
+from bcm_pipeline.settings import PROJECT_ROOT, SQL_DIR
+
+DOC_PATH = PROJECT_ROOT / "docs" / "data_dictionary.md"
+VIEWS_DIR = SQL_DIR / "views"
+
+# pandera dtype (as str()) → DuckDB type, the way pandas columns of that dtype land in the warehouse
+DUCKDB_TYPES = {
+    "str": "VARCHAR",
+    "string": "VARCHAR",
+    "object": "VARCHAR",
+    "int64": "BIGINT",
+    "Int64": "BIGINT",
+    "int32": "INTEGER",
+    "Int32": "INTEGER",
+    "float64": "DOUBLE",
+    "Float64": "DOUBLE",
+    "bool": "BOOLEAN",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime64[ns]": "TIMESTAMP_NS",
+    "datetime64[us]": "TIMESTAMP",
+}
+
+
+class DataDictionary(pa.DataFrameModel):
+    object_name: Series[str] = pa.Field(description="Table or view name in the warehouse")
+    object_type: Series[str] = pa.Field(isin=["table", "view"], description="table or view")
+    layer: Series[str] = pa.Field(
+        description="Where it sits in the flow: bookkeeping, core, reference, marts, reports, views"
+    )
+    column_position: Series[int] = pa.Field(ge=1, description="1-based position of the column")
+    column_name: Series[str] = pa.Field(description="Column name (units in the name: _mw, _t_per_yr, ...)")
+    data_type: Series[str] = pa.Field(description="DuckDB type of the column")
+    is_nullable: Series[bool] = pa.Field(description="True when the column may hold NULL")
+    is_key: Series[bool] = pa.Field(description="True for the columns that identify a row of a table")
+    column_description: Series[str] = pa.Field(description="What the column holds, with its unit")
+    reads_columns: Series[str] = pa.Field(
+        description="For marts and views: the table.column values this column is computed from ('' if none)"
+    )
+    object_description: Series[str] = pa.Field(description="What the table or view holds")
+
+    class Config:
+        name = "data_dictionary"
+        description = (
+            "Every table and analyst view in the warehouse, column by column: type, nullability, key, "
+            "description with unit, and (for marts and views) the columns it is computed from."
+        )
+        metadata = {"key": ["object_name", "column_name"]}
+        strict = "filter"
+        coerce = True
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    sql: str
+    description: str
+    column_notes: dict[str, str] = field(default_factory=dict)
+
+
+def table_models() -> list[tuple[str, type[pa.DataFrameModel], str | None]]:
+    """(layer, model, sql file or None) for every table the pipeline writes, in flow order."""
+    from bcm_pipeline.assets.core import CORE_TABLES
+    from bcm_pipeline.assets.grid import PYTHON_MARTS
+    from bcm_pipeline.assets.marts import MARTS
+    from bcm_pipeline.schemas.meta import Quarantine, RawFiles
+
+    out: list[tuple[str, type[pa.DataFrameModel], str | None]] = [
+        ("bookkeeping", RawFiles, None),
+        ("bookkeeping", Quarantine, None),
+    ]
+    out += [(spec.group, spec.model, None) for spec in CORE_TABLES]
+    out += [(spec.group, spec.model, None) for spec in PYTHON_MARTS]  # computed in pandas: no SQL lineage
+    out += [(spec.group, spec.model, spec.sql_file) for spec in MARTS]
+    out.append(("reports", DataDictionary, None))
+    return out
+
+
+def parse_view(path: Path) -> ViewSpec:
+    text = path.read_text()
+    description, notes = [], {}
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        body = line[2:].strip()
+        m = re.fullmatch(r"([a-z_][a-z0-9_]*): (.+)", body)
+        if m and m.group(1) != path.stem:
+            notes[m.group(1)] = m.group(2).strip()
+        elif body:
+            description.append(body)
+    return ViewSpec(path.stem, text, " ".join(description), notes)
+
+
+def view_specs() -> list[ViewSpec]:
+    return [parse_view(p) for p in sorted(VIEWS_DIR.glob("v_*.sql"))]
+
+
+def duckdb_type(dtype: object) -> str:
+    return DUCKDB_TYPES.get(str(dtype), "VARCHAR")
+
+
+def create_empty_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel]) -> None:
+    cols = ", ".join(f'"{c}" {duckdb_type(col.dtype)}' for c, col in model.to_schema().columns.items())
+    con.execute(f'CREATE OR REPLACE TABLE "{table_name(model)}" ({cols})')
+    for stmt in comment_statements(model):
+        con.execute(stmt)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, views: list[ViewSpec] | None = None) -> list[str]:
+    """CREATE OR REPLACE each analyst view with its COMMENT ON VIEW / COLUMN. Returns the view names.
+
+    Views may read other views: each pass creates the views whose inputs exist, until a pass makes no
+    progress. A view reading a table that does not exist yet is skipped (a partial build still
+    publishes the views it can); the data dictionary lists only views that were created.
+    """
+    pending = list(views if views is not None else view_specs())
+    created: list[str] = []
+    while pending:
+        left = []
+        for view in pending:
+            try:
+                con.execute(f'CREATE OR REPLACE VIEW "{view.name}" AS {view.sql.strip().rstrip(";")}')
+            except duckdb.CatalogException:
+                left.append(view)
+                continue
+            _comment_view(con, view)
+            created.append(view.name)
+        if len(left) == len(pending):
+            break
+        pending = left
+    return created
+
+
+def _comment_view(con: duckdb.DuckDBPyConnection, view: ViewSpec) -> None:
+    column_desc = _column_descriptions(con)
+    con.execute(f'COMMENT ON VIEW "{view.name}" IS {sql_literal(view.description)}')
+    reads = _view_lineage(con, view)
+    view_cols = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [view.name]
+    ).fetchall()
+    for (col,) in view_cols:
+        text = view.column_notes.get(col) or _inherited(reads.get(col, []), column_desc)
+        if text:
+            con.execute(f'COMMENT ON COLUMN "{view.name}"."{col}" IS {sql_literal(text)}')
+
+
+def _column_descriptions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    rows = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL"
+    ).fetchall()
+    return {(t, c): comment for t, c, comment in rows}
+
+
+def _inherited(reads: list[tuple[str, str]], column_desc: dict[tuple[str, str], str]) -> str:
+    """A passed-through column keeps its source's description; a computed one names what it reads."""
+    described = [(t, column_desc[(t, c)]) for t, c in reads if (t, c) in column_desc]
+    if reads and len({c for _, c in reads}) == 1 and described:  # one column, maybe from a UNION
+        texts = {d for _, d in described}
+        return described[0][1] if len(texts) == 1 else "; ".join(f"{t}: {d}" for t, d in described)
+    if reads:
+        return "Computed from " + ", ".join(f"{t}.{c}" for t, c in reads)
+    return ""
+
+
+def _catalog_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    schema: dict[str, dict[str, str]] = {}
+    for t, c, dtype in con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() ORDER BY table_name, column_index"
+    ).fetchall():
+        schema.setdefault(t, {})[c] = dtype
+    return schema
+
+
+def _view_lineage(con: duckdb.DuckDBPyConnection, view: ViewSpec) -> dict[str, list[tuple[str, str]]]:
+    return try_column_lineage(view.sql, _catalog_schema(con))
+
+
+def dictionary_frame() -> pd.DataFrame:
+    """The data dictionary rows, computed from the models and view files (no warehouse needed)."""
+    tables = table_models()
+    con = duckdb.connect(":memory:")
+    for _, model, _ in tables:
+        create_empty_table(con, model)
+    views = view_specs()
+    created = create_views(con, views)
+
+    schema = schema_of([m for _, m, _ in tables])
+    rows = []
+    for layer, model, sql_file in tables:
+        name = table_name(model)
+        reads = try_column_lineage((SQL_DIR / sql_file).read_text(), schema) if sql_file else {}
+        keys = set(key_columns(model))
+        for pos, (col, column) in enumerate(model.to_schema().columns.items(), start=1):
+            rows.append(
+                _row(name, "table", layer, pos, col, duckdb_type(column.dtype), column.nullable,
+                     col in keys, column.description or "", reads.get(col, []),
+                     model.Config.description or "")
+            )  # fmt: skip
+    for view in [v for name in created for v in views if v.name == name]:
+        reads = _view_lineage(con, view)
+        for pos, col, dtype, comment in con.execute(
+            "SELECT column_index, column_name, data_type, comment FROM duckdb_columns() "
+            "WHERE table_name = ? ORDER BY column_index",
+            [view.name],
+        ).fetchall():
+            rows.append(
+                _row(view.name, "view", "views", pos, col, dtype, True, False, comment or "",
+                     reads.get(col, []), view.description)
+            )  # fmt: skip
+    con.close()
+    return pd.DataFrame(rows, columns=list(DataDictionary.to_schema().columns))
+
+
+def _row(obj, obj_type, layer, pos, col, dtype, nullable, is_key, desc, reads, obj_desc) -> dict:
+    return {
+        "object_name": obj,
+        "object_type": obj_type,
+        "layer": layer,
+        "column_position": pos,
+        "column_name": col,
+        "data_type": dtype,
+        "is_nullable": bool(nullable),
+        "is_key": bool(is_key),
+        "column_description": desc,
+        "reads_columns": ", ".join(f"{t}.{c}" for t, c in reads),
+        "object_description": obj_desc,
+    }
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    """One section per table or view: its description, then a column table."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from the pandera models (bcm_pipeline/schemas) and sql/views/*.sql by `bcm dictionary`;",
+        "do not edit by hand. The warehouse holds the same rows in the `data_dictionary` table, and every",
+        "table, view and column carries its description as a DuckDB comment (`duckdb_columns().comment`).",
+        "",
+    ]
+    objects = df[["object_name", "object_type", "layer", "object_description"]].drop_duplicates("object_name")
+    lines += ["| object | type | layer |", "|---|---|---|"]
+    lines += [
+        f"| [{o.object_name}](#{o.object_name}) | {o.object_type} | {o.layer} |" for o in objects.itertuples()
+    ]
+    for o in objects.itertuples():
+        lines += [
+            "",
+            f"## {o.object_name}",
+            "",
+            f"{o.object_type}, layer {o.layer}. {_cell(o.object_description)}",
+            "",
+        ]
+        lines += ["| column | type | null | key | description | computed from |", "|---|---|---|---|---|---|"]
+        for r in df[df["object_name"] == o.object_name].itertuples():
+            lines.append(
+                f"| {r.column_name} | {r.data_type} | {'yes' if r.is_nullable else 'no'} | "
+                f"{'key' if r.is_key else ''} | {_cell(r.column_description)} | {_cell(r.reads_columns)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(path: Path = DOC_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_markdown(dictionary_frame()))
+    return path
+
+
+if __name__ == "__main__":
+    print(write_markdown())

@@ -1,0 +1,44 @@
+-- Credits per unit x swap x bilateral agreement, split host / partner, with the agreement's name and
+-- signing date, the unit's name and capacity, and the raw file the capacity came from.
+-- Stable analyst view: names and columns change only with a note in the README.
+-- agreement_name: Name of the bilateral agreement (agreements/<agreement_id>.yaml)
+-- in_force: True when the agreement is signed on or before today
+SELECT
+    c.credit_id,
+    c.agreement_id,
+    a.name AS agreement_name,
+    a.mechanism,
+    a.signed_date,
+    coalesce(a.signed_date <= current_date, false) AS in_force,
+    c.host_country_iso3,
+    c.partner_country_iso3,
+    c.swap_id,
+    c.unit_id,
+    b.plant_name,
+    b.unit_name,
+    c.status,
+    CAST(b.start_year AS INTEGER) AS start_year,
+    b.capacity_mw,
+    c.sector,
+    c.swap_type,
+    c.from_technology,
+    c.to_technology,
+    c.reduction_creditable_t_per_yr,
+    c.credited_t_per_yr,
+    c.host_credits_t_per_yr,
+    c.partner_credits_t_per_yr,
+    c.credit_price_usd_per_t,
+    c.host_revenue_usd_per_yr,
+    c.partner_revenue_usd_per_yr,
+    c.crediting_period_yr,
+    c.credited_over_period_t,
+    c.capex_subsidy_usd,
+    c.npv_with_credits_usd,
+    c.breakeven_credit_price_usd_per_t,
+    f.source_file,
+    f.source_sha256
+FROM credits AS c
+JOIN agreements AS a ON a.agreement_id = c.agreement_id
+JOIN technology_swaps AS s ON s.swap_id = c.swap_id
+JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
+LEFT JOIN v_fleet AS f ON f.gem_unit_id = c.unit_id

@@ -1,0 +1,28 @@
+-- The marginal abatement cost curve of each host country: one option per unit (its cheapest upgrade per
+-- tonne), sorted by MAC, with cumulative reductions, unit names and the raw file the capacity came from.
+-- Stable analyst view: names and columns change only with a note in the README.
+SELECT
+    m.country_iso3,
+    m.mac_rank,
+    m.swap_id,
+    m.unit_id,
+    b.plant_name,
+    b.unit_name,
+    m.status,
+    CAST(b.start_year AS INTEGER) AS start_year,
+    b.capacity_mw,
+    m.sector,
+    m.swap_type,
+    m.from_technology,
+    m.to_technology,
+    m.mac_usd_per_t,
+    m.reduction_bau_t_per_yr,
+    m.cumulative_reduction_bau_t_per_yr,
+    m.reduction_creditable_t_per_yr,
+    m.cumulative_reduction_creditable_t_per_yr,
+    f.source_file,
+    f.source_sha256
+FROM mac_curve AS m
+JOIN technology_swaps AS s ON s.swap_id = m.swap_id
+JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
+LEFT JOIN v_fleet AS f ON f.gem_unit_id = m.unit_id
