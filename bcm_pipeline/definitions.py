@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from bcm_pipeline.assets.automation import schedules, source_change_sensor
 from bcm_pipeline.assets.core import CORE_TABLES
 from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
+from bcm_pipeline.assets.grid import PYTHON_MARTS, python_table_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
-from bcm_pipeline.assets.publish import publish_asset
+from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
+from bcm_pipeline.assets.reports import DICTIONARY_KEY, country_briefs, data_dictionary, views_asset
+from bcm_pipeline.dictionary import DataDictionary
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.registry import SOURCES
 
@@ -23,10 +27,22 @@ def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefini
         assets.append(table_asset(spec))
         checks.append(schema_check(spec.model))
     for spec in MARTS:
-        assets.append(sql_asset(spec))
+        mart = sql_asset(spec).map_asset_specs(lambda s: dg.apply_freshness_policy(s, PUBLISH_FRESHNESS))
+        assets.append(mart)
         checks.append(schema_check(spec.model))
-    tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS]]
-    assets.append(publish_asset(tables))
+    for spec in PYTHON_MARTS:  # grid TOOL07 tables computed in pandas (issue 4)
+        assets.append(python_table_asset(spec))
+        checks.append(schema_check(spec.model))
+    tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]]
+    assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary (issue 6)
+    checks.append(schema_check(DataDictionary))
+    assets.append(
+        publish_asset(
+            [*tables, DICTIONARY_KEY],
+            [spec.model for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]] + [DataDictionary],
+        )
+    )
+    assets.append(country_briefs)  # reads the published warehouse
     return assets, checks
 
 
@@ -37,6 +53,8 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
         assets=assets,
         asset_checks=checks,
         jobs=[refresh],
+        schedules=schedules(refresh),
+        sensors=[source_change_sensor([dg.AssetKey(f"raw_{s}") for s in SOURCES])],
         resources={"bcm": bcm or BcmResource()},
         # DuckDB has one writer and the data are small: run every step in this process, in order.
         executor=dg.in_process_executor,

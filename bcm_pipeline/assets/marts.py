@@ -10,7 +10,10 @@ import dagster as dg
 import pandera.pandas as pa
 
 from bcm_pipeline import warehouse
+from bcm_pipeline.lineage import dagster_column_lineage
 from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.schemas import grid
+from bcm_pipeline.schemas import marts as methodology
 from bcm_pipeline.schemas.base import comment_statements, dagster_column_schema, table_name
 
 
@@ -29,7 +32,64 @@ class SqlTable:
         return f"marts/{self.name}.sql"
 
 
-MARTS: list[SqlTable] = []
+MARTS: list[SqlTable] = [
+    # Methodology core (issue 3): baselines -> swaps -> credits -> programmes, MAC curve, project cases.
+    SqlTable(
+        methodology.PlantBaselines,
+        deps=[
+            "coal_units",
+            "gas_oil_units",
+            "project_cases",
+            "scenario_parameters",
+            "technology_catalogue",
+            "fuel_defaults",
+            "gwp",
+            "cea_india_units",
+        ],
+    ),
+    SqlTable(
+        methodology.TechnologySwaps,
+        deps=[
+            "plant_baselines",
+            "project_cases",
+            "scenario_parameters",
+            "technology_catalogue",
+            "fuel_defaults",
+            "fuel_prices_monthly",
+            "countries",
+        ],
+    ),
+    SqlTable(methodology.Credits, deps=["technology_swaps", "agreements"]),
+    SqlTable(
+        methodology.HostCountryProgrammes, deps=["technology_swaps", "credits", "countries", "agreements"]
+    ),
+    SqlTable(methodology.MacCurve, deps=["technology_swaps", "countries", "agreements"]),
+    SqlTable(methodology.ProjectCaseResults, deps=["technology_swaps", "project_cases"]),
+    # Grid emission factors (issue 4); grid_margins_computed is a Python table (assets/grid.py).
+    SqlTable(
+        grid.GridEmissionFactors,
+        deps=[
+            "grid_margins_computed",
+            "cea_india_published_margins",
+            "ifi_grid_factors",
+            "owid_carbon_intensity",
+        ],
+    ),
+    SqlTable(
+        grid.GridFactorForCrediting,
+        deps=["grid_margins_computed", "grid_emission_factors", "cea_india_published_margins", "countries"],
+    ),
+    SqlTable(
+        grid.GridDisplacementSwaps,
+        deps=[
+            "grid_factor_for_crediting",
+            "grid_margins_computed",
+            "grid_emission_factors",
+            "grid_project_defaults",
+            "countries",
+        ],
+    ),
+]
 
 
 def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
@@ -40,7 +100,10 @@ def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
         owners=["team:bcm-data"],
         deps=[dg.AssetKey(d) for d in spec.deps],
         description=f"{spec.model.Config.description}\n\nSQL: sql/{spec.sql_file}",
-        metadata={"dagster/column_schema": dagster_column_schema(spec.model), "dagster/table_name": spec.name},
+        metadata={
+            "dagster/column_schema": dagster_column_schema(spec.model),
+            "dagster/table_name": spec.name,
+        },
     )
     def _mart(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         sql = warehouse.sql_text(spec.sql_file)
@@ -49,11 +112,13 @@ def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
             for stmt in comment_statements(spec.model):
                 con.execute(stmt)
             preview = con.execute(f'SELECT * FROM "{spec.name}" LIMIT 10').df()
+            column_lineage = dagster_column_lineage(sql, con)  # parsed from the SQL (issue 6)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,
                 "sql_file": f"sql/{spec.sql_file}",
                 "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
+                **({"dagster/column_lineage": column_lineage} if column_lineage else {}),
             }
         )
 

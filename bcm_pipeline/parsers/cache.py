@@ -1,0 +1,120 @@
+"""A Parquet cache of parsed raw files: data/cache/<source_id>/<table>-<sha256>.parquet.
+
+Parsing the Excel workbooks dominates a refresh (openpyxl reads ~30 MB of XML), yet a raw file with the
+same sha256 always parses to the same frame, as long as the parser code is the same. So the frame is
+stored once per (table, sha256) and tagged with a fingerprint of the parser code; a changed parser module
+(or common.py), a changed pandas/pyarrow, or an unreadable file is a miss and the file is parsed again.
+
+A frame is only cached if it reads back identical (dtypes, nulls and the `_problems` lists included): a
+parser whose output Parquet cannot hold exactly is simply not cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bcm_pipeline.parsers.common import PROBLEMS
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT_KEY = b"bcm_parser_fingerprint"
+PARSERS_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
+def parser_fingerprint(module_file: str) -> str:
+    """sha256 over the parser's module, the helpers every parser shares, this file and the library versions
+    that shape the frame (parsers import nothing else from the project)."""
+    digest = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pa.__version__}".encode())
+    for module in (Path(module_file), PARSERS_DIR / "common.py", Path(__file__)):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_of(parse: Callable) -> str:
+    return parser_fingerprint(inspect.getfile(parse))
+
+
+def cache_path(cache_dir: Path, table: str, sha256: str) -> Path:
+    return cache_dir / f"{table}-{sha256}.parquet"
+
+
+def _encode_problems(df: pd.DataFrame) -> pd.DataFrame:
+    # Lists of (column, check, value) tuples: JSON text keeps them exact; Parquet lists would turn tuples
+    # into arrays.
+    if PROBLEMS not in df.columns:
+        return df
+    out = df.copy()
+    out[PROBLEMS] = [json.dumps(p) for p in df[PROBLEMS]]
+    return out
+
+
+def _decode_problems(df: pd.DataFrame) -> pd.DataFrame:
+    if PROBLEMS in df.columns:
+        df[PROBLEMS] = [[tuple(p) for p in json.loads(text)] for text in df[PROBLEMS]]
+    return df
+
+
+def read_cached(path: Path, fingerprint: str) -> pd.DataFrame | None:
+    """The cached frame, or None when absent, unreadable or written by other parser code."""
+    if not path.exists():
+        return None
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        if meta.get(FINGERPRINT_KEY) != fingerprint.encode():
+            return None
+        return _decode_problems(pd.read_parquet(path, engine="pyarrow"))
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        log.warning(f"parse cache {path} unreadable ({exc}); parsing again")
+        return None
+
+
+def write_cached(path: Path, df: pd.DataFrame, fingerprint: str) -> bool:
+    """Write df atomically; keep it only if it reads back identical. Returns whether it was kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.parquet")
+    try:
+        table = pa.Table.from_pandas(_encode_problems(df), preserve_index=True)
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), FINGERPRINT_KEY: fingerprint.encode()}
+        )
+        pq.write_table(table, tmp)
+        back = _decode_problems(pd.read_parquet(tmp, engine="pyarrow"))
+        pd.testing.assert_frame_equal(back, df, check_exact=True)
+    except (TypeError, ValueError, AssertionError, pa.ArrowException) as exc:
+        log.warning(f"parse cache: {path.name} not cached, Parquet does not round-trip it: {exc}")
+        tmp.unlink(missing_ok=True)
+        return False
+    os.replace(tmp, path)
+    # One file per table: frames of superseded raw files only take space.
+    for old in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.parquet"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return True
+
+
+def cached_parse(
+    parse: Callable[[Path], pd.DataFrame], path: Path, cache_dir: Path, table: str, sha256: str
+) -> tuple[pd.DataFrame, bool]:
+    """(parse(path), hit): from the cache when this table was parsed from these bytes by this code."""
+    target = cache_path(cache_dir, table, sha256)
+    fingerprint = fingerprint_of(parse)
+    cached = read_cached(target, fingerprint)
+    if cached is not None:
+        return cached, True
+    df = parse(path)
+    write_cached(target, df, fingerprint)
+    return df, False

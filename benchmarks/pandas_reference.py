@@ -1,0 +1,415 @@
+"""The methodology chain in plain pandas, as an analyst's notebook would write it: merges, sort + drop
+duplicates for "the most specific row wins", numpy for the CASE expressions.
+
+It follows sql/marts/plant_baselines.sql → technology_swaps.sql → credits.sql → host_country_programmes.sql
+for the numeric columns (the text provenance columns are left out), and is only used to time the same
+computation and to cross-check the SQL's totals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KEYS = ["unit_source", "unit_id"]
+
+
+def _param(sp: pd.DataFrame, name: str, column: str = "value"):
+    rows = sp[sp["parameter"] == name]
+    return rows[column].dropna().max() if len(rows) else None
+
+
+def _first(df: pd.DataFrame, keys: list[str], by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """The first row per key after sorting (SQL: QUALIFY row_number() OVER (...) = 1)."""
+    return df.sort_values(by, ascending=ascending, kind="stable").drop_duplicates(keys)
+
+
+def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    sp, cat, fd = t["scenario_parameters"], t["technology_catalogue"], t["fuel_defaults"]
+    aux_share = sp.loc[(sp.parameter == "aux_consumption_share") & (sp.fuel_class == "*"), "value"].max()
+    gwp_set = _param(sp, "gwp_set", "value_text")
+    g = t["gwp"][t["gwp"]["assessment"] == gwp_set]
+    gwp_ch4 = g.loc[g.gas == "CH4", "gwp_100"].max()
+    gwp_n2o = g.loc[g.gas == "N2O", "gwp_100"].max()
+    included = set(sp.loc[sp.parameter == "included_status", "key"])
+
+    coal = t["coal_units"]
+    coal = pd.DataFrame(
+        {
+            "unit_id": coal.gem_unit_id,
+            "unit_source": "coal_units",
+            "country_iso3": coal.country_iso3,
+            "fuel_class": "coal",
+            "fuel_key": coal.coal_type,
+            "technology": coal.technology,
+            "status": coal.status,
+            "start_year": coal.start_year,
+            "capacity_mw": coal.capacity_mw,
+            "gem_heat_rate_btu_per_kwh": coal.gem_heat_rate_btu_per_kwh,
+        }
+    )
+    gas = t["gas_oil_units"]
+    gas = gas[gas.fuel_class.isin(["gas", "gas/oil", "oil"])]
+    gas = pd.DataFrame(
+        {
+            "unit_id": gas.gem_unit_id,
+            "unit_source": "gas_oil_units",
+            "country_iso3": gas.country_iso3,
+            "fuel_class": np.where(gas.fuel_class == "oil", "oil", "gas"),
+            "fuel_key": gas.fuel.str.split("/").str[0],
+            "technology": gas.technology,
+            "status": gas.status,
+            "start_year": gas.start_year,
+            "capacity_mw": gas.capacity_mw,
+        }
+    )
+    units = pd.concat([coal, gas], ignore_index=True)
+    units = units[units.status.isin(included) & units.capacity_mw.notna()]
+    pc = t["project_cases"]
+    cases = pd.DataFrame(
+        {
+            "unit_id": pc.case_id,
+            "unit_source": "case",
+            "country_iso3": pc.country_iso3,
+            "fuel_class": pc.fuel_class,
+            "fuel_key": pc.coal_type.fillna("*"),
+            "technology": pc.from_technology,
+            "status": "case",
+            "start_year": pc.start_year,
+            "capacity_mw": pc.capacity_mw,
+            "case_capacity_factor": pc.capacity_factor,
+            "case_aux_share": pc.aux_consumption_share,
+            "case_efficiency": pc.from_efficiency_lhv,
+            "case_ef_t_per_tj": pc.co2_ef_t_per_tj,
+        }
+    )
+    u = pd.concat([units, cases], ignore_index=True)
+    u["vintage"] = np.where(u.start_year.astype("float64") <= 2000, "<=2000", ">2000")
+
+    assumed = sp[sp.parameter == "unknown_technology_assumed"].drop_duplicates("fuel_class")
+    assumed = dict(zip(assumed.fuel_class, assumed.value_text, strict=True))
+    known = cat[cat.parameter_set.isin(["catalogue", "tool07_default"]) & cat.net_efficiency_lhv.notna()]
+    known = set(zip(known.fuel_class, known.technology, strict=True))
+    is_known = pd.Series([(f, tch) in known for f, tch in zip(u.fuel_class, u.technology, strict=True)])
+    u["technology_is_assumed"] = ~is_known.to_numpy()
+    u["lookup_technology"] = np.where(
+        is_known, u.technology, u.fuel_class.map(assumed).fillna(u.technology).astype(object)
+    )
+
+    # Catalogue efficiency: the most specific row (size class, narrower class, vintage, no region).
+    c = cat[(cat.parameter_set == "catalogue") & cat.net_efficiency_lhv.notna()]
+    m = u[[*KEYS, "fuel_class", "lookup_technology", "vintage", "capacity_mw"]].merge(
+        c, left_on=["fuel_class", "lookup_technology"], right_on=["fuel_class", "technology"]
+    )
+    m = m[
+        ((m.vintage_y == "any") | (m.vintage_y == m.vintage_x))
+        & (m.capacity_mw >= m.size_min_mw.fillna(0))
+        & (m.capacity_mw <= m.size_max_mw.fillna(1e9))
+    ].assign(
+        _sized=lambda d: d.size_min_mw.notna(),
+        _width=lambda d: (d.size_max_mw - d.size_min_mw).fillna(1e9),
+        _vint=lambda d: d.vintage_y != "any",
+        _noregion=lambda d: d.capex_region.isna(),
+    )
+    ce = _first(
+        m,
+        KEYS,
+        [*KEYS, "_sized", "_width", "_vint", "_noregion", "technology_id"],
+        [True] * 2 + [False, True] + [False, False, True],
+    )[[*KEYS, "net_efficiency_lhv", "net_efficiency_lhv_low", "net_efficiency_lhv_high"]]
+
+    c7 = cat[cat.parameter_set == "tool07_default"]
+    m7 = u[[*KEYS, "fuel_class", "lookup_technology", "vintage"]].merge(
+        c7, left_on=["fuel_class", "lookup_technology"], right_on=["fuel_class", "technology"]
+    )
+    m7 = m7[(m7.vintage_y == "any") | (m7.vintage_y == m7.vintage_x)]
+    te = _first(m7, KEYS, [*KEYS, "technology_id"], [True, True, True])[[*KEYS, "net_efficiency_lhv"]]
+    te = te.rename(columns={"net_efficiency_lhv": "tool07_efficiency"})
+
+    # India: the coal fleet's reported capacity factor for the chosen fiscal year.
+    fy = sp.loc[(sp.parameter == "reported_cf_fiscal_year") & (sp.country_iso3 == "IND"), "value_text"]
+    cea = t["cea_india_units"]
+    cea = cea[
+        cea.is_station_total.fillna(False).astype(bool)
+        & cea.fuel_1.isin(["COAL", "LIGN"])
+        & (cea.capacity_mw > 0)
+        & cea.net_generation_mwh.notna()
+        & cea.fiscal_year.isin(set(fy))
+    ]
+    cea_cf = cea.net_generation_mwh.sum() / (cea.capacity_mw * 8760).sum() if len(cea) else np.nan
+
+    cf = sp[sp.parameter == "capacity_factor"]
+    mc = u[[*KEYS, "fuel_class", "country_iso3", "technology"]].merge(cf, on="fuel_class")
+    mc = mc[
+        ((mc.country_iso3_y == "*") | (mc.country_iso3_y == mc.country_iso3_x))
+        & ((mc.key == "*") | (mc.key == mc.technology))
+    ].assign(_c=lambda d: d.country_iso3_y != "*", _k=lambda d: d.key != "*")
+    dcf = _first(mc, KEYS, [*KEYS, "_c", "_k"], [True, True, False, False])[[*KEYS, "value"]]
+    dcf = dcf.rename(columns={"value": "default_cf"})
+
+    # Fuel: coal by GEM coal type, gas and oil through the fuel_map parameter.
+    coal_types = set(fd.gem_coal_type.dropna())
+    uc = u[u.fuel_class == "coal"][KEYS + ["fuel_key"]]
+    uc = uc.assign(gem_coal_type=np.where(uc.fuel_key.isin(coal_types), uc.fuel_key, "unknown"))
+    fc = uc.merge(fd[fd.fuel_class == "coal"], on="gem_coal_type")
+    fmap = sp[sp.parameter == "fuel_map"]
+    ug = u[u.fuel_class != "coal"][[*KEYS, "fuel_class", "fuel_key"]].merge(fmap, on="fuel_class")
+    ug = ug[(ug.key == "*") | (ug.key == ug.fuel_key)].assign(_k=lambda d: d.key != "*")
+    ug = _first(ug, KEYS, [*KEYS, "_k"], [True, True, False])[[*KEYS, "value_text"]]
+    fg = ug.merge(fd[fd.is_primary.astype(bool)], left_on="value_text", right_on="fuel")
+    fuel_cols = ["fuel", "ncv_tj_per_gg", "co2_ef_t_per_tj", "co2_ef_t_per_tj_lower", "co2_ef_t_per_tj_upper"]
+    fuel_cols += ["ch4_kg_per_tj", "n2o_kg_per_tj"]
+    fuels = pd.concat([fc[KEYS + fuel_cols], fg[KEYS + fuel_cols]], ignore_index=True)
+
+    b = u.merge(ce, on=KEYS, how="left").merge(te, on=KEYS, how="left").merge(dcf, on=KEYS, how="left")
+    b = b.merge(fuels, on=KEYS, how="left")
+    reported = (b.country_iso3 == "IND") & (b.fuel_class == "coal") & (b.unit_source != "case")
+    b["capacity_factor"] = b.case_capacity_factor.fillna(pd.Series(np.where(reported, cea_cf, np.nan)))
+    b["capacity_factor"] = b.capacity_factor.fillna(b.default_cf)
+    b["aux_consumption_share"] = b.case_aux_share.fillna(0 if pd.isna(aux_share) else aux_share)
+    heat = b.get("gem_heat_rate_btu_per_kwh", pd.Series(np.nan, index=b.index)).astype("float64")
+    ce_ok = b.net_efficiency_lhv.notna() & ~b.technology_is_assumed
+    b["efficiency_lhv"] = np.select(
+        [b.case_efficiency.notna(), ce_ok, heat > 0],
+        [b.case_efficiency, b.net_efficiency_lhv, 3412.14 / heat],
+        b.net_efficiency_lhv.fillna(b.tool07_efficiency),
+    )
+    band = b.case_efficiency.isna() & ~b.technology_is_assumed
+    b["efficiency_lhv_low"] = b.net_efficiency_lhv_low.where(band).fillna(b.efficiency_lhv)
+    b["efficiency_lhv_high"] = b.net_efficiency_lhv_high.where(band).fillna(b.efficiency_lhv)
+    ef = b.case_ef_t_per_tj
+    b["co2_ef_t_per_tj"] = ef.fillna(b.co2_ef_t_per_tj)
+    b["co2_ef_t_per_tj_lower"] = ef.fillna(b.co2_ef_t_per_tj_lower).fillna(b.co2_ef_t_per_tj)
+    b["co2_ef_t_per_tj_upper"] = ef.fillna(b.co2_ef_t_per_tj_upper).fillna(b.co2_ef_t_per_tj)
+    b["net_generation_mwh_per_yr"] = b.capacity_mw * b.capacity_factor * 8760 * (1 - b.aux_consumption_share)
+    b["fuel_tj_per_yr"] = b.net_generation_mwh_per_yr * 0.0036 / b.efficiency_lhv
+    b["co2_t_per_yr"] = b.fuel_tj_per_yr * b.co2_ef_t_per_tj
+    b["co2e_t_per_yr"] = (
+        b.co2_t_per_yr + b.fuel_tj_per_yr * (b.ch4_kg_per_tj * gwp_ch4 + b.n2o_kg_per_tj * gwp_n2o) / 1000
+    )
+    b["technology_assumed"] = b.lookup_technology
+    b["baseline_id"] = b.unit_source + ":" + b.unit_id
+    return b
+
+
+def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    sp, cat, fd, pc = (
+        t["scenario_parameters"],
+        t["technology_catalogue"],
+        t["fuel_defaults"],
+        t["project_cases"],
+    )
+    discount_rate = _param(sp, "discount_rate")
+    lifetime_yr = _param(sp, "economic_lifetime_yr")
+    window = _param(sp, "fuel_price_window_months")
+
+    prices = t["fuel_prices_monthly"].dropna(subset=["price_usd_per_gj"])
+    prices = prices.sort_values("month", ascending=False).groupby("series_code").head(int(window))
+    series_price = prices.groupby("series_code").price_usd_per_gj.mean()
+    grid = pd.MultiIndex.from_product(
+        [b.country_iso3.dropna().unique(), b.fuel_class.unique()], names=["country_iso3", "fuel_class"]
+    ).to_frame(index=False)
+
+    def by_country(parameter: str, values: pd.Series) -> pd.Series:
+        rows = sp[sp.parameter == parameter].assign(v=values)
+        if parameter == "fuel_price_series":  # a series without prices drops out of the SQL join
+            rows = rows.dropna(subset=["v"])
+        m = grid.merge(rows[["fuel_class", "country_iso3", "v"]].rename(columns={"country_iso3": "c"}))
+        m = m[(m.c == "*") | (m.c == m.country_iso3)].assign(_c=lambda d: d.c != "*")
+        m = _first(
+            m, ["country_iso3", "fuel_class"], ["country_iso3", "fuel_class", "_c"], [True, True, False]
+        )
+        return grid.merge(m, how="left").v
+
+    param_rows = sp[sp.parameter.isin(["fuel_price_usd_per_gj", "fuel_price_series"])]
+    override = by_country("fuel_price_usd_per_gj", param_rows.value)
+    mapped = by_country("fuel_price_series", sp.value_text.map(series_price))
+    grid["price"] = override.fillna(mapped).to_numpy()
+
+    targets = sp[sp.parameter == "swap_target"][["fuel_class", "key", "value_text"]]
+    targets.columns = ["fuel_class", "to_technology", "to_fuel_class"]
+    tracker = b[b.unit_source != "case"].merge(targets, on="fuel_class")
+    tracker = tracker[tracker.technology.notna() & (tracker.to_technology != tracker.technology)]
+    cases = b[b.unit_source == "case"].merge(
+        pc[["case_id", "to_technology"]], left_on="unit_id", right_on="case_id"
+    )
+    cases = cases.merge(targets, on=["fuel_class", "to_technology"], how="left")
+    cases["to_fuel_class"] = cases.to_fuel_class.fillna(cases.fuel_class)
+    s = pd.concat([tracker, cases.drop(columns="case_id")], ignore_index=True)
+    sk = ["baseline_id", "to_technology"]
+
+    cc = cat[
+        (cat.parameter_set == "catalogue")
+        & cat.net_efficiency_lhv.notna()
+        & cat.vintage.isin(["any", ">2000"])
+    ]
+    m = s[[*sk, "to_fuel_class", "capacity_mw"]].merge(
+        cc, left_on=["to_fuel_class", "to_technology"], right_on=["fuel_class", "technology"]
+    )
+    m = m[(m.capacity_mw >= m.size_min_mw.fillna(0)) & (m.capacity_mw <= m.size_max_mw.fillna(1e9))].assign(
+        _sized=lambda d: d.size_min_mw.notna(),
+        _width=lambda d: (d.size_max_mw - d.size_min_mw).fillna(1e9),
+        _noregion=lambda d: d.capex_region.isna(),
+    )
+    pe = _first(
+        m, sk, [*sk, "_sized", "_width", "_noregion", "technology_id"], [True, True, False, True, False, True]
+    )
+    s = s.merge(
+        pe[[*sk, "net_efficiency_lhv"]].rename(columns={"net_efficiency_lhv": "eta_project"}), how="left"
+    )
+
+    # Costs per (fuel class, technology, country): the country's own region first.
+    cap = cat[(cat.parameter_set == "catalogue") & cat.capex_usd_per_kw.notna()]
+    names = t["countries"][["country_iso3", "country_name"]]
+    for side, fcol, tcol in (
+        ("from", "fuel_class", "technology_assumed"),
+        ("to", "to_fuel_class", "to_technology"),
+    ):
+        keys = s[[fcol, tcol, "country_iso3"]].drop_duplicates().merge(names, on="country_iso3", how="left")
+        m = keys.merge(cap, left_on=[fcol, tcol], right_on=["fuel_class", "technology"], suffixes=("", "_c"))
+        own = m.capex_region == m.country_name
+        m["_rank"] = np.where(own.fillna(False) & m.capex_region.notna() & m.country_name.notna(), 0, 1)
+        m.loc[m.capex_region.isna() | m.country_name.isna(), "_rank"] = 2
+        m["_no_eff"] = m.net_efficiency_lhv.isna()
+        by = [fcol, tcol, "country_iso3", "_rank", "_no_eff", "technology_id"]
+        m = _first(m, [fcol, tcol, "country_iso3"], by, [True] * 6)
+        cols = {"capex_usd_per_kw": f"capex_{side}", "fixed_om_usd_per_kw_yr": f"fom_{side}"}
+        cols["variable_om_usd_per_mwh"] = f"vom_{side}"
+        s = s.merge(m[[fcol, tcol, "country_iso3", *cols]].rename(columns=cols), how="left")
+
+    c7 = cat[cat.parameter_set == "tool07_default"]
+    m7 = s[[*sk, "fuel_class", "technology_assumed", "vintage"]].merge(
+        c7, left_on=["fuel_class", "technology_assumed"], right_on=["fuel_class", "technology"]
+    )
+    m7 = _first(
+        m7[(m7.vintage_y == "any") | (m7.vintage_y == m7.vintage_x)], sk, [*sk, "technology_id"], [True] * 3
+    )
+    s = s.merge(
+        m7[[*sk, "net_efficiency_lhv"]].rename(columns={"net_efficiency_lhv": "eta_tool07"}), how="left"
+    )
+
+    tp = cat[(cat.parameter_set == "top_performer") & cat.net_efficiency_lhv.notna()]
+    mb = s[[*sk, "fuel_class", "technology_assumed", "capacity_mw"]].merge(
+        tp, left_on=["fuel_class", "technology_assumed"], right_on=["fuel_class", "technology"]
+    )
+    mb["_dist"] = (mb.size_min_mw.fillna(mb.capacity_mw) - mb.capacity_mw).abs()
+    mb = _first(mb, sk, [*sk, "_dist", "technology_id"], [True] * 4)
+    s = s.merge(mb[[*sk, "net_efficiency_lhv"]].rename(columns={"net_efficiency_lhv": "eta_bm"}), how="left")
+
+    fm = sp[(sp.parameter == "fuel_map") & (sp.key == "*")].merge(
+        fd[fd.is_primary.astype(bool)], left_on="value_text", right_on="fuel"
+    )
+    fm = fm.set_index("fuel_class_x")
+    s["pf_ef"] = s.to_fuel_class.map(fm.co2_ef_t_per_tj)
+    s["pf_ef_upper"] = s.to_fuel_class.map(fm.co2_ef_t_per_tj_upper)
+    price = grid.set_index(["country_iso3", "fuel_class"]).price
+    s["base_price"] = pd.MultiIndex.from_arrays([s.country_iso3, s.fuel_class]).map(price)
+    s["to_price"] = pd.MultiIndex.from_arrays([s.country_iso3, s.to_fuel_class]).map(price)
+
+    extra = pc.set_index("case_id")
+    is_case = s.unit_source == "case"
+
+    def case_value(column: str) -> pd.Series:
+        return s.unit_id.map(extra[column]).where(is_case)
+
+    same_fuel = s.fuel_class == s.to_fuel_class
+    s["efficiency_project_lhv"] = case_value("to_efficiency_lhv").fillna(s.eta_project)
+    eta_tool07 = s.eta_tool07.fillna(0)
+    eta_bm = s.eta_bm.fillna(s.efficiency_lhv_high).fillna(0)
+    ef_central = np.where(same_fuel, s.co2_ef_t_per_tj, s.pf_ef)
+    ef_conservative = np.where(same_fuel, s.co2_ef_t_per_tj_lower, s.pf_ef_upper)
+    s["fuel_price_usd_per_gj"] = case_value("fuel_price_usd_per_gj").fillna(s.base_price)
+    project_price = np.where(same_fuel, s.fuel_price_usd_per_gj, s.to_price)
+    premium = case_value("capex_premium_usd_per_kw").fillna(s.capex_to - s.capex_from)
+    s["incremental_capex_usd"] = premium * s.capacity_mw * 1000
+    dom = (s.fom_to.fillna(0) - s.fom_from.fillna(0)) * s.capacity_mw * 1000 + (
+        s.vom_to.fillna(0) - s.vom_from.fillna(0)
+    ) * s.net_generation_mwh_per_yr
+    s["delta_om_usd_per_yr"] = case_value("delta_om_usd_per_yr").fillna(dom)
+    s["discount_rate"] = case_value("discount_rate").fillna(discount_rate)
+    s["lifetime_yr"] = case_value("lifetime_yr").fillna(lifetime_yr)
+
+    s["efficiency_reference_lhv"] = np.fmax(np.fmax(s.efficiency_lhv, eta_tool07), eta_bm)
+    gen = s.net_generation_mwh_per_yr
+    s["project_fuel_tj_per_yr"] = gen * 0.0036 / s.efficiency_project_lhv
+    s["project_co2_t_per_yr"] = s.project_fuel_tj_per_yr * ef_central
+    project_conservative = s.project_fuel_tj_per_yr * ef_conservative
+    s["reference_co2_t_per_yr"] = gen * 0.0036 / s.efficiency_reference_lhv * s.co2_ef_t_per_tj_lower
+    upgrade = ef_central / s.efficiency_project_lhv < s.co2_ef_t_per_tj / s.efficiency_lhv
+    s["is_upgrade"] = upgrade.fillna(False).astype(bool)
+    r, n = s.discount_rate, s.lifetime_yr
+    s["crf"] = np.where(r == 0, 1 / n, r * (1 + r) ** n / ((1 + r) ** n - 1))
+    s["reduction_bau_t_per_yr"] = s.co2_t_per_yr - s.project_co2_t_per_yr
+    s["reduction_creditable_t_per_yr"] = np.where(
+        s.is_upgrade, np.fmax(0, s.reference_co2_t_per_yr - project_conservative), 0
+    )
+    s["fuel_savings_usd_per_yr"] = (
+        s.fuel_tj_per_yr * 1000 * s.fuel_price_usd_per_gj - s.project_fuel_tj_per_yr * 1000 * project_price
+    )
+    s["annualised_cost_usd_per_yr"] = s.incremental_capex_usd * s.crf + s.delta_om_usd_per_yr
+    s["mac_usd_per_t"] = (
+        (s.annualised_cost_usd_per_yr - s.fuel_savings_usd_per_yr) / s.reduction_bau_t_per_yr
+    ).where(s.reduction_bau_t_per_yr > 0)
+    s["swap_type"] = np.where(same_fuel, "efficiency_upgrade", "fuel_switch")
+    s["sector"] = "power_" + s.fuel_class
+    s["swap_id"] = s.baseline_id + ":" + s.to_technology
+    s["baseline_co2_t_per_yr"] = s.co2_t_per_yr
+    return s
+
+
+def credits(s: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
+    e = s[(s.unit_source != "case") & s.is_upgrade & (s.reduction_creditable_t_per_yr > 0)].merge(
+        agreements, left_on="country_iso3", right_on="host_country_iso3"
+    )
+
+    def listed(column: str, values: pd.Series) -> np.ndarray:
+        return np.array(
+            [v in str(allowed).split(";") for v, allowed in zip(values, e[column], strict=True)], bool
+        )
+
+    e = e[
+        listed("eligible_to_technologies", e.to_technology)
+        & listed("eligible_swap_types", e.swap_type)
+        & listed("eligible_statuses", e.status)
+    ].copy()
+    e["credited_t_per_yr"] = (
+        e.reduction_creditable_t_per_yr * (1 - e.haircut) * (1 - e.sop_share - e.omge_share)
+    )
+    e["host_credits_t_per_yr"] = e.credited_t_per_yr * e.host_share
+    e["partner_credits_t_per_yr"] = e.credited_t_per_yr * (1 - e.host_share)
+    return e
+
+
+def host_country_programmes(s: pd.DataFrame, c: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    countries, agreements = t["countries"], t["agreements"]
+    hosts = set(countries.loc[countries.is_host_country.astype(bool), "country_iso3"]) | set(
+        agreements.host_country_iso3
+    )
+    swap_credits = c.groupby("swap_id").credited_t_per_yr.max()
+    o = s[s.is_upgrade & (s.unit_source != "case") & s.country_iso3.isin(hosts)].copy()
+    o["credited_t_per_yr"] = o.swap_id.map(swap_credits)
+    o["status_group"] = np.where(o.status == "operating", "operating", "pipeline")
+    keys = ["country_iso3", "sector", "swap_type", "to_technology", "status_group"]
+    return (
+        o.groupby(keys)
+        .agg(
+            units=("unit_id", "nunique"),
+            capacity_mw=("capacity_mw", "sum"),
+            baseline_co2_t_per_yr=("baseline_co2_t_per_yr", "sum"),
+            reduction_bau_t_per_yr=("reduction_bau_t_per_yr", "sum"),
+            reduction_creditable_t_per_yr=("reduction_creditable_t_per_yr", "sum"),
+            credited_t_per_yr=("credited_t_per_yr", "sum"),
+            incremental_capex_usd=("incremental_capex_usd", "sum"),
+            mac_mean_usd_per_t=("mac_usd_per_t", "mean"),
+            mac_median_usd_per_t=("mac_usd_per_t", "median"),
+        )
+        .reset_index()
+    )
+
+
+def run(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    b = plant_baselines(tables)
+    s = technology_swaps(b, tables)
+    c = credits(s, tables["agreements"])
+    p = host_country_programmes(s, c, tables)
+    return {"plant_baselines": b, "technology_swaps": s, "credits": c, "host_country_programmes": p}

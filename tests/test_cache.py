@@ -1,0 +1,120 @@
+"""The Parquet cache of parsed raw files returns exactly the frame the parser returns, `_problems` included."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from bcm_pipeline.assets.core import CORE_TABLES
+from bcm_pipeline.assets.factories import raw_asset, table_asset
+from bcm_pipeline.parsers import cache, ifi, owid
+from bcm_pipeline.parsers.common import PROBLEMS
+from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.schemas.base import validate
+from bcm_pipeline.schemas.owid import OwidCarbonIntensity
+from bcm_pipeline.sources.registry import SOURCES
+from tests.conftest import shared_file
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _owid_with_problems(tmp_path):
+    """The first rows of the real OWID file, one value made unparseable and one code unknown."""
+    lines = shared_file("owid_carbon_intensity", "carbon-intensity-electricity.csv").read_text().splitlines()
+    header, rows = lines[0], lines[1:41]
+    rows[3] = ",".join(rows[3].split(",")[:-1] + ["abc"])
+    rows[7] = ",".join([rows[7].split(",")[0], "OWID_XYZ", *rows[7].split(",")[2:]])
+    path = tmp_path / "carbon-intensity-electricity.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+def test_hit_is_identical_including_problems(tmp_path):
+    path = _owid_with_problems(tmp_path)
+    sha = _sha(path)
+    fresh = owid.parse_owid(path)
+
+    first, hit1 = cache.cached_parse(owid.parse_owid, path, tmp_path / "cache", "owid_carbon_intensity", sha)
+    second, hit2 = cache.cached_parse(owid.parse_owid, path, tmp_path / "cache", "owid_carbon_intensity", sha)
+
+    assert (hit1, hit2) == (False, True)
+    assert (tmp_path / "cache" / f"owid_carbon_intensity-{sha}.parquet").exists()
+    pd.testing.assert_frame_equal(second, fresh, check_exact=True)
+    # The two rows broken above carry exactly these problems, as tuples; every other row an empty list.
+    assert second.at[3, PROBLEMS] == [("ef_t_per_mwh", "parseable_number", "abc")]
+    assert second.at[7, PROBLEMS] == [("country_iso3", "known_code", "OWID_XYZ")]
+    assert all(p == [] for i, p in second[PROBLEMS].items() if i not in (3, 7))
+    # Each row owns its list (parsers append in place).
+    second.at[0, PROBLEMS].append(("x", "y", "z"))
+    assert second.at[1, PROBLEMS] == []
+    # Validation quarantines the same rows for the same reasons.
+    fresh, (again, _) = (
+        owid.parse_owid(path),
+        cache.cached_parse(owid.parse_owid, path, tmp_path / "cache", "owid_carbon_intensity", sha),
+    )
+    fresh["source_sha256"] = again["source_sha256"] = sha  # as table_asset does
+    _, q_fresh = validate(OwidCarbonIntensity, fresh, "owid_carbon_intensity", sha)
+    _, q_cached = validate(OwidCarbonIntensity, again, "owid_carbon_intensity", sha)
+    pd.testing.assert_frame_equal(q_cached, q_fresh)
+    assert sorted(q_cached["check_name"]) == ["known_code", "parseable_number"]
+
+
+def test_real_workbook_round_trips(tmp_path):
+    path = shared_file("ifi_grid_factors", SOURCES["ifi_grid_factors"].filename)
+    sha = _sha(path)
+    cache.cached_parse(ifi.parse, path, tmp_path, "ifi_grid_factors", sha)
+    cached, hit = cache.cached_parse(ifi.parse, path, tmp_path, "ifi_grid_factors", sha)
+    assert hit
+    pd.testing.assert_frame_equal(cached, ifi.parse(path), check_exact=True)
+    assert len(cached) == 234
+
+
+def test_foreign_or_stale_file_is_a_miss_and_is_replaced(tmp_path):
+    path = _owid_with_problems(tmp_path)
+    target = cache.cache_path(tmp_path / "c", "owid_carbon_intensity", _sha(path))
+    target.parent.mkdir()
+    # A Parquet file at the right name but not written by this parser code: never trusted.
+    pd.DataFrame({"entity": ["stale"]}).to_parquet(target)
+    old = target.with_name("owid_carbon_intensity-" + "0" * 64 + ".parquet")
+    pd.DataFrame({"entity": ["older file"]}).to_parquet(old)
+
+    df, hit = cache.cached_parse(owid.parse_owid, path, tmp_path / "c", "owid_carbon_intensity", _sha(path))
+
+    assert not hit
+    assert len(df) == 40
+    assert cache.read_cached(target, cache.fingerprint_of(owid.parse_owid)) is not None
+    assert not old.exists()  # the frame of a superseded raw file is removed
+
+
+def test_frame_parquet_cannot_hold_is_not_cached(tmp_path):
+    def mixed(_):
+        return pd.DataFrame({"v": [1, "a", 2.5]})  # mixed objects: pyarrow refuses them
+
+    df, hit = cache.cached_parse(mixed, tmp_path / "x", tmp_path / "c", "t", "f" * 64)
+    assert not hit and df["v"].tolist() == [1, "a", 2.5]
+    assert not list((tmp_path / "c").glob("*.parquet"))
+
+
+def test_materialize_twice_uses_the_cache(mirror, tmp_path):
+    spec = next(s for s in CORE_TABLES if s.source_id == "ifi_grid_factors")
+    assets = [raw_asset(SOURCES["ifi_grid_factors"]), table_asset(spec)]
+    bcm = BcmResource(data_dir=str(tmp_path), source_mirror=mirror, http_backoff_s=0.01)
+    sha = _sha(shared_file("ifi_grid_factors", SOURCES["ifi_grid_factors"].filename))
+
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
+    cached = tmp_path / "cache" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.parquet"
+    assert cached.exists()
+    second = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
+
+    assert first.success and second.success
+    messages = [e.user_message for e in instance.all_logs(second.run_id)]
+    assert any("parse cache hit" in m for m in messages)
+    with duckdb.connect(str(tmp_path / "warehouse" / "build" / "bcm.duckdb"), read_only=True) as con:
+        vn = con.execute("SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'").fetchone()
+    assert abs(vn[0] - 0.5604) < 5e-5  # IFI v3.2, Viet Nam OM, as printed in the workbook
