@@ -66,6 +66,8 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     units = pd.concat([coal, gas], ignore_index=True)
     units = units[units.status.isin(included) & units.capacity_mw.notna()]
     pc = t["project_cases"]
+    if "kind" in pc.columns:  # grid-displacement cases have no unit: grid_displacement_swaps takes them
+        pc = pc[pc["kind"] == "plant_swap"]
     cases = pd.DataFrame(
         {
             "unit_id": pc.case_id,
@@ -354,7 +356,9 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     s["sector"] = "power_" + s.fuel_class
     s["swap_id"] = s.baseline_id + ":" + s.to_technology
     s["baseline_co2_t_per_yr"] = s.co2_t_per_yr
-    return s
+    # Grid-displacement projects (solar PV, wind, efficiency) are computed by their own mart and unioned in.
+    grid = t.get("grid_displacement_swaps")
+    return s if grid is None else pd.concat([s, grid], ignore_index=True)
 
 
 def credits(s: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:

@@ -75,8 +75,8 @@ def test_chain_runs_and_pandas_reference_agrees(fleet):
     con, _ = fleet
     marts = synthetic.run_chain(con)
     assert list(marts) == list(synthetic.CHAIN)
-    # Included statuses (operating, construction): every template unit is included, plus the project cases.
-    cases = con.execute("SELECT count(*) FROM project_cases").fetchone()[0]
+    # Included statuses (operating, construction): every template unit, plus the plant-swap project cases.
+    cases = con.execute("SELECT count(*) FROM project_cases WHERE kind = 'plant_swap'").fetchone()[0]
     assert marts["plant_baselines"][1] == 1000 + cases
     assert marts["technology_swaps"][1] > 1000 and marts["credits"][1] > 0
 

@@ -118,3 +118,62 @@ def test_marts_materialized_on_real_data(warehouse_path):
         "AND column_name = 'reduction_creditable_t_per_yr'"
     ).fetchone()[0]
     assert "t/yr" in comment
+
+
+def test_grid_displacement_credits_on_real_data(warehouse_path):
+    """Grid projects flow through the agreements on the real data (same build as above, no second run)."""
+    import csv
+
+    import yaml
+
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    # The representative solar project, read from the reference CSV directly: 10 MW at IRENA's 17.2 %.
+    with open(config.REFERENCE_DIR / "grid_project_defaults.csv", newline="") as f:
+        solar = next(
+            r for r in csv.DictReader(f) if r["to_technology"] == "solar_pv" and r["country_iso3"] == "*"
+        )
+    mwh = float(solar["capacity_mw"]) * float(solar["capacity_factor"]) * 8760
+    assert mwh == pytest.approx(15_067.2)
+    # India: the lowest credible solar factor is IFI v3.2's CM for intermittent sources, 822.2 g/kWh
+    # (SOURCES.md), below CEA's published 2018-19 OM/BM at 0.75/0.25 (0.75 x 0.9648 + 0.25 x 0.8811 = 0.9439).
+    creditable = mwh * 0.8222  # 12,388.3 t/yr
+    india = yaml.safe_load((config.AGREEMENTS_DIR / "japan_india.yaml").read_text())
+    keep = (1 - india["haircut"]) * (1 - india["sop_share"] - india["omge_share"])  # 0.9 x 0.93
+    c = con.execute("SELECT * FROM credits WHERE credit_id = 'japan_india|grid:IND:solar_pv'").df().iloc[0]
+    assert c["reduction_creditable_t_per_yr"] == pytest.approx(creditable, rel=1e-4)
+    assert c["credited_t_per_yr"] == pytest.approx(creditable * keep, rel=1e-4)  # 10,369 t/yr
+    assert c["host_credits_t_per_yr"] == pytest.approx(creditable * keep * india["host_share"], rel=1e-4)
+    assert c["partner_credits_t_per_yr"] == pytest.approx(
+        creditable * keep * (1 - india["host_share"]), rel=1e-4
+    )
+    # Every agreement host gets grid credits, each = MWh x its crediting factor x (1 - d)(1 - SOP - OMGE).
+    for name in ("japan_india", "japan_indonesia", "japan_vietnam"):
+        a = yaml.safe_load((config.AGREEMENTS_DIR / f"{name}.yaml").read_text())
+        got = con.execute(
+            "SELECT c.credited_t_per_yr, s.net_generation_mwh_per_yr * f.ef_t_per_mwh "
+            "FROM credits c JOIN technology_swaps s USING (swap_id) "
+            "JOIN grid_factor_for_crediting f ON f.country_iso3 = s.country_iso3 AND f.project_type = s.to_technology "
+            "WHERE c.agreement_id = ? AND c.swap_type = 'grid_displacement'",
+            [name],
+        ).fetchall()
+        assert len(got) == 3, name  # solar PV, wind, efficiency
+        for credited, mwh_x_factor in got:
+            keep = (1 - a["haircut"]) * (1 - a["sop_share"] - a["omge_share"])
+            assert credited == pytest.approx(mwh_x_factor * keep), name
+        sectors = {
+            r[0]
+            for r in con.execute(
+                "SELECT sector FROM host_country_programmes WHERE country_iso3 = ?", [a["host_country_iso3"]]
+            ).fetchall()
+        }
+        assert {"grid_renewable", "grid_efficiency"} <= sectors, name
+    # The example case is evaluated on the real factors too.
+    r = (
+        con.execute("SELECT * FROM project_case_results WHERE case_id = 'example_vietnam_solar_pv'")
+        .df()
+        .iloc[0]
+    )
+    assert r["net_generation_mwh_per_yr"] == pytest.approx(50 * 0.172 * 8760)
+    assert r["credited_t_per_yr"] == pytest.approx(
+        r["net_generation_mwh_per_yr"] * r["grid_ef_reference_t_per_mwh"] * 0.5
+    )

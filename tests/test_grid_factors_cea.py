@@ -15,7 +15,7 @@ from bcm_pipeline.assets.factories import table_asset
 from bcm_pipeline.assets.grid import GRID_REFERENCE_TABLES, PYTHON_MARTS, python_table_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.grid import cea
-from bcm_pipeline.parsers import reference
+from bcm_pipeline.parsers import config, reference
 from bcm_pipeline.parsers.cea import parse_cea_units
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import validate
@@ -180,6 +180,7 @@ def grid_warehouse(units, tmp_path_factory):
         ),
         "technology_catalogue": reference.technology_catalogue(None),
         "fuel_defaults": reference.fuel_defaults(None),
+        "project_cases": config.cases_frame(),  # grid_displacement_swaps also evaluates grid cases
     }
     with bcm.build_connection() as con:
         for name, df in seeds.items():
@@ -249,10 +250,16 @@ def test_conservative_factor_and_renewable_project_by_hand(grid_warehouse):
     assert swap.reduction_creditable_t_per_yr == pytest.approx(mwh * 0.8222)
     assert swap.bau_reference_gap_t_per_yr == pytest.approx(mwh * (cm - 0.8222), rel=1e-6)
     assert swap.incremental_capex_usd == pytest.approx(857 * 10_000)
-    assert swap.mac_usd_per_t == pytest.approx(857 * 10_000 * crf / (mwh * 0.8222))  # ≈ 64.8 USD/t
-    assert swap.project_co2_t_per_yr == 0 and pd.isna(swap.unit_id) and pd.isna(swap.fuel_saved_tj_per_yr)
+    # MAC on the BAU reduction (the plant swaps' basis); break-even on the creditable one.
+    assert swap.mac_usd_per_t == pytest.approx(857 * 10_000 * crf / (mwh * cm))  # ≈ 56.5 USD/t
+    assert swap.breakeven_credit_price_usd_per_t == pytest.approx(
+        857 * 10_000 * crf / (mwh * 0.8222)
+    )  # ≈ 64.8
+    assert swap.project_co2_t_per_yr == 0 and pd.isna(swap.fuel_saved_tj_per_yr)
+    assert swap.unit_id == "grid:IND:solar_pv" and swap.is_upgrade and swap.status == "proposed"
+    assert swap.crf == pytest.approx(crf)
     columns = con.execute("SELECT * FROM grid_displacement_swaps LIMIT 0").df().columns.tolist()
-    assert columns == TECHNOLOGY_SWAPS_CONTRACT
+    assert columns[: len(TECHNOLOGY_SWAPS_CONTRACT)] == TECHNOLOGY_SWAPS_CONTRACT
 
 
 # The technology_swaps column contract agreed with the lead (issue 4 brief), typed here on purpose.

@@ -18,7 +18,15 @@ import pytest
 from bcm_pipeline import warehouse
 from bcm_pipeline.parsers import config
 
-MARTS = ["plant_baselines", "technology_swaps", "credits", "host_country_programmes", "mac_curve"]
+# grid_displacement_swaps feeds technology_swaps; with the empty grid tables below it adds no row.
+MARTS = [
+    "plant_baselines",
+    "grid_displacement_swaps",
+    "technology_swaps",
+    "credits",
+    "host_country_programmes",
+    "mac_curve",
+]
 MARTS_WITH_CASES = [*MARTS, "project_case_results"]
 
 EMPTY_TABLES = {
@@ -31,6 +39,14 @@ EMPTY_TABLES = {
     "cea_india_units": "is_station_total BOOLEAN, fuel_1 VARCHAR, fiscal_year VARCHAR, "
     "net_generation_mwh DOUBLE, capacity_mw DOUBLE",
     "fuel_prices_monthly": "series_code VARCHAR, month DATE, price_usd_per_gj DOUBLE",
+    # What grid_displacement_swaps reads of the grid tables (issue 4).
+    "grid_margins_computed": "country_iso3 VARCHAR, period VARCHAR, margin VARCHAR, method VARCHAR, "
+    "ef_t_per_mwh DOUBLE, is_estimate BOOLEAN, simple_om_allowed BOOLEAN",
+    "grid_emission_factors": "country_iso3 VARCHAR, source VARCHAR, method VARCHAR, ef_t_per_mwh DOUBLE",
+    "grid_factor_for_crediting": "country_iso3 VARCHAR, project_type VARCHAR, ef_t_per_mwh DOUBLE, rule VARCHAR",
+    "grid_project_defaults": "country_iso3 VARCHAR, to_technology VARCHAR, sector VARCHAR, capacity_mw DOUBLE, "
+    "capacity_factor DOUBLE, net_generation_mwh_per_yr DOUBLE, capex_usd_per_kw DOUBLE, lifetime_yr INTEGER, "
+    "discount_rate DOUBLE, crediting_period INTEGER",
 }
 
 

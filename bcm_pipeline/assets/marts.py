@@ -57,6 +57,7 @@ MARTS: list[SqlTable] = [
             "fuel_defaults",
             "fuel_prices_monthly",
             "countries",
+            "grid_displacement_swaps",  # grid rows (solar PV, wind, efficiency) are unioned in
         ],
     ),
     SqlTable(methodology.Credits, deps=["technology_swaps", "agreements"]),
@@ -87,6 +88,7 @@ MARTS: list[SqlTable] = [
             "grid_emission_factors",
             "grid_project_defaults",
             "countries",
+            "project_cases",  # grid-displacement cases
         ],
     ),
 ]

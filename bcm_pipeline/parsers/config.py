@@ -31,7 +31,23 @@ COAL_TECHNOLOGIES = {
 }
 GAS_OIL_TECHNOLOGIES = {"CC", "GT", "ST", "IC", "ICCC"}
 TECHNOLOGIES = COAL_TECHNOLOGIES | GAS_OIL_TECHNOLOGIES
-SWAP_TYPES = ("efficiency_upgrade", "fuel_switch")
+# Grid-displacement projects (grid_displacement_swaps): MWh generated or saved x a grid emission factor.
+GRID_TECHNOLOGIES = {"solar_pv", "wind", "efficiency"}
+SWAP_TYPES = ("efficiency_upgrade", "fuel_switch", "grid_displacement")
+# Case fields that only one kind of case may set: the other kind refuses them rather than ignore them.
+PLANT_ONLY_FIELDS = (
+    "aux_consumption_share",
+    "fuel_class",
+    "coal_type",
+    "start_year",
+    "from_efficiency_lhv",
+    "to_efficiency_lhv",
+    "co2_ef_t_per_tj",
+    "fuel_price_usd_per_gj",
+    "capex_premium_usd_per_kw",
+    "delta_om_usd_per_yr",
+)
+GRID_ONLY_FIELDS = ("net_generation_mwh_per_yr", "capex_usd_per_kw", "grid_ef_t_per_mwh", "crediting_period")
 ISO3 = r"^[A-Z]{3}$"
 
 
@@ -52,7 +68,9 @@ class Agreement(_Strict):
     host_country_iso3: str = Field(pattern=ISO3)
     signed_date: dt.date | None = None
     eligible_to_technologies: list[str] = Field(min_length=1)
-    eligible_swap_types: list[Literal["efficiency_upgrade", "fuel_switch"]] = Field(min_length=1)
+    eligible_swap_types: list[Literal["efficiency_upgrade", "fuel_switch", "grid_displacement"]] = Field(
+        min_length=1
+    )
     eligible_statuses: list[str] = Field(min_length=1)
     host_share: float = Field(ge=0, le=1, description="share of credits to the host government")
     haircut: float = Field(ge=0, lt=1, description="conservativeness deduction d")
@@ -66,9 +84,10 @@ class Agreement(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Agreement:
-        unknown = sorted(set(self.eligible_to_technologies) - TECHNOLOGIES)
+        known = TECHNOLOGIES | GRID_TECHNOLOGIES
+        unknown = sorted(set(self.eligible_to_technologies) - known)
         if unknown:
-            raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(TECHNOLOGIES)}")
+            raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(known)}")
         if self.sop_share + self.omge_share >= 1:
             raise ValueError("sop_share + omge_share must be below 1")
         return self
@@ -76,15 +95,18 @@ class Agreement(_Strict):
 
 class ProjectCase(_Strict):
     case_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    # plant_swap: a unit swapped to a better technology; grid_displacement: solar PV, wind or an efficiency
+    # project whose MWh generated or saved displace grid power.
+    kind: Literal["plant_swap", "grid_displacement"] = "plant_swap"
     description: str = ""
     country_iso3: str = Field(pattern=ISO3)
-    capacity_mw: float = Field(gt=0)
-    capacity_factor: float = Field(ge=0, le=1)
+    capacity_mw: float | None = Field(default=None, gt=0)
+    capacity_factor: float | None = Field(default=None, ge=0, le=1)
     aux_consumption_share: float | None = Field(default=None, ge=0, lt=1)
-    fuel_class: Literal["coal", "gas", "oil"]
+    fuel_class: Literal["coal", "gas", "oil"] | None = None
     coal_type: str | None = None
     start_year: int | None = Field(default=None, ge=1900, le=2100)
-    from_technology: str
+    from_technology: str | None = None
     to_technology: str
     from_efficiency_lhv: float | None = Field(default=None, gt=0, lt=1)
     to_efficiency_lhv: float | None = Field(default=None, gt=0, lt=1)
@@ -92,6 +114,11 @@ class ProjectCase(_Strict):
     fuel_price_usd_per_gj: float | None = Field(default=None, ge=0)
     capex_premium_usd_per_kw: float | None = None
     delta_om_usd_per_yr: float | None = None
+    # grid_displacement only
+    net_generation_mwh_per_yr: float | None = Field(default=None, gt=0)
+    capex_usd_per_kw: float | None = Field(default=None, ge=0)
+    grid_ef_t_per_mwh: float | None = Field(default=None, gt=0, lt=2)
+    crediting_period: int | None = Field(default=None, ge=1, le=3)
     discount_rate: float | None = Field(default=None, ge=0, lt=1)
     lifetime_yr: int | None = Field(default=None, ge=1, le=80)
     credit_share: float = Field(default=1.0, ge=0, le=1)
@@ -101,10 +128,40 @@ class ProjectCase(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> ProjectCase:
+        if self.kind == "grid_displacement":
+            return self._check_grid()
+        for field in ("capacity_mw", "capacity_factor", "fuel_class", "from_technology"):
+            if getattr(self, field) is None:
+                raise ValueError(f"{field}: required for kind plant_swap")
+        for field in GRID_ONLY_FIELDS:
+            if getattr(self, field) is not None:
+                raise ValueError(f"{field}: only for kind grid_displacement")
         for field in ("from_technology", "to_technology"):
             value = getattr(self, field)
             if value not in TECHNOLOGIES:
                 raise ValueError(f"{field}: unknown technology {value!r}; known {sorted(TECHNOLOGIES)}")
+        return self
+
+    def _check_grid(self) -> ProjectCase:
+        if self.to_technology not in GRID_TECHNOLOGIES:
+            raise ValueError(
+                f"to_technology: {self.to_technology!r} is no grid-displacement project; "
+                f"known {sorted(GRID_TECHNOLOGIES)}"
+            )
+        if self.from_technology not in (None, "grid"):
+            raise ValueError("from_technology: a grid_displacement case displaces 'grid' (leave it out)")
+        for field in PLANT_ONLY_FIELDS:
+            if getattr(self, field) is not None:
+                raise ValueError(f"{field}: only for kind plant_swap")
+        # Output: capacity x capacity factor, or the MWh/yr directly (an efficiency project); not both.
+        if self.net_generation_mwh_per_yr is None:
+            for field in ("capacity_mw", "capacity_factor"):
+                if getattr(self, field) is None:
+                    raise ValueError(f"{field}: required unless net_generation_mwh_per_yr is given")
+        elif self.capacity_factor is not None:
+            raise ValueError("capacity_factor: give it or net_generation_mwh_per_yr, not both")
+        if self.capex_usd_per_kw is not None and self.capacity_mw is None:
+            raise ValueError("capacity_mw: required with capex_usd_per_kw (capex = USD/kW x kW)")
         return self
 
 

@@ -185,17 +185,26 @@ class GridProjectDefaults(pa.DataFrameModel):
 
 
 class GridDisplacementSwaps(pa.DataFrameModel):
-    """Exactly the technology_swaps column contract, so the lead can union it."""
+    """The technology_swaps column contract (technology_swaps unions these rows), plus its economics columns."""
 
-    swap_id: Series[str] = pa.Field(unique=True, description="grid:<ISO3>:<to_technology>")
-    unit_id: Series[str] = pa.Field(nullable=True, description="Not applicable (no existing unit): null")
-    unit_source: Series[str] = pa.Field(description="'grid_project_defaults'")
+    swap_id: Series[str] = pa.Field(
+        unique=True, description="grid:<ISO3>:<to_technology>, or case:<case_id>:<to_technology>"
+    )
+    unit_id: Series[str] = pa.Field(
+        description="No existing unit: grid:<ISO3>:<to_technology>, or the case id"
+    )
+    unit_source: Series[str] = pa.Field(
+        isin=["grid_project_defaults", "case"],
+        description="'grid_project_defaults' (representative project per host) or 'case' (cases/*.yaml)",
+    )
     country_iso3: Series[str] = pa.Field(str_length=3, description="Host country")
     sector: Series[str] = pa.Field(isin=["grid_renewable", "grid_efficiency"], description="Swap sector")
     swap_type: Series[str] = pa.Field(isin=["grid_displacement"], description="grid_displacement")
     from_technology: Series[str] = pa.Field(isin=["grid"], description="grid")
     to_technology: Series[str] = pa.Field(isin=PROJECT_TYPES, description="solar_pv, wind, efficiency")
-    is_upgrade: Series[bool] = pa.Field(description="False: new capacity or savings, not a unit upgrade")
+    is_upgrade: Series[bool] = pa.Field(
+        description="True: a new zero-emission project displacing grid power is eligible as an upgrade"
+    )
     capacity_mw: Series[float] = pa.Field(nullable=True, description="Project capacity, MW")
     net_generation_mwh_per_yr: Series[float] = pa.Field(ge=0, description="MWh/yr generated or saved")
     baseline_co2_t_per_yr: Series[float] = pa.Field(
@@ -217,23 +226,41 @@ class GridDisplacementSwaps(pa.DataFrameModel):
     fuel_savings_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Not applicable: null")
     incremental_capex_usd: Series[float] = pa.Field(nullable=True, description="Capex × capacity, USD")
     annualised_cost_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Capex × CRF, USD/yr")
-    npv_usd: Series[float] = pa.Field(nullable=True, description="−capex (no energy revenue counted), USD")
+    npv_usd: Series[float] = pa.Field(
+        nullable=True, description="Not computed without energy revenue: null, USD"
+    )
     simple_payback_yr: Series[float] = pa.Field(
         nullable=True, description="Not computed without revenue: null"
     )
     mac_usd_per_t: Series[float] = pa.Field(
-        nullable=True, description="Annualised cost / creditable reduction, USD/t"
+        nullable=True, description="Annualised cost / BAU reduction (the plant swaps' basis), USD/t"
     )
     breakeven_credit_price_usd_per_t: Series[float] = pa.Field(
         nullable=True, description="Credit price that pays the annualised cost, USD/t"
     )
     flags: Series[str] = pa.Field(nullable=True, description="Simplifications, comma-separated")
+    status: Series[str] = pa.Field(
+        isin=["proposed", "case"], description="'proposed' (representative project) or 'case'"
+    )
+    project_co2_conservative_t_per_yr: Series[float] = pa.Field(ge=0, description="0, tCO2/yr")
+    discount_rate: Series[float] = pa.Field(
+        ge=0, lt=1, nullable=True, description="Discount rate for the CRF (fraction)"
+    )
+    lifetime_yr: Series[float] = pa.Field(gt=0, nullable=True, description="Economic lifetime, years")
+    crf: Series[float] = pa.Field(gt=0, le=1, nullable=True, description="Capital recovery factor, 1/yr")
+    grid_ef_bau_t_per_mwh: Series[float] = pa.Field(
+        nullable=True, description="BAU combined margin (project type's weights), tCO2/MWh"
+    )
+    grid_ef_reference_t_per_mwh: Series[float] = pa.Field(
+        nullable=True, description="Conservative crediting factor (or the case's own), tCO2/MWh"
+    )
 
     class Config:
         name = "grid_displacement_swaps"
         description = (
-            "Grid-displacement projects (solar PV, wind, efficiency) per host country, in the technology_swaps "
-            "column contract: MWh × the combined margin (BAU) and × the conservative crediting factor."
+            "Grid-displacement projects (solar PV, wind, efficiency) per host country and per grid project case, "
+            "in the technology_swaps column contract: MWh × the combined margin (BAU) and × the conservative "
+            "crediting factor."
         )
         metadata = {"key": ["swap_id"]}
         strict = "filter"

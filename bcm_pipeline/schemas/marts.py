@@ -85,24 +85,51 @@ class Agreements(pa.DataFrameModel):
 
 class ProjectCases(pa.DataFrameModel):
     case_id: Series[str] = _f("Case id = file name in cases/", unique=True)
+    kind: Series[str] = _f(
+        "plant_swap (unit -> better technology) or grid_displacement (solar PV, wind, efficiency)",
+        isin=["plant_swap", "grid_displacement"],
+    )
     description: Series[str] = _f("What the case is", nullable=True)
     country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
-    capacity_mw: Series[float] = _f("Net capacity, MW", gt=0)
-    capacity_factor: Series[float] = _f("Capacity factor (fraction)", ge=0, le=1)
+    capacity_mw: Series[float] = _f("Net capacity, MW (grid cases: may be null)", nullable=True, gt=0)
+    capacity_factor: Series[float] = _f(
+        "Capacity factor (fraction); grid cases: null when net_generation_mwh_per_yr is given",
+        nullable=True,
+        ge=0,
+        le=1,
+    )
     aux_consumption_share: Series[float] = _f(
         "Auxiliary consumption (fraction); null: scenario", nullable=True
     )
-    fuel_class: Series[str] = _f("coal, gas or oil", isin=["coal", "gas", "oil"])
+    fuel_class: Series[str] = _f(
+        "coal, gas or oil; null for grid cases", nullable=True, isin=["coal", "gas", "oil"]
+    )
     coal_type: Series[str] = _f("GEM coal type (bituminous, ...)", nullable=True)
     start_year: Series[float] = _f("Start year (sets the TOOL07 vintage)", nullable=True)
-    from_technology: Series[str] = _f("Baseline technology")
-    to_technology: Series[str] = _f("Project technology")
+    from_technology: Series[str] = _f(
+        "Baseline technology; null for grid cases (they displace 'grid')", nullable=True
+    )
+    to_technology: Series[str] = _f("Project technology (grid cases: solar_pv, wind or efficiency)")
     from_efficiency_lhv: Series[float] = _f("Baseline efficiency override (LHV)", nullable=True, gt=0, lt=1)
     to_efficiency_lhv: Series[float] = _f("Project efficiency override (LHV)", nullable=True, gt=0, lt=1)
     co2_ef_t_per_tj: Series[float] = _f("Measured baseline fuel CO2 EF, tCO2/TJ", nullable=True)
     fuel_price_usd_per_gj: Series[float] = _f("Fuel price override, USD/GJ", nullable=True)
     capex_premium_usd_per_kw: Series[float] = _f("Incremental capex override, USD/kW", nullable=True)
     delta_om_usd_per_yr: Series[float] = _f("O&M difference override, USD/yr", nullable=True)
+    net_generation_mwh_per_yr: Series[float] = _f(
+        "Grid cases: MWh/yr generated or saved (instead of capacity x CF x 8760)", nullable=True, gt=0
+    )
+    capex_usd_per_kw: Series[float] = _f(
+        "Grid cases: total installed cost, USD/kW; null: grid_project_defaults", nullable=True, ge=0
+    )
+    grid_ef_t_per_mwh: Series[float] = _f(
+        "Grid cases: documented grid factor, tCO2/MWh, used for BAU and reference; null: computed",
+        nullable=True,
+        gt=0,
+    )
+    crediting_period: Series[float] = _f(
+        "Grid cases: crediting period 1-3 (sets the efficiency CM weights); null: 1", nullable=True
+    )
     discount_rate: Series[float] = _f("Discount rate override (fraction)", nullable=True)
     lifetime_yr: Series[float] = _f("Lifetime override, years", nullable=True)
     credit_share: Series[float] = _f("Share of the reduction credited to the investor (fraction)", ge=0, le=1)
@@ -199,23 +226,44 @@ class PlantBaselines(pa.DataFrameModel):
         coerce = True
 
 
+# Columns a plant swap must have and a grid-displacement row (no unit, no fuel) leaves null.
+PLANT_ONLY_SWAP_COLUMNS = [
+    "capacity_mw",
+    "efficiency_bau_lhv",
+    "efficiency_reference_lhv",
+    "co2_ef_baseline_t_per_tj",
+    "discount_rate",
+    "lifetime_yr",
+    "crf",
+]
+
+
 class TechnologySwaps(pa.DataFrameModel):
-    swap_id: Series[str] = _f("unit_source:unit_id:to_technology", unique=True)
-    unit_id: Series[str] = _f("GEM unit id or case id")
+    swap_id: Series[str] = _f(
+        "unit_source:unit_id:to_technology; grid projects grid:<ISO3>:<to_technology>", unique=True
+    )
+    unit_id: Series[str] = _f("GEM unit id, case id, or grid:<ISO3>:<to_technology> for a grid project")
     unit_source: Series[str] = _f(
-        "coal_units, gas_oil_units or case", isin=["coal_units", "gas_oil_units", "case"]
+        "coal_units, gas_oil_units, case or grid_project_defaults (representative grid project per host)",
+        isin=["coal_units", "gas_oil_units", "case", "grid_project_defaults"],
     )
     country_iso3: Series[str] = _f("ISO3 country", nullable=True)
     sector: Series[str] = _f(
-        "power_coal, power_gas, power_oil", isin=["power_coal", "power_gas", "power_oil"]
+        "power_coal, power_gas, power_oil, grid_renewable (solar PV, wind) or grid_efficiency",
+        isin=["power_coal", "power_gas", "power_oil", "grid_renewable", "grid_efficiency"],
     )
     swap_type: Series[str] = _f(
-        "efficiency_upgrade or fuel_switch", isin=["efficiency_upgrade", "fuel_switch"]
+        "efficiency_upgrade, fuel_switch or grid_displacement",
+        isin=["efficiency_upgrade", "fuel_switch", "grid_displacement"],
     )
-    from_technology: Series[str] = _f("Baseline technology as reported")
-    to_technology: Series[str] = _f("Project technology")
-    is_upgrade: Series[bool] = _f("Project emits less per MWh than the unit (central values)")
-    capacity_mw: Series[float] = _f("Capacity, MW", ge=0)
+    from_technology: Series[str] = _f("Baseline technology as reported ('grid' for grid displacement)")
+    to_technology: Series[str] = _f("Project technology (solar_pv, wind, efficiency for grid displacement)")
+    is_upgrade: Series[bool] = _f(
+        "Project emits less per MWh than the unit (central values); true for grid displacement"
+    )
+    capacity_mw: Series[float] = _f(
+        "Capacity, MW (null: an efficiency project given in MWh)", nullable=True, ge=0
+    )
     net_generation_mwh_per_yr: Series[float] = _f("Output, the same before and after, MWh/yr", ge=0)
     baseline_co2_t_per_yr: Series[float] = _f("BAU CO2 of the unit as it is, t/yr", ge=0)
     project_co2_t_per_yr: Series[float] = _f("Project CO2 at central EF, t/yr", ge=0, nullable=True)
@@ -247,12 +295,16 @@ class TechnologySwaps(pa.DataFrameModel):
     flags: Series[str] = _f(
         "';'-separated warnings (not_an_upgrade, unknown_technology, no_capex...)", nullable=True
     )
-    status: Series[str] = _f("Unit status")
+    status: Series[str] = _f("Unit status; 'proposed' for a representative grid project, 'case' for cases")
     fuel: Series[str] = _f("Baseline fuel", nullable=True)
-    efficiency_bau_lhv: Series[float] = _eff("Unit efficiency")
-    efficiency_reference_lhv: Series[float] = _eff("Reference efficiency (highest credible)")
+    efficiency_bau_lhv: Series[float] = _eff("Unit efficiency; null for grid displacement", nullable=True)
+    efficiency_reference_lhv: Series[float] = _eff(
+        "Reference efficiency (highest credible); null for grid displacement", nullable=True
+    )
     efficiency_project_lhv: Series[float] = _eff("Project efficiency", nullable=True)
-    co2_ef_baseline_t_per_tj: Series[float] = _f("Baseline fuel EF, tCO2/TJ", gt=0)
+    co2_ef_baseline_t_per_tj: Series[float] = _f(
+        "Baseline fuel EF, tCO2/TJ; null for grid displacement", nullable=True, gt=0
+    )
     project_co2_conservative_t_per_yr: Series[float] = _f(
         "Project CO2 on the conservative EF, t/yr", nullable=True
     )
@@ -260,9 +312,25 @@ class TechnologySwaps(pa.DataFrameModel):
     fuel_price_usd_per_gj: Series[float] = _f("Baseline fuel price, USD/GJ", nullable=True)
     project_fuel_price_usd_per_gj: Series[float] = _f("Project fuel price, USD/GJ", nullable=True)
     delta_om_usd_per_yr: Series[float] = _f("O&M of project - baseline, USD/yr", nullable=True)
-    discount_rate: Series[float] = _f("Discount rate (fraction)", ge=0, lt=1)
-    lifetime_yr: Series[float] = _f("Economic lifetime, years", gt=0)
-    crf: Series[float] = _f("Capital recovery factor (fraction per yr)", gt=0, le=1)
+    discount_rate: Series[float] = _f(
+        "Discount rate (fraction); null only for a grid project without one", nullable=True, ge=0, lt=1
+    )
+    lifetime_yr: Series[float] = _f(
+        "Economic lifetime, years; null only for a grid project without one", nullable=True, gt=0
+    )
+    crf: Series[float] = _f(
+        "Capital recovery factor (fraction per yr); null only for a grid project without one",
+        nullable=True,
+        gt=0,
+        le=1,
+    )
+    grid_ef_bau_t_per_mwh: Series[float] = _f(
+        "Grid displacement: BAU combined margin (TOOL07 weights of the project type), tCO2/MWh", nullable=True
+    )
+    grid_ef_reference_t_per_mwh: Series[float] = _f(
+        "Grid displacement: conservative crediting factor (grid_factor_for_crediting), tCO2/MWh",
+        nullable=True,
+    )
 
     @pa.dataframe_check
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
@@ -271,14 +339,22 @@ class TechnologySwaps(pa.DataFrameModel):
 
     @pa.dataframe_check
     def reference_at_least_bau_efficiency(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL
+        grid = df["swap_type"] == "grid_displacement"
+        return grid | (df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL)
+
+    @pa.dataframe_check
+    def plant_swaps_have_efficiency_ef_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
+        # Only grid-displacement rows (no unit, no fuel) may leave these null.
+        grid = df["swap_type"] == "grid_displacement"
+        return grid | df[PLANT_ONLY_SWAP_COLUMNS].notna().all(axis=1)
 
     class Config:
         name = "technology_swaps"
         description = (
             "Each unit x candidate technology, same output: BAU and conservative creditable reductions side "
             "by side, the reference rule that won, fuel saved and its value, incremental capex, CRF, NPV, "
-            "payback, MAC and break-even credit price."
+            "payback, MAC and break-even credit price. Also grid-displacement projects (solar PV, wind, "
+            "efficiency: MWh x grid factor) from grid_displacement_swaps."
         )
         metadata = {"key": ["swap_id"]}
         strict = "filter"
@@ -345,7 +421,9 @@ class HostCountryProgrammes(pa.DataFrameModel):
     to_technology: Series[str] = _f("Project technology (alternatives are separate rows, never summed)")
     status_group: Series[str] = _f("operating or pipeline", isin=["operating", "pipeline"])
     units: Series[int] = _f("Units with this upgrade", ge=1)
-    capacity_mw: Series[float] = _f("Their capacity, MW", ge=0)
+    capacity_mw: Series[float] = _f(
+        "Their capacity, MW (null: efficiency projects given in MWh)", nullable=True, ge=0
+    )
     baseline_co2_t_per_yr: Series[float] = _f("Their BAU CO2, t/yr", ge=0)
     reduction_bau_t_per_yr: Series[float] = _f("Reduction potential (BAU basis), t/yr", nullable=True)
     reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", ge=0)
@@ -397,13 +475,25 @@ class MacCurve(pa.DataFrameModel):
 class ProjectCaseResults(pa.DataFrameModel):
     case_id: Series[str] = _f("Case id (cases/<case_id>.yaml)", unique=True)
     country_iso3: Series[str] = _f("Host country, ISO3")
-    from_technology: Series[str] = _f("Baseline technology")
+    from_technology: Series[str] = _f("Baseline technology ('grid' for grid displacement)")
     to_technology: Series[str] = _f("Project technology")
-    capacity_mw: Series[float] = _f("Capacity, MW", gt=0)
-    net_generation_mwh_per_yr: Series[float] = _f("Net generation, MWh/yr", ge=0)
-    efficiency_bau_lhv: Series[float] = _eff("Baseline efficiency")
-    efficiency_reference_lhv: Series[float] = _eff("Conservative reference efficiency")
-    efficiency_project_lhv: Series[float] = _eff("Project efficiency")
+    swap_type: Series[str] = _f(
+        "efficiency_upgrade, fuel_switch or grid_displacement",
+        isin=["efficiency_upgrade", "fuel_switch", "grid_displacement"],
+    )
+    capacity_mw: Series[float] = _f("Capacity, MW (null: a grid case given in MWh/yr)", nullable=True, gt=0)
+    net_generation_mwh_per_yr: Series[float] = _f(
+        "Net generation (grid cases: generated or saved), MWh/yr", ge=0
+    )
+    efficiency_bau_lhv: Series[float] = _eff("Baseline efficiency; null for grid cases", nullable=True)
+    efficiency_reference_lhv: Series[float] = _eff(
+        "Conservative reference efficiency; null for grid cases", nullable=True
+    )
+    efficiency_project_lhv: Series[float] = _eff("Project efficiency; null for grid cases", nullable=True)
+    grid_ef_bau_t_per_mwh: Series[float] = _f("Grid cases: BAU combined margin, tCO2/MWh", nullable=True)
+    grid_ef_reference_t_per_mwh: Series[float] = _f(
+        "Grid cases: conservative crediting factor, tCO2/MWh", nullable=True
+    )
     baseline_co2_t_per_yr: Series[float] = _f("BAU CO2, t/yr", ge=0)
     project_co2_t_per_yr: Series[float] = _f("Project CO2, t/yr", ge=0)
     reduction_bau_t_per_yr: Series[float] = _f("BAU reduction, t/yr")
@@ -420,9 +510,11 @@ class ProjectCaseResults(pa.DataFrameModel):
     fuel_savings_usd_per_yr: Series[float] = _f("Fuel savings, USD/yr", nullable=True)
     delta_om_usd_per_yr: Series[float] = _f("O&M difference, USD/yr", nullable=True)
     incremental_capex_usd: Series[float] = _f("Incremental capex, USD", nullable=True)
-    discount_rate: Series[float] = _f("Discount rate (fraction)")
-    lifetime_yr: Series[float] = _f("Lifetime, years")
-    crf: Series[float] = _f("Capital recovery factor")
+    discount_rate: Series[float] = _f(
+        "Discount rate (fraction); null only for a grid case without one", nullable=True
+    )
+    lifetime_yr: Series[float] = _f("Lifetime, years; null only for a grid case without one", nullable=True)
+    crf: Series[float] = _f("Capital recovery factor; null only for a grid case without one", nullable=True)
     annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
     simple_payback_yr: Series[float] = _f("Capex / (savings - dO&M + credit revenue), years", nullable=True)
     simple_payback_no_credits_yr: Series[float] = _f("Capex / (savings - dO&M), years", nullable=True)
@@ -433,6 +525,12 @@ class ProjectCaseResults(pa.DataFrameModel):
         "Break-even price at the case's share, USD/t", nullable=True
     )
     flags: Series[str] = _f("Warnings", nullable=True)
+
+    @pa.dataframe_check
+    def plant_cases_have_efficiencies_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
+        cols = ["efficiency_bau_lhv", "efficiency_reference_lhv", "efficiency_project_lhv", "capacity_mw"]
+        cols += ["discount_rate", "lifetime_yr", "crf"]
+        return (df["swap_type"] == "grid_displacement") | df[cols].notna().all(axis=1)
 
     class Config:
         name = "project_case_results"

@@ -25,7 +25,12 @@ credited AS (
         CASE WHEN e.discount_rate = 0 THEN least(e.crediting_period_yr, e.lifetime_yr)
              ELSE (1 - pow(1 + e.discount_rate, -least(e.crediting_period_yr, e.lifetime_yr))) / e.discount_rate
         END AS credit_annuity_factor,
-        e.incremental_capex_usd * e.capex_subsidy_share AS capex_subsidy_usd
+        e.incremental_capex_usd * e.capex_subsidy_share AS capex_subsidy_usd,
+        -- A grid-displacement project burns no fuel and counts no O&M: nothing saved (0, not unknown);
+        -- a plant swap without a fuel price stays null.
+        CASE WHEN e.swap_type = 'grid_displacement'
+             THEN coalesce(e.fuel_savings_usd_per_yr, 0) - coalesce(e.delta_om_usd_per_yr, 0)
+             ELSE e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr END AS net_savings_usd_per_yr
     FROM eligible AS e
 )
 
@@ -53,19 +58,20 @@ SELECT
     c.credited_t_per_yr * c.host_share * c.credit_price_usd_per_t AS host_revenue_usd_per_yr,
     c.credited_t_per_yr * (1 - c.host_share) * c.credit_price_usd_per_t AS partner_revenue_usd_per_yr,
     c.crediting_period_yr,
+    -- least() skips a null lifetime (an efficiency project without one): the crediting period then.
     c.credited_t_per_yr * least(c.crediting_period_yr, c.lifetime_yr) AS credited_over_period_t,
     c.capex_subsidy_share,
     c.capex_subsidy_usd,
     -- Partner-side view: capex net of the subsidy, fuel savings less dO&M over the lifetime, and the
     -- partner's credits sold at the agreement price over the crediting period.
     -c.incremental_capex_usd + c.capex_subsidy_usd
-        + (c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr) / c.crf
+        + c.net_savings_usd_per_yr / c.crf
         + c.credited_t_per_yr * (1 - c.host_share) * c.credit_price_usd_per_t * c.credit_annuity_factor
         AS npv_with_credits_usd,
     -- Credit price at which that NPV is zero.
     CASE WHEN c.credited_t_per_yr * (1 - c.host_share) > 0 THEN greatest(0,
         (c.incremental_capex_usd - c.capex_subsidy_usd
-            - (c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr) / c.crf)
+            - c.net_savings_usd_per_yr / c.crf)
         / (c.credited_t_per_yr * (1 - c.host_share) * c.credit_annuity_factor)) END
         AS breakeven_credit_price_usd_per_t
 FROM credited AS c

@@ -56,6 +56,7 @@ units AS (
         aux_consumption_share AS case_aux_share, from_efficiency_lhv AS case_efficiency,
         co2_ef_t_per_tj AS case_ef_t_per_tj
     FROM project_cases
+    WHERE kind = 'plant_swap'  -- grid-displacement cases have no unit: grid_displacement_swaps takes them
 ),
 
 -- TOOL07 splits default efficiencies at units built up to 2000 and after; a unit without a start

@@ -1,6 +1,8 @@
 -- project_case_results: one row per user project case (cases/*.yaml), evaluated by the same
 -- plant_baselines and technology_swaps SQL as tracker units; here the case's credit share and price.
 -- Credited = reduction on the case's crediting basis (BAU or conservative) x credit share.
+-- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel,
+-- no energy revenue counted, so their payback and NPV rest on the credits alone.
 
 WITH
 cases AS (
@@ -14,7 +16,9 @@ cases AS (
 flows AS (
     SELECT c.*,
         c.credited_t_per_yr * c.credit_price_usd_per_t AS credit_revenue_usd_per_yr,
-        c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr AS net_savings_usd_per_yr
+        CASE WHEN c.swap_type = 'grid_displacement'
+             THEN coalesce(c.fuel_savings_usd_per_yr, 0) - coalesce(c.delta_om_usd_per_yr, 0)
+             ELSE c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr END AS net_savings_usd_per_yr
     FROM cases AS c
 )
 
@@ -23,11 +27,14 @@ SELECT
     country_iso3,
     from_technology,
     to_technology,
+    swap_type,
     capacity_mw,
     net_generation_mwh_per_yr,
     efficiency_bau_lhv,
     efficiency_reference_lhv,
     efficiency_project_lhv,
+    grid_ef_bau_t_per_mwh,
+    grid_ef_reference_t_per_mwh,
     baseline_co2_t_per_yr,
     project_co2_t_per_yr,
     reduction_bau_t_per_yr,
@@ -60,7 +67,9 @@ SELECT
     npv_no_credits_usd,
     mac_usd_per_t,
     CASE WHEN credited_t_per_yr > 0
-         THEN greatest(0, (annualised_cost_usd_per_yr - fuel_savings_usd_per_yr) / credited_t_per_yr) END
+         THEN greatest(0, (annualised_cost_usd_per_yr
+                           - CASE WHEN swap_type = 'grid_displacement' THEN coalesce(fuel_savings_usd_per_yr, 0)
+                                  ELSE fuel_savings_usd_per_yr END) / credited_t_per_yr) END
         AS breakeven_credit_price_usd_per_t,
     flags
 FROM flows

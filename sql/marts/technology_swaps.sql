@@ -6,6 +6,8 @@
 --                one EF (the IPCC lower bound, or a case's measured EF) on both sides; fuel switch:
 --                baseline fuel at its lower bound, project fuel at its upper bound.
 -- Economics (§6): CRF = r(1+r)^n/((1+r)^n-1); MAC = (capex x CRF + dO&M - fuel savings) / BAU reduction.
+-- Grid-displacement rows (solar PV, wind, efficiency) come from grid_displacement_swaps, unioned at the end,
+-- on the same MAC basis (the BAU reduction) so one MAC curve can rank plant swaps and grid projects.
 
 WITH
 settings AS (
@@ -294,3 +296,7 @@ SELECT
     e.lifetime_yr,
     e.crf
 FROM economics AS e
+
+UNION ALL BY NAME
+-- Grid-displacement projects: no unit, no fuel; their efficiency and fuel EF columns stay null.
+SELECT * FROM grid_displacement_swaps

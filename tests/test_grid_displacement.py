@@ -1,0 +1,370 @@
+"""Grid-displacement projects (solar PV, wind, efficiency) through technology_swaps, credits, programmes,
+the MAC curve and project cases, on a small hand-made world; every number worked out by hand here.
+
+The world: host AAA with our computed combined margins, IFI's CMs and a conservative crediting factor;
+host VNM with an estimate CM (solar only); BBB no host. Grid tables are hand-made inputs, so the expectations
+do not depend on the TOOL07 code (tested in test_tool07.py / test_grid_factors_cea.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import duckdb
+import pandas as pd
+import pytest
+from test_methodology import (
+    CATALOGUE,
+    COAL,
+    FUELS,
+    GWP,
+    MARTS_WITH_CASES,
+    PARAMS,
+    PRICES,
+    build_marts,
+    make_db,
+)
+
+from bcm_pipeline.parsers import config
+
+COUNTRIES = pd.DataFrame(
+    [("AAA", "Aland", True), ("BBB", "Bland", False), ("VNM", "Viet Nam", True)],
+    columns=["country_iso3", "country_name", "is_host_country"],
+)
+MARGINS = pd.DataFrame(
+    [  # country, period, margin, method, ef, is_estimate, simple_om_allowed
+        ("AAA", "2022", "CM", "cm_0.75_0.25", 0.80, False, True),  # latest unit-data period: BAU for PV/wind
+        ("AAA", "2021", "CM", "cm_0.75_0.25", 0.90, False, True),  # older
+        ("AAA", "2023", "CM", "cm_0.75_0.25", 0.70, True, True),  # an estimate: unit data come first
+        ("AAA", "2022", "CM", "cm_0.5_0.5", 0.78, False, True),  # BAU for efficiency, 1st crediting period
+        ("AAA", "2022", "CM", "cm_0.25_0.75", 0.76, False, True),
+        ("VNM", "2023", "CM", "cm_0.75_0.25", 0.59894, True, True),
+    ],
+    columns=[
+        "country_iso3",
+        "period",
+        "margin",
+        "method",
+        "ef_t_per_mwh",
+        "is_estimate",
+        "simple_om_allowed",
+    ],
+)
+IFI = pd.DataFrame(
+    [("AAA", "ifi", "cm_intermittent", 0.60), ("AAA", "ifi", "cm_efficiency", 0.55)],
+    columns=["country_iso3", "source", "method", "ef_t_per_mwh"],
+)
+CREDITING = pd.DataFrame(
+    [
+        ("AAA", "solar_pv", 0.60, "lowest of 2: ifi cm_intermittent won"),
+        ("AAA", "wind", 0.60, "lowest of 2: ifi cm_intermittent won"),
+        ("AAA", "efficiency", 0.55, "lowest of 2: ifi cm_efficiency won"),
+        ("VNM", "solar_pv", 0.4931, "lowest of 2: ifi cm_intermittent won"),
+    ],
+    columns=["country_iso3", "project_type", "ef_t_per_mwh", "rule"],
+)
+N = None
+DEFAULTS = pd.DataFrame(
+    [  # country, technology, sector, MW, CF, MWh, capex USD/kW, life, rate, crediting period
+        ("*", "solar_pv", "grid_renewable", 10.0, 0.2, N, 1000.0, 25, 0.08, 1),
+        ("AAA", "solar_pv", "grid_renewable", 20.0, 0.18, N, 900.0, 20, 0.10, 1),  # AAA's own row wins
+        ("*", "wind", "grid_renewable", 10.0, 0.35, N, 1500.0, 25, 0.08, 1),
+        ("*", "efficiency", "grid_efficiency", N, N, 1000.0, N, N, N, 1),
+    ],
+    columns=[
+        "country_iso3",
+        "to_technology",
+        "sector",
+        "capacity_mw",
+        "capacity_factor",
+        "net_generation_mwh_per_yr",
+        "capex_usd_per_kw",
+        "lifetime_yr",
+        "discount_rate",
+        "crediting_period",
+    ],
+)
+
+AGREEMENT_YAML = """\
+agreement_id: aaa_grid
+name: Partner-AAA test agreement with grid projects
+mechanism: Article 6.2
+partner_country_iso3: JPN
+host_country_iso3: AAA
+eligible_to_technologies: [ultra-supercritical, solar_pv, wind, efficiency]
+eligible_swap_types: [efficiency_upgrade, grid_displacement]
+eligible_statuses: [operating, proposed]
+host_share: 0.4
+haircut: 0.1
+sop_share: 0.05
+omge_share: 0.02
+crediting_period_yr: 10
+credit_price_usd_per_t: 20
+capex_subsidy_share: 0.5
+sources: [hand-made test agreement]
+"""
+
+EFFICIENCY_CASE = """\
+case_id: aaa_motors
+kind: grid_displacement
+country_iso3: AAA
+to_technology: efficiency
+net_generation_mwh_per_yr: 2000
+grid_ef_t_per_mwh: 0.5
+crediting_period: 2
+credit_share: 1.0
+credit_price_usd_per_t: 10
+"""
+
+NO_FACTOR_CASE = """\
+case_id: bbb_solar
+kind: grid_displacement
+country_iso3: BBB
+to_technology: solar_pv
+capacity_mw: 5
+capacity_factor: 0.2
+"""
+
+CRF_10_20 = 0.10 * 1.1**20 / (1.1**20 - 1)  # 0.117459625
+CRF_8_25 = 0.08 * 1.08**25 / (1.08**25 - 1)  # 0.093678779
+CREDITED_SHARE = 0.9 * (1 - 0.05 - 0.02)  # (1 - haircut) x (1 - SOP - OMGE) = 0.837
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    tmp = tmp_path_factory.mktemp("grid_world")
+    (tmp / "agreements").mkdir()
+    (tmp / "agreements" / "aaa_grid.yaml").write_text(AGREEMENT_YAML)
+    cases = tmp / "cases"
+    cases.mkdir()
+    shutil.copy(config.CASES_DIR / "example_vietnam_solar_pv.yaml", cases)  # the repo's example, as it is
+    (cases / "aaa_motors.yaml").write_text(EFFICIENCY_CASE)
+    (cases / "bbb_solar.yaml").write_text(NO_FACTOR_CASE)
+    con = make_db(
+        tmp / "world.duckdb",
+        {
+            "coal_units": COAL,
+            "fuel_prices_monthly": PRICES,
+            "scenario_parameters": PARAMS,
+            "technology_catalogue": CATALOGUE,
+            "fuel_defaults": FUELS,
+            "gwp": GWP,
+            "countries": COUNTRIES,
+            "grid_margins_computed": MARGINS,
+            "grid_emission_factors": IFI,
+            "grid_factor_for_crediting": CREDITING,
+            "grid_project_defaults": DEFAULTS,
+            "agreements": config.agreements_frame(tmp / "agreements"),
+            "project_cases": config.cases_frame(cases),
+        },
+    )
+    build_marts(con, MARTS_WITH_CASES)
+    return con
+
+
+def row(con, table: str, where: str) -> dict:
+    df = con.execute(f"SELECT * FROM {table} WHERE {where}").df()
+    assert len(df) == 1, f"{table} WHERE {where}: {len(df)} rows"
+    return df.iloc[0].to_dict()
+
+
+def test_grid_rows_in_technology_swaps(world):
+    s = row(world, "technology_swaps", "swap_id = 'grid:AAA:solar_pv'")
+    mwh = 20 * 0.18 * 8760  # 31,536 MWh: AAA's own default row beats '*'
+    assert (s["unit_id"], s["unit_source"], s["status"]) == (
+        "grid:AAA:solar_pv",
+        "grid_project_defaults",
+        "proposed",
+    )
+    assert (s["sector"], s["swap_type"], s["from_technology"]) == (
+        "grid_renewable",
+        "grid_displacement",
+        "grid",
+    )
+    assert s["is_upgrade"]
+    assert s["net_generation_mwh_per_yr"] == pytest.approx(mwh)
+    assert s["baseline_co2_t_per_yr"] == pytest.approx(mwh * 0.80)  # latest unit-data CM 0.75/0.25
+    assert s["reduction_bau_t_per_yr"] == pytest.approx(25_228.8)
+    assert s["reduction_creditable_t_per_yr"] == pytest.approx(mwh * 0.60)  # 18,921.6 t
+    assert s["incremental_capex_usd"] == pytest.approx(18e6)  # 900 USD/kW x 20,000 kW
+    assert (s["discount_rate"], s["lifetime_yr"]) == (pytest.approx(0.10), pytest.approx(20))
+    assert s["crf"] == pytest.approx(CRF_10_20)
+    # MAC on the BAU reduction, like the plant swaps; break-even on the creditable one.
+    assert s["mac_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / 25_228.8)  # 83.80 USD/t
+    assert s["breakeven_credit_price_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / 18_921.6)
+    assert pd.isna(s["efficiency_bau_lhv"]) and pd.isna(s["fuel_savings_usd_per_yr"])
+
+    e = row(world, "technology_swaps", "swap_id = 'grid:AAA:efficiency'")
+    assert e["sector"] == "grid_efficiency"
+    assert e["reduction_bau_t_per_yr"] == pytest.approx(1000 * 0.78)  # CM 0.5/0.5, first crediting period
+    assert e["reduction_creditable_t_per_yr"] == pytest.approx(1000 * 0.55)
+    assert pd.isna(e["incremental_capex_usd"]) and pd.isna(e["crf"]) and pd.isna(e["mac_usd_per_t"])
+    # VNM: only solar has a crediting factor; BBB is no host.
+    grid_ids = {
+        r[0]
+        for r in world.execute(
+            "SELECT swap_id FROM technology_swaps WHERE swap_type = 'grid_displacement'"
+        ).fetchall()
+    }
+    assert grid_ids == {
+        "grid:AAA:solar_pv",
+        "grid:AAA:wind",
+        "grid:AAA:efficiency",
+        "grid:VNM:solar_pv",
+        "case:example_vietnam_solar_pv:solar_pv",
+        "case:aaa_motors:efficiency",
+        "case:bbb_solar:solar_pv",
+    }
+
+
+def test_grid_credits_split_and_scope(world):
+    mwh = 20 * 0.18 * 8760
+    c = row(world, "credits", "swap_id = 'grid:AAA:solar_pv'")
+    credited = mwh * 0.60 * CREDITED_SHARE  # 15,837.38 t
+    assert c["unit_id"] == "grid:AAA:solar_pv" and c["status"] == "proposed"
+    assert c["credited_t_per_yr"] == pytest.approx(credited)
+    assert c["host_credits_t_per_yr"] == pytest.approx(0.4 * credited)
+    assert c["partner_credits_t_per_yr"] == pytest.approx(0.6 * credited)
+    assert c["partner_revenue_usd_per_yr"] == pytest.approx(0.6 * credited * 20)
+    assert c["credited_over_period_t"] == pytest.approx(10 * credited)
+    # No fuel, no energy revenue: -capex x (1 - subsidy) + the partner's credits over 10 years at 10 %.
+    annuity = (1 - 1.1**-10) / 0.1
+    assert c["npv_with_credits_usd"] == pytest.approx(-18e6 * 0.5 + 0.6 * credited * 20 * annuity)
+    assert c["breakeven_credit_price_usd_per_t"] == pytest.approx(9e6 / (0.6 * credited * annuity))
+    e = row(world, "credits", "swap_id = 'grid:AAA:efficiency'")
+    assert e["credited_t_per_yr"] == pytest.approx(550 * CREDITED_SHARE)
+    assert e["credited_over_period_t"] == pytest.approx(10 * 550 * CREDITED_SHARE)  # no lifetime: the period
+    assert pd.isna(e["npv_with_credits_usd"])  # no capex known
+    grid_credits = {
+        r[0]
+        for r in world.execute("SELECT swap_id FROM credits WHERE swap_type = 'grid_displacement'").fetchall()
+    }
+    # VNM has no agreement here; cases are reported in project_case_results only.
+    assert grid_credits == {"grid:AAA:solar_pv", "grid:AAA:wind", "grid:AAA:efficiency"}
+
+
+def test_grid_programmes_and_mac_curve(world):
+    p = row(
+        world,
+        "host_country_programmes",
+        "programme_id = 'AAA|grid_renewable|grid_displacement|solar_pv|pipeline'",
+    )
+    mwh = 20 * 0.18 * 8760
+    assert p["units"] == 1
+    assert p["reduction_bau_t_per_yr"] == pytest.approx(mwh * 0.80)
+    assert p["credited_t_per_yr"] == pytest.approx(mwh * 0.60 * CREDITED_SHARE)
+    assert p["mac_median_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / (mwh * 0.80))
+    sectors = {
+        r[0]
+        for r in world.execute(
+            "SELECT DISTINCT sector FROM host_country_programmes WHERE country_iso3 = 'AAA'"
+        ).fetchall()
+    }
+    assert {"power_coal", "grid_renewable", "grid_efficiency"} <= sectors
+    curve = world.execute("SELECT * FROM mac_curve WHERE country_iso3 = 'AAA' ORDER BY mac_rank").df()
+    assert {"grid:AAA:solar_pv", "grid:AAA:wind"} <= set(curve["swap_id"])  # efficiency has no MAC (no capex)
+    assert curve["mac_usd_per_t"].is_monotonic_increasing
+
+
+def test_example_vietnam_solar_pv_case_by_hand(world):
+    r = row(world, "project_case_results", "case_id = 'example_vietnam_solar_pv'")
+    mwh = 50 * 0.172 * 8760  # 75,336 MWh
+    bau = mwh * 0.59894  # VNM's CM 0.75/0.25 (estimate here): 45,121 t
+    creditable = mwh * 0.4931  # the crediting factor: 37,148 t
+    credited = creditable * 0.5
+    capex = 857 * 50_000  # USD 42.85 M
+    assert (r["from_technology"], r["to_technology"], r["swap_type"]) == (
+        "grid",
+        "solar_pv",
+        "grid_displacement",
+    )
+    assert r["net_generation_mwh_per_yr"] == pytest.approx(mwh)
+    assert r["reduction_bau_t_per_yr"] == pytest.approx(bau)
+    assert r["reduction_creditable_t_per_yr"] == pytest.approx(creditable)
+    assert r["credited_t_per_yr"] == pytest.approx(credited)
+    assert r["credit_revenue_usd_per_yr"] == pytest.approx(credited * 16.67)  # USD 309.6 k/yr
+    assert r["incremental_capex_usd"] == pytest.approx(capex)
+    assert r["crf"] == pytest.approx(CRF_8_25)
+    assert r["mac_usd_per_t"] == pytest.approx(capex * CRF_8_25 / bau)  # 88.97 USD/t
+    # No energy revenue counted: the payback rests on the credits alone (138 yr), none without them.
+    assert r["simple_payback_yr"] == pytest.approx(capex / (credited * 16.67))
+    assert pd.isna(r["simple_payback_no_credits_yr"])
+    assert r["npv_usd"] == pytest.approx(-capex + credited * 16.67 / CRF_8_25)
+    assert r["breakeven_credit_price_usd_per_t"] == pytest.approx(capex * CRF_8_25 / credited)
+
+
+def test_grid_case_with_own_factor_and_without_any(world):
+    r = row(world, "project_case_results", "case_id = 'aaa_motors'")
+    # Its documented 0.5 t/MWh on both sides: 2,000 MWh saved -> 1,000 t, all credited at USD 10/t.
+    assert r["reduction_bau_t_per_yr"] == pytest.approx(1000)
+    assert r["reduction_creditable_t_per_yr"] == pytest.approx(1000)
+    assert r["credit_revenue_usd_per_yr"] == pytest.approx(10_000)
+    assert pd.isna(r["capacity_mw"]) and pd.isna(r["incremental_capex_usd"]) and pd.isna(r["mac_usd_per_t"])
+    b = row(world, "project_case_results", "case_id = 'bbb_solar'")
+    assert b["reduction_bau_t_per_yr"] == 0 and b["reduction_creditable_t_per_yr"] == 0
+    assert "no_grid_factor" in b["flags"]
+
+
+def test_marts_satisfy_their_pandera_models(world):
+    from bcm_pipeline.schemas import grid
+    from bcm_pipeline.schemas import marts as m
+
+    for model in [m.TechnologySwaps, m.Credits, m.HostCountryProgrammes, m.MacCurve, m.ProjectCaseResults]:
+        model.to_schema().validate(world.execute(f"SELECT * FROM {model.Config.name}").df(), lazy=True)
+    grid.GridDisplacementSwaps.to_schema().validate(
+        world.execute("SELECT * FROM grid_displacement_swaps").df(), lazy=True
+    )
+    # Only grid rows may leave the efficiency and EF columns null.
+    df = world.execute("SELECT * FROM technology_swaps").df()
+    plant = df["swap_type"] != "grid_displacement"
+    df.loc[plant.idxmax(), "efficiency_bau_lhv"] = None
+    with pytest.raises(Exception, match="plant_swaps_have_efficiency_ef_and_economics"):
+        m.TechnologySwaps.to_schema().validate(df, lazy=True)
+
+
+# --- the case format ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("capacity_factor: 0.2", "capacity_factor: 0.2\nfuel_class: coal", "fuel_class"),
+        ("capacity_factor: 0.2\n", "", "capacity_factor"),
+        ("capacity_factor: 0.2", "capacity_factor: 0.2\nnet_generation_mwh_per_yr: 100", "capacity_factor"),
+        ("to_technology: solar_pv", "to_technology: CC", "to_technology"),
+        (
+            "to_technology: solar_pv",
+            "to_technology: solar_pv\nfrom_technology: subcritical",
+            "from_technology",
+        ),
+        ("capacity_mw: 5", "capacity_mw: -5", "capacity_mw"),
+        ("capacity_factor: 0.2", "capacity_factor: 0.2\ngrid_ef_t_per_mwh: -1", "grid_ef_t_per_mwh"),
+        ("kind: grid_displacement", "kind: grid", "kind"),
+    ],
+)
+def test_bad_grid_case_is_refused_naming_case_and_field(tmp_path, old, new, field):
+    path = tmp_path / "bbb_solar.yaml"
+    assert old in NO_FACTOR_CASE
+    path.write_text(NO_FACTOR_CASE.replace(old, new))
+    with pytest.raises(config.ConfigError) as err:
+        config.load_case(path)
+    assert "bbb_solar.yaml" in str(err.value) and field in str(err.value)
+
+
+def test_plant_case_refuses_grid_fields(tmp_path):
+    path = tmp_path / "zero_cf.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+        case_id: zero_cf
+        country_iso3: AAA
+        capacity_mw: 100
+        capacity_factor: 0.5
+        fuel_class: coal
+        from_technology: subcritical
+        to_technology: ultra-supercritical
+        grid_ef_t_per_mwh: 0.7
+        """)
+    )
+    with pytest.raises(config.ConfigError, match="grid_ef_t_per_mwh"):
+        config.load_case(path)
