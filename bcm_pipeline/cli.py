@@ -317,7 +317,8 @@ def brief(ctx: click.Context, iso3: str) -> None:
 
 
 # The marts a project case flows through, in order: the same SQL files as the refresh runs.
-CASE_MARTS = ("plant_baselines", "technology_swaps", "project_case_results")
+# In dependency order: a grid-displacement case flows through grid_displacement_swaps.
+CASE_MARTS = ("plant_baselines", "grid_displacement_swaps", "technology_swaps", "project_case_results")
 
 
 def evaluate_case(published: Path, case_path: Path) -> pd.DataFrame:

@@ -33,7 +33,10 @@ def test_every_table_view_and_column_is_listed_and_described(df):
 def test_view_columns_carry_lineage_and_provenance(df):
     df = df.set_index(["object_name", "column_name"])
     assert df.loc[("v_fleet", "source_file"), "reads_columns"] == "raw_files.path"
-    assert df.loc[("v_credits", "capacity_mw"), "reads_columns"] == "plant_baselines.capacity_mw"
+    # grid-displacement projects have no plant row: their capacity comes from the swap
+    assert df.loc[("v_credits", "capacity_mw"), "reads_columns"] == (
+        "plant_baselines.capacity_mw, technology_swaps.capacity_mw"
+    )
     # credited = creditable reduction x (1 - haircut) x (1 - SOP - OMGE) (sql/marts/credits.sql)
     reads = set(df.loc[("credits", "credited_t_per_yr"), "reads_columns"].split(", "))
     assert {"technology_swaps.reduction_creditable_t_per_yr", "agreements.haircut", "agreements.sop_share",

@@ -18,7 +18,7 @@ SELECT
     b.unit_name,
     c.status,
     CAST(b.start_year AS INTEGER) AS start_year,
-    b.capacity_mw,
+    coalesce(b.capacity_mw, s.capacity_mw) AS capacity_mw,
     c.sector,
     c.swap_type,
     c.from_technology,
@@ -40,5 +40,6 @@ SELECT
 FROM credits AS c
 JOIN agreements AS a ON a.agreement_id = c.agreement_id
 JOIN technology_swaps AS s ON s.swap_id = c.swap_id
-JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
+-- Grid-displacement projects have no plant row: LEFT JOIN keeps them, with the swap's own capacity.
+LEFT JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
 LEFT JOIN v_fleet AS f ON f.gem_unit_id = c.unit_id

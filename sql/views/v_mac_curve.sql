@@ -10,7 +10,7 @@ SELECT
     b.unit_name,
     m.status,
     CAST(b.start_year AS INTEGER) AS start_year,
-    b.capacity_mw,
+    coalesce(b.capacity_mw, s.capacity_mw) AS capacity_mw,
     m.sector,
     m.swap_type,
     m.from_technology,
@@ -24,5 +24,6 @@ SELECT
     f.source_sha256
 FROM mac_curve AS m
 JOIN technology_swaps AS s ON s.swap_id = m.swap_id
-JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
+-- Grid-displacement projects have no plant row: LEFT JOIN keeps them, with the swap's own capacity.
+LEFT JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
 LEFT JOIN v_fleet AS f ON f.gem_unit_id = m.unit_id
