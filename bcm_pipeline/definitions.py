@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from bcm_pipeline.assets.automation import schedules, source_change_sensor
+from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
 from bcm_pipeline.assets.core import CORE_TABLES
 from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
 from bcm_pipeline.assets.grid import PYTHON_MARTS, python_table_asset
@@ -48,7 +48,7 @@ def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefini
 
 def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
     assets, checks = build_assets()
-    refresh = dg.define_asset_job("refresh", selection=dg.AssetSelection.all())
+    refresh = dg.define_asset_job("refresh", selection=dg.AssetSelection.all(), tags=WAREHOUSE_WRITER_TAG)
     return dg.Definitions(
         assets=assets,
         asset_checks=checks,

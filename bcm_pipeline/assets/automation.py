@@ -12,6 +12,9 @@ from collections.abc import Sequence
 import dagster as dg
 
 DATA_VERSION_TAG = "dagster/data_version"
+# Every run that writes the build warehouse carries this tag; dagster.yaml's run queue admits one at a time
+# (DuckDB has a single writer), so a schedule firing during a sensor's rebuild waits instead of failing.
+WAREHOUSE_WRITER_TAG = {"bcm/warehouse": "build"}
 
 
 def schedules(refresh_job) -> list[dg.ScheduleDefinition]:
@@ -21,6 +24,7 @@ def schedules(refresh_job) -> list[dg.ScheduleDefinition]:
             cron_schedule="0 4 * * 1",  # Mondays 04:00 UTC
             execution_timezone="UTC",
             target=dg.AssetSelection.groups("raw"),
+            tags=WAREHOUSE_WRITER_TAG,
             description="Download every source if it changed (ETag / Last-Modified); the sensor rebuilds.",
             default_status=dg.DefaultScheduleStatus.RUNNING,
         ),
@@ -67,7 +71,7 @@ def source_change_sensor(raw_keys: Sequence[dg.AssetKey], job_name: str = "refre
         return dg.RunRequest(
             run_key=json.dumps({k: current[k] for k in changed}, sort_keys=True),
             asset_selection=sorted(downstream, key=lambda k: k.to_user_string()),
-            tags={"bcm/changed_sources": ",".join(changed)},
+            tags={"bcm/changed_sources": ",".join(changed), **WAREHOUSE_WRITER_TAG},
         )
 
     return _sensor
