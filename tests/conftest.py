@@ -41,3 +41,17 @@ def mirror(shared_data: Path):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def full_build(mirror, tmp_path_factory):
+    """One real `refresh` run over the loopback mirror, shared by the tests that read a complete warehouse
+    (a full build costs about a minute). Returns (data_dir, ExecuteInProcessResult)."""
+    from bcm_pipeline.definitions import build_defs
+    from bcm_pipeline.resources import BcmResource
+
+    data_dir = tmp_path_factory.mktemp("full_build")
+    defs = build_defs(BcmResource(data_dir=str(data_dir), source_mirror=mirror, http_backoff_s=0.01))
+    result = defs.resolve_job_def("refresh").execute_in_process()
+    assert result.success
+    return data_dir, result

@@ -85,14 +85,8 @@ def test_gem_annual_co2_reproduced_for_the_median_unit(tmp_path, shared_data):
 
 
 @pytest.fixture(scope="module")
-def warehouse_path(mirror, tmp_path_factory):
-    from bcm_pipeline.definitions import build_defs
-    from bcm_pipeline.resources import BcmResource
-
-    data_dir = tmp_path_factory.mktemp("data")
-    defs = build_defs(BcmResource(data_dir=str(data_dir), source_mirror=mirror, http_backoff_s=0.01))
-    result = defs.resolve_job_def("refresh").execute_in_process()
-    assert result.success
+def warehouse_path(full_build):
+    data_dir, result = full_build
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     assert not failed
     return data_dir / "warehouse" / "bcm.duckdb"
