@@ -14,7 +14,14 @@ from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
 from bcm_pipeline.assets.grid import PYTHON_MARTS, python_table_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
-from bcm_pipeline.assets.reports import DICTIONARY_KEY, country_briefs, data_dictionary, views_asset
+from bcm_pipeline.assets.reports import (
+    BRIEFS_KEY,
+    DICTIONARY_KEY,
+    briefs_after_publish,
+    country_briefs,
+    data_dictionary,
+    views_asset,
+)
 from bcm_pipeline.dictionary import DataDictionary
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.registry import SOURCES
@@ -48,13 +55,21 @@ def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefini
 
 def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
     assets, checks = build_assets()
-    refresh = dg.define_asset_job("refresh", selection=dg.AssetSelection.all(), tags=WAREHOUSE_WRITER_TAG)
+    # The briefs only read the published file: their own job, started after each publish by a sensor.
+    briefs = dg.AssetSelection.assets(BRIEFS_KEY)
+    refresh = dg.define_asset_job(
+        "refresh", selection=dg.AssetSelection.all() - briefs, tags=WAREHOUSE_WRITER_TAG
+    )
+    briefs_job = dg.define_asset_job("briefs", selection=briefs)
     return dg.Definitions(
         assets=assets,
         asset_checks=checks,
-        jobs=[refresh],
+        jobs=[refresh, briefs_job],
         schedules=schedules(refresh),
-        sensors=[source_change_sensor([dg.AssetKey(f"raw_{s}") for s in SOURCES])],
+        sensors=[
+            source_change_sensor([dg.AssetKey(f"raw_{s}") for s in SOURCES]),
+            briefs_after_publish(briefs_job),
+        ],
         resources={"bcm": bcm or BcmResource()},
         # DuckDB has one writer and the data are small: run every step in this process, in order.
         executor=dg.in_process_executor,

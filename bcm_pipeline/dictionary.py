@@ -131,7 +131,9 @@ def create_empty_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameM
         con.execute(stmt)
 
 
-def create_views(con: duckdb.DuckDBPyConnection, views: list[ViewSpec] | None = None) -> list[str]:
+def create_views(
+    con: duckdb.DuckDBPyConnection, views: list[ViewSpec] | None = None, lineage_cache: Path | None = None
+) -> list[str]:
     """CREATE OR REPLACE each analyst view with its COMMENT ON VIEW / COLUMN. Returns the view names.
 
     Views may read other views: each pass creates the views whose inputs exist, until a pass makes no
@@ -148,7 +150,7 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[ViewSpec] | None = 
             except duckdb.CatalogException:
                 left.append(view)
                 continue
-            _comment_view(con, view)
+            _comment_view(con, view, lineage_cache)
             created.append(view.name)
         if len(left) == len(pending):
             break
@@ -156,10 +158,10 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[ViewSpec] | None = 
     return created
 
 
-def _comment_view(con: duckdb.DuckDBPyConnection, view: ViewSpec) -> None:
+def _comment_view(con: duckdb.DuckDBPyConnection, view: ViewSpec, lineage_cache: Path | None = None) -> None:
     column_desc = _column_descriptions(con)
     con.execute(f'COMMENT ON VIEW "{view.name}" IS {sql_literal(view.description)}')
-    reads = _view_lineage(con, view)
+    reads = _view_lineage(con, view, lineage_cache)
     view_cols = con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [view.name]
     ).fetchall()
@@ -196,24 +198,30 @@ def _catalog_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]
     return schema
 
 
-def _view_lineage(con: duckdb.DuckDBPyConnection, view: ViewSpec) -> dict[str, list[tuple[str, str]]]:
-    return try_column_lineage(view.sql, _catalog_schema(con))
+def _view_lineage(
+    con: duckdb.DuckDBPyConnection, view: ViewSpec, lineage_cache: Path | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    return try_column_lineage(view.sql, _catalog_schema(con), lineage_cache)
 
 
-def dictionary_frame() -> pd.DataFrame:
-    """The data dictionary rows, computed from the models and view files (no warehouse needed)."""
+def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
+    """The data dictionary rows, computed from the models and view files (no warehouse needed).
+
+    lineage_cache: a folder keeping sqlglot's column lineage per SQL text across runs (lineage.py)."""
     tables = table_models()
     con = duckdb.connect(":memory:")
     for _, model, _ in tables:
         create_empty_table(con, model)
     views = view_specs()
-    created = create_views(con, views)
+    created = create_views(con, views, lineage_cache)
 
     schema = schema_of([m for _, m, _ in tables])
     rows = []
     for layer, model, sql_file in tables:
         name = table_name(model)
-        reads = try_column_lineage((SQL_DIR / sql_file).read_text(), schema) if sql_file else {}
+        reads = (
+            try_column_lineage((SQL_DIR / sql_file).read_text(), schema, lineage_cache) if sql_file else {}
+        )
         keys = set(key_columns(model))
         for pos, (col, column) in enumerate(model.to_schema().columns.items(), start=1):
             rows.append(
@@ -222,7 +230,7 @@ def dictionary_frame() -> pd.DataFrame:
                      model.Config.description or "")
             )  # fmt: skip
     for view in [v for name in created for v in views if v.name == name]:
-        reads = _view_lineage(con, view)
+        reads = _view_lineage(con, view, lineage_cache)
         for pos, col, dtype, comment in con.execute(
             "SELECT column_index, column_name, data_type, comment FROM duckdb_columns() "
             "WHERE table_name = ? ORDER BY column_index",

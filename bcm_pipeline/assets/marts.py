@@ -114,7 +114,8 @@ def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
             for stmt in comment_statements(spec.model):
                 con.execute(stmt)
             preview = con.execute(f'SELECT * FROM "{spec.name}" LIMIT 10').df()
-            column_lineage = dagster_column_lineage(sql, con)  # parsed from the SQL (issue 6)
+            # parsed from the SQL (issue 6); cached per SQL text in data/cache/lineage
+            column_lineage = dagster_column_lineage(sql, con, bcm.settings().data_dir / "cache" / "lineage")
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,

@@ -1,6 +1,6 @@
 """The last step of a refresh: publish the checked build warehouse where analysts read it."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,8 +38,14 @@ def gate(
     expected: Sequence[str],
     config: PublishConfig,
     previous: Path | None,
+    checked: Collection[str] = (),
 ):
-    """The check run on the very copy about to be published: every table present, valid and plausible."""
+    """The check run on the very copy about to be published: every table present, valid and plausible.
+
+    `checked`: tables whose blocking schema check (the same pandera model) passed earlier in this run. The
+    copy holds those very tables (one writer at a time; nothing rewrites a table after its check), so
+    they are only counted, not validated a second time; every other table is validated here.
+    """
     require_all = config.require_all_tables
 
     def _validate(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
@@ -51,6 +57,11 @@ def gate(
         for model in models:
             name = table_name(model)
             if name not in present:
+                continue
+            if name in checked:
+                if not con.execute(f"SELECT count(*) FROM {warehouse.quote_ident(name)}").fetchone()[0]:
+                    raise PublishGateError(f"not published: table {name} is empty")
+                results[name] = True
                 continue
             df = con.execute(f"SELECT * FROM {warehouse.quote_ident(name)}").df()
             try:
@@ -72,6 +83,17 @@ def gate(
         return results
 
     return _validate
+
+
+def schema_checks_passed(instance: dg.DagsterInstance, run_id: str) -> set[str]:
+    """Tables whose `schema` asset check passed in the run `run_id`."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    passed = set()
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+        if evaluation.check_name == "schema" and evaluation.passed:
+            passed.add(evaluation.asset_key.path[-1])
+    return passed
 
 
 def publish_asset(
@@ -99,10 +121,20 @@ def publish_asset(
         settings = bcm.settings()
         with bcm.build_connection() as con:
             con.execute("CHECKPOINT")  # the copy must hold everything; no WAL beside it
+        checked = schema_checks_passed(context.instance, context.run_id)
+        context.log.info(
+            f"{len(checked)} table(s) passed their schema check in this run: not validated twice"
+        )
         published = warehouse.publish(
             settings.build_path,
             settings.warehouse_path,
-            validate=gate(models, expected, config, warehouse.latest_version(settings.warehouse_path)),
+            validate=gate(
+                models,
+                expected,
+                config,
+                warehouse.latest_version(settings.warehouse_path),
+                checked=checked,
+            ),
             keep=config.keep_versions,
         )
         context.log.info(f"published {published.version} at {published.path}")

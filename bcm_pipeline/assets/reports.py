@@ -1,7 +1,9 @@
 """Analyst-facing assets: the stable `v_*` views, the `data_dictionary` table, and the country briefs.
 
 Views and dictionary are written into the build warehouse before publish; the briefs read the published
-warehouse (read-only), so they show exactly what an analyst would query.
+warehouse (read-only), so they show exactly what an analyst would query. The briefs are not part of the
+`refresh` job (rendering ~180 charts would double its time): the `briefs_after_publish` sensor starts the
+`briefs` job after each publish.
 """
 
 import dagster as dg
@@ -13,6 +15,8 @@ from bcm_pipeline.schemas.base import dagster_column_schema
 
 VIEWS_KEY = dg.AssetKey("analyst_views")
 DICTIONARY_KEY = dg.AssetKey("data_dictionary")
+BRIEFS_KEY = dg.AssetKey("country_briefs")
+PUBLISH_KEY = dg.AssetKey("published_warehouse")
 
 
 def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -30,7 +34,7 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def analyst_views(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         specs = dictionary.view_specs()
         with bcm.build_connection() as con:
-            created = dictionary.create_views(con, specs)
+            created = dictionary.create_views(con, specs, bcm.settings().data_dir / "cache" / "lineage")
             counts = {v: con.execute(f'SELECT count(*) FROM "{v}"').fetchone()[0] for v in created}
         skipped = sorted({s.name for s in specs} - set(created))
         if skipped:
@@ -60,7 +64,7 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     },
 )
 def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
-    df = dictionary.dictionary_frame()
+    df = dictionary.dictionary_frame(bcm.settings().data_dir / "cache" / "lineage")
     with bcm.build_connection() as con:
         rows = warehouse.replace_table(con, dictionary.DataDictionary, df)
     summary = df.groupby(["object_type", "layer"]).agg(
@@ -79,7 +83,7 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
     group_name="reports",
     kinds={"html", "matplotlib"},
     owners=["team:bcm-data"],
-    deps=[dg.AssetKey("published_warehouse")],
+    deps=[PUBLISH_KEY],
     description=(
         "One static HTML page with PNG charts per host country (countries.is_host_country), in "
         "data/briefs/<ISO3>/index.html: fleet by technology and age, CO2 baseline, MAC curve, top candidate "
@@ -104,3 +108,24 @@ def country_briefs(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.Ma
             "index": dg.MetadataValue.md(listing or "none"),
         }
     )
+
+
+def briefs_after_publish(briefs_job) -> dg.SensorDefinition:
+    """Start the briefs job after each publish, unless the publishing run writes the briefs itself
+    (a run that selected country_briefs, e.g. `--select '*'` or a source-change rebuild)."""
+
+    @dg.asset_sensor(
+        asset_key=PUBLISH_KEY,
+        job=briefs_job,
+        name="briefs_after_publish",
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Write the country briefs from each newly published warehouse.",
+    )
+    def _sensor(context: dg.SensorEvaluationContext, asset_event: dg.EventLogEntry):
+        run = context.instance.get_run_by_id(asset_event.run_id) if asset_event.run_id else None
+        if run is not None and BRIEFS_KEY in (run.asset_selection or set()):
+            return dg.SkipReason(f"run {run.run_id} writes the briefs itself")
+        return dg.RunRequest(run_key=f"briefs-after-{asset_event.run_id or asset_event.timestamp}")
+
+    return _sensor

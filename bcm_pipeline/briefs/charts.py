@@ -6,22 +6,38 @@ from pathlib import Path
 
 import matplotlib
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-DPI = 110
+# 90 dpi × 8 in = 720 px, the page's width. Rendering text dominates the briefs' cost: margins are set in
+# inches up front instead of a tight_layout pass per chart (which lays out every label once more).
+DPI = 90
+WIDTH_IN = 8.0
+CHAR_WIDTH_EM = 0.6  # DejaVu Sans, matplotlib's default font: a generous mean character width
 PALETTE = ["#1b4f72", "#2e86c1", "#85c1e9", "#d35400", "#f0b27a", "#196f3d", "#7dcea0", "#7d3c98", "#bfc9ca"]
 MANY = [matplotlib.colormaps["tab20"](i) for i in range(20)]  # for charts with many categories
 
 
+def _figure(height_in: float, labels=(), fontsize: float = 10.0) -> tuple[Figure, Axes]:
+    """A figure with one axes and fixed margins: room for the title, the x label and the longest y label."""
+    label_in = max((len(str(s)) for s in labels), default=0) * fontsize * CHAR_WIDTH_EM / 72
+    left_in = max(0.75, label_in + 0.2)
+    fig = Figure(figsize=(WIDTH_IN, height_in))
+    fig.subplots_adjust(
+        left=min(left_in / WIDTH_IN, 0.7), right=0.97, top=1 - 0.4 / height_in, bottom=0.55 / height_in
+    )
+    return fig, fig.subplots()
+
+
 def _save(fig: Figure, path: Path) -> Path:
-    fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     return path
 
 
 def _empty(path: Path, title: str, message: str) -> Path:
-    fig = Figure(figsize=(8, 2.2))
-    ax = fig.subplots()
+    fig, ax = _figure(2.2)
     ax.set_axis_off()
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=10, color="#555")
@@ -41,8 +57,7 @@ def fleet_by_technology_and_age(fleet: pd.DataFrame, path: Path) -> Path:
     )
     table = table.reindex(list(dict.fromkeys(fleet["decade"])))  # keep the caller's time order
     table = table[table.sum().sort_values(ascending=False).index] / 1000
-    fig = Figure(figsize=(8, 4))
-    ax = fig.subplots()
+    fig, ax = _figure(4)
     bottom = pd.Series(0.0, index=table.index)
     for i, col in enumerate(table.columns):
         ax.bar(table.index, table[col], bottom=bottom, label=col, color=MANY[i % len(MANY)])
@@ -66,8 +81,7 @@ def baseline_by_technology(baseline: pd.DataFrame, path: Path) -> Path:
         index="category", columns="status_group", values="co2_t_per_yr", aggfunc="sum", fill_value=0
     )
     table = table.loc[table.sum(axis=1).sort_values().index] / 1e6
-    fig = Figure(figsize=(8, 0.9 + 0.38 * len(table)))
-    ax = fig.subplots()
+    fig, ax = _figure(0.9 + 0.38 * len(table), table.index)
     left = pd.Series(0.0, index=table.index)
     for col, color in (("operating", PALETTE[0]), ("pipeline", PALETTE[3])):
         if col in table:
@@ -93,17 +107,20 @@ def mac_curve(options: pd.DataFrame, path: Path) -> Path:
     lefts = widths.cumsum() - widths
     techs = list(dict.fromkeys(options["to_technology"]))
     colors = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(techs)}
-    fig = Figure(figsize=(8, 4))
-    ax = fig.subplots()
-    ax.bar(lefts, options["mac_usd_per_t"], width=widths, align="edge",
-           color=[colors[t] for t in options["to_technology"]], linewidth=0)  # fmt: skip
-    for t in techs:
-        ax.bar([0], [0], width=0, color=colors[t], label=f"to {t}")
+    fig, ax = _figure(4)
+    # One collection of rectangles, not one bar patch per option (thousands in the large fleets).
+    heights = options["mac_usd_per_t"].to_numpy(dtype=float)
+    boxes = [[(x, 0), (x, h), (x + w, h), (x + w, 0)] for x, w, h in zip(lefts, widths, heights, strict=True)]
+    ax.add_collection(
+        PolyCollection(boxes, facecolors=[colors[t] for t in options["to_technology"]], linewidths=0)
+    )
+    ax.autoscale_view()
+    handles = [Patch(color=colors[t], label=f"to {t}") for t in techs]
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlabel("cumulative creditable reduction, Mt CO2/yr")
     ax.set_ylabel("MAC, USD/t CO2")
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(handles=handles, fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return _save(fig, path)
 
@@ -117,8 +134,7 @@ def credits_by_agreement(credits: pd.DataFrame, path: Path) -> Path:
     if credits.empty:
         return _empty(path, title, "No agreement in force covers an eligible unit")
     table = credits.set_index("agreement")[["host_credits_t_per_yr", "partner_credits_t_per_yr"]] / 1e6
-    fig = Figure(figsize=(8, 1.2 + 0.5 * len(table)))
-    ax = fig.subplots()
+    fig, ax = _figure(1.2 + 0.5 * len(table), table.index)
     ax.barh(table.index, table["host_credits_t_per_yr"], color=PALETTE[5], label="host")
     ax.barh(table.index, table["partner_credits_t_per_yr"], left=table["host_credits_t_per_yr"],
             color=PALETTE[1], label="partner")  # fmt: skip
@@ -140,8 +156,7 @@ def grid_factors(factors: pd.DataFrame, path: Path) -> Path:
         return _empty(path, title, "No grid factor published for this country")
     publishers = list(dict.fromkeys(factors["publisher"]))
     colors = {p: PALETTE[(2 * i) % len(PALETTE)] for i, p in enumerate(publishers)}
-    fig = Figure(figsize=(8, 1.0 + 0.32 * len(factors)))
-    ax = fig.subplots()
+    fig, ax = _figure(1.0 + 0.32 * len(factors), factors["label"])
     ax.barh(factors["label"], factors["ef_t_per_mwh"], color=[colors[p] for p in factors["publisher"]])
     for label, value in zip(factors["label"], factors["ef_t_per_mwh"], strict=True):
         ax.text(value, label, f" {value:.3f}", va="center", fontsize=8)

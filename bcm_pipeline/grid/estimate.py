@@ -21,10 +21,14 @@ GAS_TECH = {"CC": "CC", "ICCC": "CC", "ISCC": "CC", "AFC": "CC", "GT": "GT", "IC
 COAL_TECH = {"unknown": "subcritical", "fbs": "fbs", "pfbs": "pfbs"}
 
 
+def _vintage(start_year) -> str:
+    return "<=2000" if pd.notna(start_year) and int(start_year) <= 2000 else ">2000"
+
+
 def unit_efficiency(fuel_class: str, technology: str, start_year, catalogue: pd.DataFrame) -> float:
     """TOOL07 appendix default net efficiency (LHV) for one unit; unknown technologies fall back as noted."""
     tool = catalogue[catalogue["parameter_set"] == "tool07_default"]
-    vintage = "<=2000" if pd.notna(start_year) and int(start_year) <= 2000 else ">2000"
+    vintage = _vintage(start_year)
     if fuel_class == "coal":
         tech = COAL_TECH.get(technology, technology)
     else:
@@ -83,10 +87,16 @@ def fleet(
     )
     units = pd.concat([coal, go], ignore_index=True)
     units = units[units["capacity_mw"].fillna(0) > 0]
-    units["net_efficiency_lhv"] = [
-        unit_efficiency(f, t, y, catalogue)
-        for f, t, y in zip(units["fuel_class"], units["technology"], units["start_year"], strict=True)
-    ]
+    # η depends only on (fuel class, technology, vintage): filter the catalogue once per distinct key,
+    # not once per unit (15 k units, a few dozen keys).
+    efficiency: dict[tuple, float] = {}
+    values = []
+    for f, t, y in zip(units["fuel_class"], units["technology"], units["start_year"], strict=True):
+        key = (f, t, _vintage(y))
+        if key not in efficiency:
+            efficiency[key] = unit_efficiency(f, t, y, catalogue)
+        values.append(efficiency[key])
+    units["net_efficiency_lhv"] = values
     units["ef_t_per_mwh"] = units["co2_ef_t_per_tj"].astype(float) * 0.0036 / units["net_efficiency_lhv"]
     return units
 

@@ -11,8 +11,8 @@ import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import openpyxl
 import pandas as pd
 
 from bcm_pipeline.parsers.common import (
@@ -23,6 +23,9 @@ from bcm_pipeline.parsers.common import (
     new_problems,
     to_number,
 )
+
+if TYPE_CHECKING:
+    import openpyxl
 
 SOURCE_ID = "cea_india_co2_baseline"
 # Zip-bomb guards, applied to the download and to the workbook (itself a zip). 200 MB is ~80x the v15
@@ -108,6 +111,8 @@ def read_workbook_bytes(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES) ->
 
 
 def _load(path: Path) -> openpyxl.Workbook:
+    import openpyxl  # imported when a workbook is parsed, not with the Dagster definitions
+
     data = read_workbook_bytes(path)
     return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False)
 

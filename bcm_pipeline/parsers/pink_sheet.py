@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from bcm_pipeline.parsers.common import (
@@ -59,6 +58,8 @@ def _unit(value: object) -> str | None:
 
 
 def parse_pink_sheet(path: Path) -> pd.DataFrame:
+    import openpyxl  # imported when a workbook is parsed, not with the Dagster definitions
+
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         if SHEET not in wb.sheetnames:

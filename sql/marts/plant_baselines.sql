@@ -91,31 +91,55 @@ typed AS (
 
 -- Catalogue efficiency by technology, vintage and size: the most specific row wins
 -- (a size class beats a generic row; a narrower size class beats a wider one).
-catalogue_eff AS (
+-- Each pick depends only on a few unit attributes: it is made once per distinct key, then joined
+-- back to the units (IS NOT DISTINCT FROM: a null key gets the pick a null would get).
+catalogue_eff_key AS (
     SELECT
-        t.unit_source, t.unit_id, c.net_efficiency_lhv, c.net_efficiency_lhv_low,
-        c.net_efficiency_lhv_high, c.technology_id
-    FROM typed AS t
+        k.fuel_class, k.lookup_technology, k.vintage, k.capacity_mw, c.net_efficiency_lhv,
+        c.net_efficiency_lhv_low, c.net_efficiency_lhv_high, c.technology_id
+    FROM (SELECT DISTINCT fuel_class, lookup_technology, vintage, capacity_mw FROM typed) AS k
     JOIN technology_catalogue AS c
-        ON c.parameter_set = 'catalogue' AND c.fuel_class = t.fuel_class
-        AND c.technology = t.lookup_technology AND c.net_efficiency_lhv IS NOT NULL
-        AND c.vintage IN ('any', t.vintage)
-        AND t.capacity_mw BETWEEN coalesce(c.size_min_mw, 0) AND coalesce(c.size_max_mw, 1e9)
+        ON c.parameter_set = 'catalogue' AND c.fuel_class = k.fuel_class
+        AND c.technology = k.lookup_technology AND c.net_efficiency_lhv IS NOT NULL
+        AND c.vintage IN ('any', k.vintage)
+        AND k.capacity_mw BETWEEN coalesce(c.size_min_mw, 0) AND coalesce(c.size_max_mw, 1e9)
     QUALIFY row_number() OVER (
-        PARTITION BY t.unit_source, t.unit_id
+        PARTITION BY k.fuel_class, k.lookup_technology, k.vintage, k.capacity_mw
         ORDER BY (c.size_min_mw IS NOT NULL) DESC,
             coalesce(c.size_max_mw - c.size_min_mw, 1e9),
             (c.vintage <> 'any') DESC, (c.capex_region IS NULL) DESC, c.technology_id
     ) = 1
 ),
 
-tool07_eff AS (
-    SELECT t.unit_source, t.unit_id, c.net_efficiency_lhv, c.technology_id
+catalogue_eff AS (
+    SELECT
+        t.unit_source, t.unit_id, k.net_efficiency_lhv, k.net_efficiency_lhv_low,
+        k.net_efficiency_lhv_high, k.technology_id
     FROM typed AS t
+    JOIN catalogue_eff_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM t.fuel_class
+        AND k.lookup_technology IS NOT DISTINCT FROM t.lookup_technology
+        AND k.vintage IS NOT DISTINCT FROM t.vintage AND k.capacity_mw IS NOT DISTINCT FROM t.capacity_mw
+),
+
+tool07_eff_key AS (
+    SELECT k.fuel_class, k.lookup_technology, k.vintage, c.net_efficiency_lhv, c.technology_id
+    FROM (SELECT DISTINCT fuel_class, lookup_technology, vintage FROM typed) AS k
     JOIN technology_catalogue AS c
-        ON c.parameter_set = 'tool07_default' AND c.fuel_class = t.fuel_class
-        AND c.technology = t.lookup_technology AND c.vintage IN ('any', t.vintage)
-    QUALIFY row_number() OVER (PARTITION BY t.unit_source, t.unit_id ORDER BY c.technology_id) = 1
+        ON c.parameter_set = 'tool07_default' AND c.fuel_class = k.fuel_class
+        AND c.technology = k.lookup_technology AND c.vintage IN ('any', k.vintage)
+    QUALIFY row_number() OVER (
+        PARTITION BY k.fuel_class, k.lookup_technology, k.vintage ORDER BY c.technology_id
+    ) = 1
+),
+
+tool07_eff AS (
+    SELECT t.unit_source, t.unit_id, k.net_efficiency_lhv, k.technology_id
+    FROM typed AS t
+    JOIN tool07_eff_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM t.fuel_class
+        AND k.lookup_technology IS NOT DISTINCT FROM t.lookup_technology
+        AND k.vintage IS NOT DISTINCT FROM t.vintage
 ),
 
 -- Capacity factor: the case's own, else reported generation (CEA, India's coal fleet), else the most
@@ -131,17 +155,26 @@ cea_fleet_cf AS (
         AND c.net_generation_mwh IS NOT NULL
 ),
 
-default_cf AS (
-    SELECT t.unit_source, t.unit_id, p.value AS capacity_factor,
+default_cf_key AS (
+    SELECT k.fuel_class, k.country_iso3, k.technology, p.value AS capacity_factor,
         'scenario_parameters:capacity_factor ' || p.country_iso3 || '/' || p.fuel_class || '/' || p.key
             AS capacity_factor_source
-    FROM typed AS t
+    FROM (SELECT DISTINCT fuel_class, country_iso3, technology FROM typed) AS k
     JOIN scenario_parameters AS p
-        ON p.parameter = 'capacity_factor' AND p.fuel_class = t.fuel_class
-        AND p.country_iso3 IN ('*', t.country_iso3) AND p.key IN ('*', t.technology)
+        ON p.parameter = 'capacity_factor' AND p.fuel_class = k.fuel_class
+        AND p.country_iso3 IN ('*', k.country_iso3) AND p.key IN ('*', k.technology)
     QUALIFY row_number() OVER (
-        PARTITION BY t.unit_source, t.unit_id ORDER BY (p.country_iso3 <> '*') DESC, (p.key <> '*') DESC
+        PARTITION BY k.fuel_class, k.country_iso3, k.technology
+        ORDER BY (p.country_iso3 <> '*') DESC, (p.key <> '*') DESC
     ) = 1
+),
+
+default_cf AS (
+    SELECT t.unit_source, t.unit_id, k.capacity_factor, k.capacity_factor_source
+    FROM typed AS t
+    JOIN default_cf_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM t.fuel_class AND k.country_iso3 IS NOT DISTINCT FROM t.country_iso3
+        AND k.technology IS NOT DISTINCT FROM t.technology
 ),
 
 -- Fuel: coal by GEM coal type (fuel_defaults.gem_coal_type; unmatched types as 'unknown', GEM's rule),

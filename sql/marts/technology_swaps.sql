@@ -76,60 +76,107 @@ candidates AS (
     JOIN project_cases AS pc ON b.unit_source = 'case' AND b.unit_id = pc.case_id
 ),
 
+-- Each catalogue pick below depends only on a few attributes of the candidate: it is made once per
+-- distinct key, then joined back (IS NOT DISTINCT FROM: a null key gets the pick a null would get).
+
 -- Project technology: new-build catalogue row by size (most specific wins).
-project_eff AS (
-    SELECT c.baseline_id, c.to_technology, t.net_efficiency_lhv, t.technology_id
-    FROM candidates AS c
+project_eff_key AS (
+    SELECT k.to_fuel_class, k.to_technology, k.capacity_mw, t.net_efficiency_lhv, t.technology_id
+    FROM (SELECT DISTINCT to_fuel_class, to_technology, capacity_mw FROM candidates) AS k
     JOIN technology_catalogue AS t
-        ON t.parameter_set = 'catalogue' AND t.fuel_class = c.to_fuel_class AND t.technology = c.to_technology
+        ON t.parameter_set = 'catalogue' AND t.fuel_class = k.to_fuel_class AND t.technology = k.to_technology
         AND t.net_efficiency_lhv IS NOT NULL AND t.vintage IN ('any', '>2000')
-        AND c.capacity_mw BETWEEN coalesce(t.size_min_mw, 0) AND coalesce(t.size_max_mw, 1e9)
+        AND k.capacity_mw BETWEEN coalesce(t.size_min_mw, 0) AND coalesce(t.size_max_mw, 1e9)
     QUALIFY row_number() OVER (
-        PARTITION BY c.baseline_id, c.to_technology
+        PARTITION BY k.to_fuel_class, k.to_technology, k.capacity_mw
         ORDER BY (t.size_min_mw IS NOT NULL) DESC, coalesce(t.size_max_mw - t.size_min_mw, 1e9),
             (t.capex_region IS NULL) DESC, t.technology_id
     ) = 1
 ),
 
+project_eff AS (
+    SELECT c.baseline_id, c.to_technology, k.net_efficiency_lhv, k.technology_id
+    FROM candidates AS c
+    JOIN project_eff_key AS k
+        ON k.to_fuel_class IS NOT DISTINCT FROM c.to_fuel_class
+        AND k.to_technology IS NOT DISTINCT FROM c.to_technology
+        AND k.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
+),
+
 -- Costs: a capex row for the country's own region wins, else any row with a capex.
-capex_row AS (
-    SELECT c.baseline_id, c.to_technology, side.side, t.capex_usd_per_kw, t.fixed_om_usd_per_kw_yr,
-        t.variable_om_usd_per_mwh, t.technology_id
+capex_side AS (
+    SELECT c.baseline_id, c.to_technology, c.country_iso3, side.side,
+        CASE side.side WHEN 'from' THEN c.fuel_class ELSE c.to_fuel_class END AS fuel_class,
+        CASE side.side WHEN 'from' THEN c.technology_assumed ELSE c.to_technology END AS technology
     FROM candidates AS c
     CROSS JOIN (VALUES ('from'), ('to')) AS side(side)
-    LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
+),
+
+capex_key AS (
+    SELECT s.fuel_class, s.technology, s.country_iso3, t.capex_usd_per_kw, t.fixed_om_usd_per_kw_yr,
+        t.variable_om_usd_per_mwh, t.technology_id
+    FROM (SELECT DISTINCT fuel_class, technology, country_iso3 FROM capex_side) AS s
+    LEFT JOIN countries AS k ON k.country_iso3 = s.country_iso3
     JOIN technology_catalogue AS t
         ON t.parameter_set = 'catalogue' AND t.capex_usd_per_kw IS NOT NULL
-        AND t.fuel_class = CASE side.side WHEN 'from' THEN c.fuel_class ELSE c.to_fuel_class END
-        AND t.technology = CASE side.side WHEN 'from' THEN c.technology_assumed ELSE c.to_technology END
+        AND t.fuel_class = s.fuel_class AND t.technology = s.technology
     QUALIFY row_number() OVER (
-        PARTITION BY c.baseline_id, c.to_technology, side.side
+        PARTITION BY s.fuel_class, s.technology, s.country_iso3
         ORDER BY (t.capex_region = k.country_name) DESC, (t.net_efficiency_lhv IS NOT NULL) DESC, t.technology_id
     ) = 1
 ),
 
+capex_row AS (
+    SELECT s.baseline_id, s.to_technology, s.side, k.capex_usd_per_kw, k.fixed_om_usd_per_kw_yr,
+        k.variable_om_usd_per_mwh, k.technology_id
+    FROM capex_side AS s
+    JOIN capex_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM s.fuel_class AND k.technology IS NOT DISTINCT FROM s.technology
+        AND k.country_iso3 IS NOT DISTINCT FROM s.country_iso3
+),
+
 -- Reference candidates for the baseline technology (as assumed for unknown technology).
-tool07 AS (
-    SELECT c.baseline_id, c.to_technology, t.net_efficiency_lhv
-    FROM candidates AS c
+tool07_key AS (
+    SELECT k.fuel_class, k.technology_assumed, k.vintage, t.net_efficiency_lhv
+    FROM (SELECT DISTINCT fuel_class, technology_assumed, vintage FROM candidates) AS k
     JOIN technology_catalogue AS t
-        ON t.parameter_set = 'tool07_default' AND t.fuel_class = c.fuel_class
-        AND t.technology = c.technology_assumed AND t.vintage IN ('any', c.vintage)
-    QUALIFY row_number() OVER (PARTITION BY c.baseline_id, c.to_technology ORDER BY t.technology_id) = 1
+        ON t.parameter_set = 'tool07_default' AND t.fuel_class = k.fuel_class
+        AND t.technology = k.technology_assumed AND t.vintage IN ('any', k.vintage)
+    QUALIFY row_number() OVER (
+        PARTITION BY k.fuel_class, k.technology_assumed, k.vintage ORDER BY t.technology_id
+    ) = 1
+),
+
+tool07 AS (
+    SELECT c.baseline_id, c.to_technology, k.net_efficiency_lhv
+    FROM candidates AS c
+    JOIN tool07_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM c.fuel_class
+        AND k.technology_assumed IS NOT DISTINCT FROM c.technology_assumed
+        AND k.vintage IS NOT DISTINCT FROM c.vintage
 ),
 
 -- Top-performer benchmark of the same technology, the nearest size class; else the top of the
 -- catalogue's efficiency range for that technology.
-benchmark AS (
-    SELECT c.baseline_id, c.to_technology, t.net_efficiency_lhv, t.technology_id
-    FROM candidates AS c
+benchmark_key AS (
+    SELECT k.fuel_class, k.technology_assumed, k.capacity_mw, t.net_efficiency_lhv, t.technology_id
+    FROM (SELECT DISTINCT fuel_class, technology_assumed, capacity_mw FROM candidates) AS k
     JOIN technology_catalogue AS t
-        ON t.parameter_set = 'top_performer' AND t.fuel_class = c.fuel_class
-        AND t.technology = c.technology_assumed AND t.net_efficiency_lhv IS NOT NULL
+        ON t.parameter_set = 'top_performer' AND t.fuel_class = k.fuel_class
+        AND t.technology = k.technology_assumed AND t.net_efficiency_lhv IS NOT NULL
     QUALIFY row_number() OVER (
-        PARTITION BY c.baseline_id, c.to_technology
-        ORDER BY abs(coalesce(t.size_min_mw, c.capacity_mw) - c.capacity_mw), t.technology_id
+        PARTITION BY k.fuel_class, k.technology_assumed, k.capacity_mw
+        ORDER BY abs(coalesce(t.size_min_mw, k.capacity_mw) - k.capacity_mw), t.technology_id
     ) = 1
+),
+
+benchmark AS (
+    SELECT c.baseline_id, c.to_technology, k.net_efficiency_lhv, k.technology_id
+    FROM candidates AS c
+    JOIN benchmark_key AS k
+        ON k.fuel_class IS NOT DISTINCT FROM c.fuel_class
+        AND k.technology_assumed IS NOT DISTINCT FROM c.technology_assumed
+        AND k.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
 ),
 
 project_fuel AS (
