@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import time
 import zipfile
 
@@ -301,3 +302,19 @@ def test_file_placed_by_hand_is_used(server, settings, ifi_bytes):
     raw = fetch(IFI, settings, FAST)
     assert raw.status == "manual" and raw.sha256 == sha(ifi_bytes)
     assert server.requests == []
+
+
+def test_downloaded_file_is_readable_by_others(tmp_path, mirror):
+    """mkstemp gives 0600; a raw file other users (analysts, a web server) read must follow the umask."""
+    import stat
+
+    from bcm_pipeline.settings import Settings
+    from bcm_pipeline.sources.download import fetch
+    from bcm_pipeline.sources.registry import SOURCES
+
+    old = os.umask(0o022)
+    try:
+        raw = fetch(SOURCES["ifi_grid_factors"], Settings(data_dir=tmp_path, source_mirror=mirror))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(raw.path).st_mode) == 0o644

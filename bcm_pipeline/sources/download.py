@@ -121,10 +121,18 @@ def read_provenance(target: Path) -> dict | None:
         return {}  # unreadable sidecar: still a downloaded file, but send no conditional headers
 
 
+def _file_mode() -> int:
+    """0666 less the process umask: what open() would have given (mkstemp always gives 0600)."""
+    current = os.umask(0)
+    os.umask(current)
+    return 0o666 & ~current
+
+
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
+    os.chmod(tmp, _file_mode())
     os.replace(tmp, path)
 
 
@@ -348,6 +356,7 @@ def fetch(
                 last_modified=response.headers.get("Last-Modified"),
                 status="downloaded",
             )
+            os.chmod(tmp_path, _file_mode())  # mkstemp creates 0600; raw files are shared data, not secrets
             os.replace(tmp_path, target)
             tmp_path = None
             _write_atomic(_sidecar(target), json.dumps(raw.to_dict(), indent=2))
