@@ -10,7 +10,7 @@ import dagster as dg
 
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
 from bcm_pipeline.assets.core import CORE_TABLES
-from bcm_pipeline.assets.factories import raw_asset, schema_check, table_asset
+from bcm_pipeline.assets.factories import raw_asset, table_asset
 from bcm_pipeline.assets.grid import PYTHON_MARTS, python_table_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
@@ -27,22 +27,16 @@ from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.registry import SOURCES
 
 
-def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+def build_assets() -> list[dg.AssetsDefinition]:
+    """Every table asset carries its blocking `schema` check, run in the step that writes the table."""
     assets = [raw_asset(s) for s in SOURCES.values()]
-    checks = []
-    for spec in CORE_TABLES:
-        assets.append(table_asset(spec))
-        checks.append(schema_check(spec.model))
+    assets += [table_asset(spec) for spec in CORE_TABLES]
     for spec in MARTS:
         mart = sql_asset(spec).map_asset_specs(lambda s: dg.apply_freshness_policy(s, PUBLISH_FRESHNESS))
         assets.append(mart)
-        checks.append(schema_check(spec.model))
-    for spec in PYTHON_MARTS:  # grid TOOL07 tables computed in pandas (issue 4)
-        assets.append(python_table_asset(spec))
-        checks.append(schema_check(spec.model))
+    assets += [python_table_asset(spec) for spec in PYTHON_MARTS]  # grid TOOL07 tables in pandas (issue 4)
     tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]]
     assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary (issue 6)
-    checks.append(schema_check(DataDictionary))
     assets.append(
         publish_asset(
             [*tables, DICTIONARY_KEY],
@@ -50,11 +44,11 @@ def build_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefini
         )
     )
     assets.append(country_briefs)  # reads the published warehouse
-    return assets, checks
+    return assets
 
 
 def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
-    assets, checks = build_assets()
+    assets = build_assets()
     # The briefs only read the published file: their own job, started after each publish by a sensor.
     briefs = dg.AssetSelection.assets(BRIEFS_KEY)
     refresh = dg.define_asset_job(
@@ -63,7 +57,6 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
     briefs_job = dg.define_asset_job("briefs", selection=briefs)
     return dg.Definitions(
         assets=assets,
-        asset_checks=checks,
         jobs=[refresh, briefs_job],
         schedules=schedules(refresh),
         sensors=[

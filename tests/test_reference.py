@@ -11,7 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from bcm_pipeline.assets.factories import TableSpec, schema_check, table_asset
+from bcm_pipeline.assets.factories import TableSpec, table_asset
 from bcm_pipeline.parsers import reference
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, TechnologyCatalogue
@@ -200,7 +200,7 @@ def test_countries_host_status():
 def test_reference_assets_materialize_into_duckdb(tmp_path):
     specs = [TableSpec(model, parse) for _, model, parse in TABLES]
     result = dg.materialize(
-        [table_asset(s) for s in specs] + [schema_check(s.model) for s in specs],
+        [table_asset(s) for s in specs],
         resources={"bcm": BcmResource(data_dir=str(tmp_path))},
     )
     assert result.success

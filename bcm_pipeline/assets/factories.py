@@ -1,5 +1,8 @@
 """Asset and check factories: raw download assets, validated table assets, their blocking schema checks.
 
+Each table's `schema` check runs in the step that writes the table (a separate check step would read and
+validate the table a second time, and every Dagster step costs events and a start-up).
+
 The numbers are computed elsewhere (parsers, SQL); this module only wires them into Dagster.
 """
 
@@ -8,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from bcm_pipeline import warehouse
+from bcm_pipeline.dictionary import duckdb_type
 from bcm_pipeline.parsers import cache as parse_cache
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import dagster_column_schema, table_name, validate
@@ -89,6 +94,7 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
             "dagster/column_schema": dagster_column_schema(spec.model),
             "dagster/table_name": spec.name,
         },
+        check_specs=[schema_check_spec(spec.model)],
     )
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         if spec.source_id:
@@ -100,19 +106,22 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
             df, hit = parse_cache.cached_parse(
                 spec.parse, path, settings.data_dir / "cache" / source.id, spec.name, sha
             )
-            context.log.info(f"{spec.name}: parse cache {'hit' if hit else 'miss'} for sha256 {sha[:12]}")
             origin = spec.source_id
         else:
-            df, sha, origin = spec.parse(None), None, "reference"
+            df, sha, origin, hit = spec.parse(None), None, "reference", None
         if "source_sha256" in spec.model.to_schema().columns:
             df["source_sha256"] = sha
         valid, quarantined = validate(spec.model, df, origin, sha)
         with bcm.build_connection() as con:
             warehouse.replace_table(con, spec.model, valid)
             warehouse.record_quarantine(con, spec.name, quarantined)
+            check = check_written_table(con, spec.model, len(valid))
         if len(quarantined):
             context.log.warning(f"{spec.name}: {len(quarantined)} quarantine row(s)")
-        return dg.MaterializeResult(metadata=_table_metadata(valid, quarantined, sha))
+        metadata = _table_metadata(valid, quarantined, sha)
+        if hit is not None:
+            metadata["parse_cache"] = "hit" if hit else "miss"
+        return dg.MaterializeResult(metadata=metadata, check_results=[check])
 
     return _table
 
@@ -134,30 +143,59 @@ def _table_metadata(valid: pd.DataFrame, quarantined: pd.DataFrame, sha: str | N
     }
 
 
-def schema_check(model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
-    """Blocking check: the stored table still satisfies its pandera model (downstream waits on it)."""
+def schema_check_spec(model: type[pa.DataFrameModel]) -> dg.AssetCheckSpec:
+    """The blocking `schema` check of a table, run inside the step that writes the table: a failure fails
+    the step, so nothing downstream (and no publish) runs on a table that broke its model."""
     name = table_name(model)
-
-    @dg.asset_check(
-        asset=dg.AssetKey(name),
-        name="schema",
+    return dg.AssetCheckSpec(
+        "schema",
+        asset=name,
         blocking=True,
         description=f"The {name} table in the warehouse satisfies its pandera model (types, ranges, keys).",
     )
-    def _check(bcm: BcmResource) -> dg.AssetCheckResult:
-        with bcm.build_connection() as con:
-            df = con.execute(f'SELECT * FROM "{name}"').df()
-        try:
-            model.to_schema().validate(df, lazy=True)
-        except SchemaErrors as err:
-            cases = err.failure_cases
-            return dg.AssetCheckResult(
-                passed=False,
-                metadata={
-                    "failures": len(cases),
-                    "sample": dg.MetadataValue.md(cases.head(20).astype(str).to_markdown(index=False)),
-                },
-            )
-        return dg.AssetCheckResult(passed=len(df) > 0, metadata={"rows": len(df)})
 
-    return _check
+
+def check_written_table(
+    con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], validated_rows: int
+) -> dg.AssetCheckResult:
+    """For a frame pandera validated before writing: the stored table has the model's columns, in order,
+    with their DuckDB types, and every validated row (validating the same rows again would only repeat
+    the step's own validation)."""
+    name = table_name(model)
+    stored = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
+        "ORDER BY column_index",
+        [name],
+    ).fetchall()
+    expected = [(c, duckdb_type(col.dtype)) for c, col in model.to_schema().columns.items()]
+    rows = con.execute(f"SELECT count(*) FROM {warehouse.quote_ident(name)}").fetchone()[0]
+    problems = [f"columns {stored} instead of {expected}"] if stored != expected else []
+    if rows != validated_rows or rows == 0:
+        problems.append(f"{rows} rows stored, {validated_rows} validated")
+    return dg.AssetCheckResult(
+        check_name="schema",
+        asset_key=dg.AssetKey(name),
+        passed=not problems,
+        metadata={"rows": rows, "validated_by": "pandera, in this step", "problems": "; ".join(problems)},
+    )
+
+
+def check_stored_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel]) -> dg.AssetCheckResult:
+    """For a table built in SQL: read it back and validate it with its pandera model."""
+    name = table_name(model)
+    df = con.execute(f"SELECT * FROM {warehouse.quote_ident(name)}").df()
+    metadata: dict = {"rows": len(df), "validated_by": "pandera, on the stored table"}
+    try:
+        model.to_schema().validate(df, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+        metadata |= {
+            "failures": len(cases),
+            "sample": dg.MetadataValue.md(cases.head(20).astype(str).to_markdown(index=False)),
+        }
+        return dg.AssetCheckResult(
+            check_name="schema", asset_key=dg.AssetKey(name), passed=False, metadata=metadata
+        )
+    return dg.AssetCheckResult(
+        check_name="schema", asset_key=dg.AssetKey(name), passed=len(df) > 0, metadata=metadata
+    )

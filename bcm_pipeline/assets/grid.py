@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bcm_pipeline import warehouse
-from bcm_pipeline.assets.factories import TableSpec
+from bcm_pipeline.assets.factories import TableSpec, check_written_table, schema_check_spec
 from bcm_pipeline.grid import marts as grid_marts
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import dagster_column_schema, table_name
@@ -75,17 +75,20 @@ def python_table_asset(spec: PythonTable) -> dg.AssetsDefinition:
             "dagster/column_schema": dagster_column_schema(spec.model),
             "dagster/table_name": spec.name,
         },
+        check_specs=[schema_check_spec(spec.model)],
     )
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         with bcm.build_connection() as con:
             df = spec.compute(con)
             valid = spec.model.validate(df, lazy=True)[list(spec.model.to_schema().columns)]
             rows = warehouse.replace_table(con, spec.model, valid)
+            check = check_written_table(con, spec.model, len(valid))
         return dg.MaterializeResult(
+            check_results=[check],
             metadata={
                 "dagster/row_count": rows,
                 "preview": dg.MetadataValue.md(valid.head(10).to_markdown(index=False)),
-            }
+            },
         )
 
     return _table

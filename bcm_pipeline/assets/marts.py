@@ -10,6 +10,7 @@ import dagster as dg
 import pandera.pandas as pa
 
 from bcm_pipeline import warehouse
+from bcm_pipeline.assets.factories import check_stored_table, schema_check_spec
 from bcm_pipeline.lineage import dagster_column_lineage
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas import grid
@@ -106,6 +107,7 @@ def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
             "dagster/column_schema": dagster_column_schema(spec.model),
             "dagster/table_name": spec.name,
         },
+        check_specs=[schema_check_spec(spec.model)],
     )
     def _mart(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         sql = warehouse.sql_text(spec.sql_file)
@@ -116,13 +118,15 @@ def sql_asset(spec: SqlTable) -> dg.AssetsDefinition:
             preview = con.execute(f'SELECT * FROM "{spec.name}" LIMIT 10').df()
             # parsed from the SQL (issue 6); cached per SQL text in data/cache/lineage
             column_lineage = dagster_column_lineage(sql, con, bcm.settings().data_dir / "cache" / "lineage")
+            check = check_stored_table(con, spec.model)
         return dg.MaterializeResult(
+            check_results=[check],
             metadata={
                 "dagster/row_count": rows,
                 "sql_file": f"sql/{spec.sql_file}",
                 "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
                 **({"dagster/column_lineage": column_lineage} if column_lineage else {}),
-            }
+            },
         )
 
     return _mart

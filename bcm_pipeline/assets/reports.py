@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from bcm_pipeline import dictionary, warehouse
+from bcm_pipeline.assets.factories import check_stored_table, schema_check_spec
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import dagster_column_schema
 
@@ -62,19 +63,22 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         "dagster/column_schema": dagster_column_schema(dictionary.DataDictionary),
         "dagster/table_name": "data_dictionary",
     },
+    check_specs=[schema_check_spec(dictionary.DataDictionary)],
 )
 def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
     df = dictionary.dictionary_frame(bcm.settings().data_dir / "cache" / "lineage")
     with bcm.build_connection() as con:
         rows = warehouse.replace_table(con, dictionary.DataDictionary, df)
+        check = check_stored_table(con, dictionary.DataDictionary)
     summary = df.groupby(["object_type", "layer"]).agg(
         objects=("object_name", "nunique"), columns=("column_name", "size")
     )
     return dg.MaterializeResult(
+        check_results=[check],
         metadata={
             "dagster/row_count": rows,
             "preview": dg.MetadataValue.md(summary.reset_index().to_markdown(index=False)),
-        }
+        },
     )
 
 

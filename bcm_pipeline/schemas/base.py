@@ -101,8 +101,9 @@ def validate(
     candidate = df.drop(index=list(bad_rows)).drop(columns=[PROBLEMS], errors="ignore")
 
     schema = model.to_schema()
+    valid = None
     try:
-        schema.validate(candidate, lazy=True)
+        valid = schema.validate(candidate, lazy=True)  # clean: this is the coerced frame, done
     except SchemaErrors as err:
         cases = err.failure_cases
         table_level = cases[cases["index"].isna() | cases["check"].astype(str).isin(TABLE_LEVEL_CHECKS)]
@@ -115,7 +116,8 @@ def validate(
         candidate = df.drop(index=list(bad_rows)).drop(columns=[PROBLEMS], errors="ignore")
     if len(candidate) == 0:
         raise TableValidationError(f"{source_id} → {name}: every row failed validation; see quarantine")
-    valid = schema.validate(candidate)  # coerces dtypes, raises if anything is still wrong
+    if valid is None:
+        valid = schema.validate(candidate)  # the rows left: coerces dtypes, raises if anything is still wrong
     return valid[columns(model)].reset_index(drop=True), pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
 
 
