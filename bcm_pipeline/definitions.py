@@ -11,7 +11,7 @@ import dagster as dg
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
 from bcm_pipeline.assets.core import CORE_TABLES
 from bcm_pipeline.assets.factories import raw_asset, table_asset
-from bcm_pipeline.assets.grid import PYTHON_MARTS, python_table_asset
+from bcm_pipeline.assets.grid import PYTHON_MARTS, python_tables_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
 from bcm_pipeline.assets.reports import (
@@ -34,7 +34,7 @@ def build_assets() -> list[dg.AssetsDefinition]:
     for spec in MARTS:
         mart = sql_asset(spec).map_asset_specs(lambda s: dg.apply_freshness_policy(s, PUBLISH_FRESHNESS))
         assets.append(mart)
-    assets += [python_table_asset(spec) for spec in PYTHON_MARTS]  # grid TOOL07 tables in pandas (issue 4)
+    assets.append(python_tables_asset())  # grid TOOL07 tables computed in pandas (issue 4)
     tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]]
     assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary (issue 6)
     assets.append(

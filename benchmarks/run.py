@@ -300,8 +300,10 @@ def main() -> None:
         # 2. Full refresh from cached raw files (304s), parse (and lineage) cache cold, then warm.
         shutil.rmtree(work / "data" / "cache", ignore_errors=True)
         cold = materialize(work, url, job="refresh")
-        warm = [materialize(work, url, job="refresh") for _ in range(1 if args.quick else 2)]
-        best = min(warm, key=lambda r: r["wall_s"])
+        warm = [materialize(work, url, job="refresh") for _ in range(1 if args.quick else 3)]
+        # The median run is the figure (the cores are shared: the best run would flatter us).
+        best = sorted(warm, key=lambda r: r["wall_s"])[len(warm) // 2]
+        steps_s = sum(_seconds(v) for v in best["steps"].values())
         rows.append(
             _row(
                 "full refresh, raw files cached, parse cache cold",
@@ -313,11 +315,13 @@ def main() -> None:
         )
         rows.append(
             _row(
-                "full refresh, raw files + parse cache warm",
+                "full refresh, raw files + parse cache warm (median)",
                 best["wall_s"],
                 TARGETS["full_refresh_s"],
                 "s",
-                f"cpu {best['cpu_s']:.1f} s, peak RSS {best['rss_mb']:.0f} MB",
+                f"runs {_walls(warm)} s; cpu {best['cpu_s']:.1f} s, "
+                f"peak RSS {best['rss_mb']:.0f} MB; {len(best['steps'])} steps sum to {steps_s:.1f} s, the rest "
+                "is start-up (imports, loading the definitions, creating the run) and Dagster's event log",
             )
         )
         slow = sorted(best["steps"].items(), key=lambda kv: -_seconds(kv[1]))[:6]
@@ -335,14 +339,14 @@ def main() -> None:
         # 3. No-change refresh: the weekly check (every source answers 304, same sha256); the
         #    rebuild_on_source_change sensor then starts nothing.
         nochange = [materialize(work, url, "group:raw") for _ in range(1 if args.quick else 3)]
-        best_nc = min(nochange, key=lambda r: r["wall_s"])
+        best_nc = sorted(nochange, key=lambda r: r["wall_s"])[len(nochange) // 2]
         rows.append(
             _row(
-                "no-change refresh (every source 304)",
+                "no-change refresh (every source 304, median)",
                 best_nc["wall_s"],
                 TARGETS["no_change_refresh_s"],
                 "s",
-                f"cpu {best_nc['cpu_s']:.1f} s",
+                f"runs {_walls(nochange)} s; cpu {best_nc['cpu_s']:.1f} s",
             )
         )
 
@@ -414,6 +418,10 @@ def main() -> None:
     print(f"- load average at the end {load_end[0]:.1f} (other processes share the 2 cores: wall times vary)")
     if not args.keep and not args.work:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _walls(runs: list[dict]) -> str:
+    return ", ".join(f"{r['wall_s']:.1f}" for r in runs)
 
 
 def _seconds(text: str) -> float:

@@ -48,6 +48,7 @@ def test_fleet_matches_one_lookup_per_unit(reference):
             ("C7", "IND", "cfb", 1998, 150.0, "waste coal"),
             ("C8", "IND", "subcritical", 1995, 0.0, "bituminous"),  # no capacity: dropped
             ("C9", "IND", "subcritical", 1995, 210.0, "bituminous"),  # same key as C1
+            ("C10", "IND", None, 2005, 100.0, "bituminous"),  # no technology: subcritical fallback
         ]
     )
     gas_oil = _gas_oil(
@@ -58,6 +59,7 @@ def test_fleet_matches_one_lookup_per_unit(reference):
             ("G4", "IDN", "oil", "FO", "ST", 1980, 100.0),
             ("G5", "IDN", "gas/oil", "NG/FO", "unknown", None, 80.0),
             ("G6", "IND", "gas", "NG", "CC", 2010, 300.0),  # same key as G1
+            ("G7", "IND", "gas", "NG", None, 1995, 60.0),  # no technology: CC
         ]
     )
     units = estimate.fleet(coal, gas_oil, catalogue, fuels)
@@ -65,7 +67,7 @@ def test_fleet_matches_one_lookup_per_unit(reference):
     # TOOL07 appendix defaults, as in bcm_pipeline/reference/technology_catalogue.csv (tool07_* rows).
     expected_eta = {
         "C1": 0.37, "C2": 0.37, "C3": 0.39, "C4": 0.39, "C5": 0.45, "C6": 0.5, "C7": 0.365, "C9": 0.37,
-        "G1": 0.6, "G2": 0.3, "G3": 0.395, "G4": 0.375, "G5": 0.6, "G6": 0.6,
+        "C10": 0.39, "G1": 0.6, "G2": 0.3, "G3": 0.395, "G4": 0.375, "G5": 0.6, "G6": 0.6, "G7": 0.46,
     }  # fmt: skip
     assert dict(zip(units["unit_id"], units["net_efficiency_lhv"], strict=True)) == pytest.approx(
         expected_eta

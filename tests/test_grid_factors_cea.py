@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from bcm_pipeline.assets.factories import table_asset
-from bcm_pipeline.assets.grid import GRID_REFERENCE_TABLES, PYTHON_MARTS, python_table_asset
+from bcm_pipeline.assets.grid import GRID_REFERENCE_TABLES, python_tables_asset
 from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.grid import cea
+from bcm_pipeline.grid import marts as grid_marts
 from bcm_pipeline.parsers import config, reference
 from bcm_pipeline.parsers.cea import parse_cea_units
 from bcm_pipeline.resources import BcmResource
@@ -189,7 +190,7 @@ def grid_warehouse(units, tmp_path_factory):
             con.unregister("_seed")
     grid_sql = [spec for spec in MARTS if spec.name.startswith("grid_")]
     assets = [table_asset(s) for s in GRID_REFERENCE_TABLES]
-    assets += [python_table_asset(s) for s in PYTHON_MARTS] + [sql_asset(s) for s in grid_sql]
+    assets += [python_tables_asset()] + [sql_asset(s) for s in grid_sql]
     result = dg.materialize(assets, resources={"bcm": bcm})
     assert result.success
     with bcm.build_connection() as con:
@@ -226,6 +227,19 @@ def test_grid_emission_factors_side_by_side(grid_warehouse):
         "SELECT comment FROM duckdb_columns() WHERE table_name='grid_emission_factors' AND column_name='ef_t_per_mwh'",
     )
     assert "tCO2/MWh" in comment
+
+
+def test_grid_tables_runs_india_once_and_matches_the_two_tables(grid_warehouse, monkeypatch):
+    con = grid_warehouse
+    margins, sample = grid_marts.grid_margins_computed(con), grid_marts.grid_bm_sample_units(con)
+    calls = []
+    cea_margins = cea.margins
+    monkeypatch.setattr(cea, "margins", lambda *args: calls.append(1) or cea_margins(*args))
+    tables = grid_marts.grid_tables(con)
+    assert len(calls) == 1
+    assert list(tables) == ["grid_margins_computed", "grid_bm_sample_units"]
+    pd.testing.assert_frame_equal(tables["grid_margins_computed"], margins)
+    pd.testing.assert_frame_equal(tables["grid_bm_sample_units"], sample)
 
 
 def test_conservative_factor_and_renewable_project_by_hand(grid_warehouse):

@@ -1,7 +1,10 @@
-"""TOOL07 on small hand-made grids; every expected value is worked out by hand in the comments."""
+"""TOOL07 on small hand-made grids; every expected value is worked out by hand in the comments.
+
+The last test checks the one-pass BM sample cut against the rule spelled out day by day, on random grids."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -137,3 +140,33 @@ def test_cm_weights_and_combined_margin():
     assert tool07.combined_margin(om, bm, *tool07.cm_weights("wind")) == pytest.approx(
         0.75 * 0.85 + 0.25 * 0.7592593, rel=1e-6
     )  # 0.827315
+
+
+def _take_whole_days(ordered, enough):
+    """The sample rule spelled out: before each next commissioning day, stop if enough(taken so far)."""
+    taken = ordered.iloc[:0]
+    for _, day in ordered.groupby("commissioned_date", sort=False):
+        if enough(taken):
+            break
+        taken = pd.concat([taken, day])
+    return taken
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bm_one_pass_cut_is_the_day_by_day_rule(seed):
+    # Random grids with many same-day ties and zero-generation units; whole-MWh values so that every sum is
+    # exact whatever the order of addition. Targets include a day's running total exactly (tie at the cut).
+    rng = np.random.default_rng(seed)
+    days = pd.to_datetime("2004-01-01") + pd.to_timedelta(rng.choice(6000, 12, replace=False), unit="D")
+    units = grid([(f"U{i}", days[rng.integers(12)], 5.0 * rng.integers(0, 8), 1.0, False) for i in range(40)])
+    ordered = units.sort_values("commissioned_date", ascending=False, kind="stable")
+    day_totals = ordered.groupby("commissioned_date", sort=False)["generation_mwh"].sum().cumsum()
+    gen = lambda t: t["generation_mwh"].sum()  # noqa: E731
+    for count in (0, 1, 5, 39, 40, 41):
+        expected = _take_whole_days(ordered, lambda t, count=count: len(t) >= count)
+        pd.testing.assert_frame_equal(tool07._take_by_date(ordered, count), expected)
+    for target in [0.0, 1.0, *day_totals.iloc[[0, 3, 7]], day_totals.iloc[-1] + 1]:
+        for already in (0.0, 25.0):
+            expected = _take_whole_days(ordered, lambda t, a=already, x=target: a + gen(t) >= x)
+            taken = tool07._take_by_date(ordered, target, "generation_mwh", already=already)
+            pd.testing.assert_frame_equal(taken, expected)

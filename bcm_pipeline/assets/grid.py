@@ -33,7 +33,6 @@ GRID_REFERENCE_TABLES = [
 @dataclass(frozen=True)
 class PythonTable:
     model: type[pa.DataFrameModel]
-    compute: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
     deps: list[str] = field(default_factory=list)
     group: str = "marts"
 
@@ -42,10 +41,10 @@ class PythonTable:
         return table_name(self.model)
 
 
+# Both come out of one computation (grid/marts.py grid_tables): India's CEA margins and their BM sample.
 PYTHON_MARTS: list[PythonTable] = [
     PythonTable(
         GridMarginsComputed,
-        grid_marts.grid_margins_computed,
         deps=[
             "cea_india_units",
             "cdm_registered_units",
@@ -57,38 +56,50 @@ PYTHON_MARTS: list[PythonTable] = [
             "countries",
         ],
     ),
-    PythonTable(
-        GridBmSampleUnits, grid_marts.grid_bm_sample_units, deps=["cea_india_units", "cdm_registered_units"]
-    ),
+    PythonTable(GridBmSampleUnits, deps=["cea_india_units", "cdm_registered_units"]),
 ]
 
 
-def python_table_asset(spec: PythonTable) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=spec.name,
-        group_name=spec.group,
-        kinds={"duckdb", "pandas"},
-        owners=["team:bcm-data"],
-        deps=[dg.AssetKey(d) for d in spec.deps],
-        description=f"{spec.model.Config.description}\n\nPython: {spec.compute.__module__}.{spec.compute.__name__}",
-        metadata={
-            "dagster/column_schema": dagster_column_schema(spec.model),
-            "dagster/table_name": spec.name,
-        },
-        check_specs=[schema_check_spec(spec.model)],
-    )
-    def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
-        with bcm.build_connection() as con:
-            df = spec.compute(con)
-            valid = spec.model.validate(df, lazy=True)[list(spec.model.to_schema().columns)]
-            rows = warehouse.replace_table(con, spec.model, valid)
-            check = check_written_table(con, spec.model, len(valid))
-        return dg.MaterializeResult(
-            check_results=[check],
+def python_tables_asset(
+    tables: list[PythonTable] = PYTHON_MARTS,
+    compute: Callable[[duckdb.DuckDBPyConnection], dict[str, pd.DataFrame]] = grid_marts.grid_tables,
+) -> dg.AssetsDefinition:
+    """One step computes the tables together (they share India's CEA computation); each stays its own
+    asset with its own lineage and blocking schema check."""
+    specs = [
+        dg.AssetSpec(
+            t.name,
+            group_name=t.group,
+            kinds={"duckdb", "pandas"},
+            owners=["team:bcm-data"],
+            deps=[dg.AssetKey(d) for d in t.deps],
+            description=f"{t.model.Config.description}\n\nPython: {compute.__module__}.{compute.__name__}",
             metadata={
-                "dagster/row_count": rows,
-                "preview": dg.MetadataValue.md(valid.head(10).to_markdown(index=False)),
+                "dagster/column_schema": dagster_column_schema(t.model),
+                "dagster/table_name": t.name,
             },
         )
+        for t in tables
+    ]
 
-    return _table
+    @dg.multi_asset(
+        name=compute.__name__,
+        specs=specs,
+        check_specs=[schema_check_spec(t.model) for t in tables],
+    )
+    def _tables(bcm: BcmResource):
+        with bcm.build_connection() as con:
+            frames = compute(con)
+            for t in tables:
+                valid = t.model.validate(frames[t.name], lazy=True)[list(t.model.to_schema().columns)]
+                rows = warehouse.replace_table(con, t.model, valid)
+                yield dg.MaterializeResult(
+                    asset_key=t.name,
+                    check_results=[check_written_table(con, t.model, len(valid))],
+                    metadata={
+                        "dagster/row_count": rows,
+                        "preview": dg.MetadataValue.md(valid.head(10).to_markdown(index=False)),
+                    },
+                )
+
+    return _tables

@@ -58,9 +58,15 @@ def bm_candidates(units: pd.DataFrame, fiscal_year: str, cdm_units: pd.DataFrame
     ef = unit_ef.where(unit_ef.notna(), un["s_no"].map(station_ef)).fillna(0)
     un["co2_t"] = un["generation_mwh"] * ef
     un["generation_estimated"] = ~own
-    cdm = set(zip(cdm_units["s_no"].astype(int), cdm_units["unit_no"].astype(int), strict=True))
-    un["is_cdm"] = [(int(s), int(u)) in cdm for s, u in zip(un["s_no"], un["unit_no"], strict=True)]
+    cdm = pd.MultiIndex.from_arrays([cdm_units["s_no"].astype(int), cdm_units["unit_no"].astype(int)])
+    un["is_cdm"] = pd.MultiIndex.from_arrays([un["s_no"].astype(int), un["unit_no"].astype(int)]).isin(cdm)
     return un
+
+
+def _unit_keys(df: pd.DataFrame) -> pd.Series:
+    """One string per unit row from s_no, unit_no and commissioning date, to match units across frames."""
+    text = df[["s_no", "unit_no", "commissioned_date"]].astype(str)
+    return text["s_no"] + "|" + text["unit_no"] + "|" + text["commissioned_date"]
 
 
 def margins(units: pd.DataFrame, cdm_units: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -70,29 +76,31 @@ def margins(units: pd.DataFrame, cdm_units: pd.DataFrame) -> tuple[pd.DataFrame,
     lcmr_share, note. bm_units: period, s_no, unit_no, station_name, commissioned_date, capacity_mw,
     generation_mwh, in_computed_sample, in_cea_sample, is_cdm, generation_estimated."""
     years = sorted(units["fiscal_year"].unique())
-    yearly = []
-    for fy in years:
-        st = stations(units, fy)
-        yearly.append(
+    # Each year's rows and station totals once: the LCMR test needs every year before any margin.
+    by_year = {fy: units[units["fiscal_year"] == fy] for fy in years}
+    by_year_stations = {fy: stations(by_year[fy], fy) for fy in years}
+    yearly = pd.DataFrame(
+        [
             {
                 "period": fy,
                 "generation_mwh": st["generation_mwh"].fillna(0).sum(),
                 "lcmr_generation_mwh": st.loc[st["is_lcmr"], "generation_mwh"].fillna(0).sum(),
             }
-        )
-    yearly = pd.DataFrame(yearly)
+            for fy, st in by_year_stations.items()
+        ]
+    )
     test = tool07.lcmr_share_test(yearly)
     rows, samples = [], []
     for fy in years:
-        st = stations(units, fy)
+        year, st = by_year[fy], by_year_stations[fy]
         total = st["generation_mwh"].fillna(0).sum()
         lcmr = st.loc[st["is_lcmr"], "generation_mwh"].fillna(0).sum() / total
         om = tool07.simple_om(st)
         avg = tool07.average_om(st)
-        year_units = units[(units["fiscal_year"] == fy) & ~units["is_station_total"].astype(bool)]
+        year_units = year[~year["is_station_total"].astype(bool)]
         flagged = year_units[year_units["in_build_margin"].fillna(False).astype(bool)]
         bm_cea = tool07.weighted_ef(flagged["net_generation_mwh"], flagged["co2_t"])
-        cand = bm_candidates(units, fy, cdm_units)
+        cand = bm_candidates(year, fy, cdm_units)
         bm = tool07.build_margin(cand, total, fiscal_year_end(fy))
         om_note = (
             f"simple OM allowed: LCMR (hydro, nuclear) share {lcmr:.1%} this year, "
@@ -136,10 +144,11 @@ def margins(units: pd.DataFrame, cdm_units: pd.DataFrame) -> tuple[pd.DataFrame,
                         f"{w_om} × simple OM + {w_bm} × {bm_method}",
                     )
                 )
-        keys = ["s_no", "unit_no", "commissioned_date"]
-        in_sample = set(map(tuple, bm.sample[keys].astype(str).to_numpy()))
-        in_cea = set(map(tuple, flagged[keys].astype(str).to_numpy()))
-        both = cand[cand[keys].astype(str).apply(tuple, axis=1).isin(in_sample | in_cea)]
+        cand_keys = _unit_keys(cand)
+        in_sample = cand_keys.isin(_unit_keys(bm.sample))
+        in_cea = cand_keys.isin(_unit_keys(flagged))
+        either = in_sample | in_cea
+        both = cand[either]
         samples.append(
             pd.DataFrame(
                 {
@@ -151,8 +160,8 @@ def margins(units: pd.DataFrame, cdm_units: pd.DataFrame) -> tuple[pd.DataFrame,
                     "capacity_mw": both["capacity_mw"],
                     "plant_type": both["plant_type"],
                     "generation_mwh": both["generation_mwh"],
-                    "in_computed_sample": both[keys].astype(str).apply(tuple, axis=1).isin(in_sample),
-                    "in_cea_sample": both[keys].astype(str).apply(tuple, axis=1).isin(in_cea),
+                    "in_computed_sample": in_sample[either],
+                    "in_cea_sample": in_cea[either],
                     "is_cdm": both["is_cdm"],
                     "generation_estimated": both["generation_estimated"],
                 }

@@ -12,6 +12,7 @@ Simplifications (all written into the note of each row, and every row is flagged
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from bcm_pipeline.grid import tool07
@@ -28,7 +29,11 @@ def _vintage(start_year) -> str:
 def unit_efficiency(fuel_class: str, technology: str, start_year, catalogue: pd.DataFrame) -> float:
     """TOOL07 appendix default net efficiency (LHV) for one unit; unknown technologies fall back as noted."""
     tool = catalogue[catalogue["parameter_set"] == "tool07_default"]
-    vintage = _vintage(start_year)
+    return _efficiency(fuel_class, technology, _vintage(start_year), tool)
+
+
+def _efficiency(fuel_class: str, technology: str, vintage: str, tool: pd.DataFrame) -> float:
+    """unit_efficiency for a vintage ('<=2000' / '>2000'), tool: the catalogue's tool07_default rows."""
     if fuel_class == "coal":
         tech = COAL_TECH.get(technology, technology)
     else:
@@ -39,6 +44,30 @@ def unit_efficiency(fuel_class: str, technology: str, start_year, catalogue: pd.
     if not len(rows):
         rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == "subcritical")]
     return float(rows["net_efficiency_lhv"].max())
+
+
+# The columns fleet() reads: marts loads only these (the GEM tables have ~30 columns each).
+FLEET_COLUMNS = {
+    "coal_units": [
+        "gem_unit_id",
+        "country_iso3",
+        "status",
+        "technology",
+        "start_year",
+        "capacity_mw",
+        "coal_type",
+    ],
+    "gas_oil_units": [
+        "gem_unit_id",
+        "country_iso3",
+        "status",
+        "fuel_class",
+        "fuel",
+        "technology",
+        "start_year",
+        "capacity_mw",
+    ],
+}
 
 
 def fleet(
@@ -87,16 +116,21 @@ def fleet(
     )
     units = pd.concat([coal, go], ignore_index=True)
     units = units[units["capacity_mw"].fillna(0) > 0]
-    # η depends only on (fuel class, technology, vintage): filter the catalogue once per distinct key,
-    # not once per unit (15 k units, a few dozen keys).
-    efficiency: dict[tuple, float] = {}
-    values = []
-    for f, t, y in zip(units["fuel_class"], units["technology"], units["start_year"], strict=True):
-        key = (f, t, _vintage(y))
-        if key not in efficiency:
-            efficiency[key] = unit_efficiency(f, t, y, catalogue)
-        values.append(efficiency[key])
-    units["net_efficiency_lhv"] = values
+    # η depends only on (fuel class, technology, vintage): look it up once per distinct key, not once per
+    # unit (15 k units, a few dozen keys). Vintage as _vintage(): int(start_year) <= 2000, i.e. < 2001 also
+    # for a fractional year; missing: > 2000.
+    older = units["start_year"].lt(2001).to_numpy(dtype=bool, na_value=False)
+    keys = pd.DataFrame(
+        {
+            "fuel_class": units["fuel_class"],
+            "technology": units["technology"],
+            "vintage": np.where(older, "<=2000", ">2000"),
+        }
+    )
+    by_key = keys.groupby(list(keys.columns), dropna=False, sort=False)  # groups in order of first unit
+    tool = catalogue[catalogue["parameter_set"] == "tool07_default"]
+    eta = [_efficiency(f, t, v, tool) for f, t, v in by_key.head(1).itertuples(index=False)]
+    units["net_efficiency_lhv"] = np.array(eta, dtype=float)[by_key.ngroup().to_numpy()]
     units["ef_t_per_mwh"] = units["co2_ef_t_per_tj"].astype(float) * 0.0036 / units["net_efficiency_lhv"]
     return units
 

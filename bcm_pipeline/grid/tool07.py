@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # TOOL07 "low-cost/must-run resources": hydro, geothermal, wind, low-cost biomass, nuclear and solar.
@@ -83,22 +84,25 @@ class BuildMargin:
     set_20_generation_mwh: float
 
 
-def _take_by_date(candidates: pd.DataFrame, enough) -> pd.DataFrame:
-    """Most recent first, whole commissioning-date groups at a time until enough(taken) is true.
+def _take_by_date(
+    ordered: pd.DataFrame, target: float, column: str | None = None, already: float = 0.0
+) -> pd.DataFrame:
+    """Whole commissioning-date groups of `ordered` (most recent first) until what is taken reaches target.
 
-    Units commissioned on the same day started to supply the grid together, so a tie at the boundary
-    brings in every unit of that day (TOOL07 includes a unit fully when the threshold falls inside it)."""
-    # A stable sort keeps the source order within a day; each step takes a longer prefix of it (a view,
-    # not a growing concat: the CEA fleet has ~1,000 commissioning dates).
-    ordered = candidates.sort_values("commissioned_date", ascending=False, kind="stable")
+    What is taken counts units (column None) or sums `column`, plus `already` (what an earlier step chose).
+    Before each next group the rule is checked on what has been taken so far, so units commissioned on the
+    same day come in together: they started to supply the grid together, and a tie at the boundary brings
+    in every unit of that day (TOOL07 includes a unit fully when the threshold falls inside it)."""
+    if ordered.empty or already >= target:  # nothing to take, or the rule holds before anything is taken
+        return ordered.iloc[:0]
+    # One running total finds the cut in one pass: the first day whose last unit brings the total to
+    # target (a prefix of whole days, and no shorter one reaches it); if none does, take everything.
+    amount = np.ones(len(ordered)) if column is None else ordered[column].to_numpy(dtype=float)
+    taken = already + np.cumsum(amount)
     dates = ordered["commissioned_date"].to_numpy()
-    group_ends = [i + 1 for i in range(len(dates)) if i + 1 == len(dates) or dates[i + 1] != dates[i]]
-    taken_end = 0
-    for end in group_ends:
-        if enough(ordered.iloc[:taken_end]):
-            break
-        taken_end = end
-    return ordered.iloc[:taken_end]
+    last_of_day = np.append(dates[1:] != dates[:-1], True)
+    reached = np.flatnonzero(last_of_day & (taken >= target))
+    return ordered.iloc[: reached[0] + 1 if len(reached) else len(ordered)]
 
 
 def build_margin(
@@ -120,12 +124,15 @@ def build_margin(
     if "is_retrofit" in df.columns:
         df = df[~df["is_retrofit"].fillna(False).astype(bool)]
     df["generation_mwh"] = df["generation_mwh"].fillna(0.0)
+    # Most recent first, once: every set below is taken from a subset of this order, which stays sorted.
+    # A stable sort keeps the source order within a day.
+    df = df.sort_values("commissioned_date", ascending=False, kind="stable")
     target = share * total_generation_mwh
     gen = lambda t: float(t["generation_mwh"].sum())  # noqa: E731
 
     non_cdm = df[~df["is_cdm"].astype(bool)]
-    set_5 = _take_by_date(non_cdm, lambda t: len(t) >= 5)
-    set_20 = _take_by_date(non_cdm, lambda t: gen(t) >= target)
+    set_5 = _take_by_date(non_cdm, 5)
+    set_20 = _take_by_date(non_cdm, target, "generation_mwh")
     chosen, sample = ("set_5", set_5) if gen(set_5) > gen(set_20) else ("set_20pct", set_20)
     sample = sample.assign(bm_step=chosen)
     cutoff = as_of - pd.DateOffset(years=max_age_yr)
@@ -134,13 +141,13 @@ def build_margin(
     if old.any():
         sample = sample[~old]
         cdm = df[df["is_cdm"].astype(bool)]
-        added = _take_by_date(cdm, lambda t: gen(sample) + gen(t) >= target)
+        added = _take_by_date(cdm, target, "generation_mwh", already=gen(sample))
         sample = pd.concat([sample, added.assign(bm_step="cdm_added")])
         steps = f"{chosen} minus units older than {max_age_yr} yr, plus CDM units (d)"
         if gen(sample) < target:
             rest = df.drop(index=sample.index)
             rest = rest[rest["commissioned_date"] < cutoff]
-            more = _take_by_date(rest, lambda t: gen(sample) + gen(t) >= target)
+            more = _take_by_date(rest, target, "generation_mwh", already=gen(sample))
             sample = pd.concat([sample, more.assign(bm_step="older_added")])
             steps += f", plus units older than {max_age_yr} yr (e-f)"
     return BuildMargin(
