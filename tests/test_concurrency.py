@@ -206,23 +206,29 @@ def test_sigkill_at_any_point_leaves_published_and_raw_intact(server, tmp_path):
     published = tmp_path / "warehouse" / "bcm.duckdb"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop), str(report)])
     outcomes = {}
-    for name, trigger in points.items():
-        server.body_started.clear()
-        before = published_state(tmp_path)
-        how, seconds = _run_until(tmp_path, server.url, trigger, env)
-        after = published_state(tmp_path)  # opens, whole, matches its manifest
-        assert after == before or after[1] == 231, (name, before, after)
-        assert hashlib.sha256(raw.read_bytes()).hexdigest() in good_raw
-        assert zipfile.ZipFile(raw).testzip() is None
-        outcomes[name] = (how, round(seconds, 1), "published unchanged" if after == before else "new version")
-    print(f"\nkill test: {outcomes}")
-    assert all(o[0] == "killed" for o in outcomes.values()), outcomes
-    # The next run needs no manual cleanup.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "smaller.xlsx")
-        result = refresh(tmp_path, server.url, [IFI.id])
-    stop.touch()
-    reader.wait(timeout=30)
+    try:  # the reader stops whatever happens (a failed assertion must not leave it polling forever)
+        for name, trigger in points.items():
+            server.body_started.clear()
+            before = published_state(tmp_path)
+            how, seconds = _run_until(tmp_path, server.url, trigger, env)
+            after = published_state(tmp_path)  # opens, whole, matches its manifest
+            assert after == before or after[1] == 231, (name, before, after)
+            assert hashlib.sha256(raw.read_bytes()).hexdigest() in good_raw
+            assert zipfile.ZipFile(raw).testzip() is None
+            outcomes[name] = (
+                how,
+                round(seconds, 1),
+                "published unchanged" if after == before else "new version",
+            )
+        print(f"\nkill test: {outcomes}")
+        assert all(o[0] == "killed" for o in outcomes.values()), outcomes
+        # The next run needs no manual cleanup.
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "smaller.xlsx")
+            result = refresh(tmp_path, server.url, [IFI.id])
+    finally:
+        stop.touch()
+        reader.wait(timeout=30)
     assert result.success, failure_text(result)
     assert published_state(tmp_path)[1] == 231
     # An analyst's session querying throughout the kills and the recovery never failed.
