@@ -124,11 +124,55 @@ def duckdb_type(dtype: object) -> str:
     return DUCKDB_TYPES.get(str(dtype), "VARCHAR")
 
 
-def create_empty_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel]) -> None:
+def create_empty_table(
+    con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], comments: bool = True
+) -> None:
     cols = ", ".join(f'"{c}" {duckdb_type(col.dtype)}' for c, col in model.to_schema().columns.items())
     con.execute(f'CREATE OR REPLACE TABLE "{table_name(model)}" ({cols})')
-    for stmt in comment_statements(model):
-        con.execute(stmt)
+    if comments:
+        for stmt in comment_statements(model):
+            con.execute(stmt)
+
+
+def _model_comments(models: list[type[pa.DataFrameModel]]) -> dict[tuple[str, str], str]:
+    """{(table, column): comment} as comment_statements sets them (columns with a description only)."""
+    return {
+        (table_name(m), c): column.description
+        for m in models
+        for c, column in m.to_schema().columns.items()
+        if column.description
+    }
+
+
+class _Catalog:
+    """Every table's and view's columns (type, comment) as duckdb_columns() lists them.
+
+    Commenting a view needs the columns and comments of what it reads. Reading the whole catalog costs
+    ~5 ms, so it is read once and then only the view just created is read again (one writer: nothing else
+    changes the catalog meanwhile)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, comments: dict[tuple[str, str], str] | None = None):
+        self.columns: dict[str, dict[str, str]] = {}  # table -> {column: DuckDB type}, in column order
+        # (table, column) -> comment; `comments` adds ones the catalog lacks (dictionary_frame)
+        self.comments: dict[tuple[str, str], str] = dict(comments or {})
+        self._read(con)
+
+    def _read(self, con: duckdb.DuckDBPyConnection, name: str | None = None) -> None:
+        where = "" if name is None else " WHERE table_name = ?"
+        for t, c, dtype, comment in con.execute(
+            "SELECT table_name, column_name, data_type, comment FROM duckdb_columns()"
+            f"{where} ORDER BY table_name, column_index",
+            [] if name is None else [name],
+        ).fetchall():
+            self.columns.setdefault(t, {})[c] = dtype
+            if comment is not None:
+                self.comments[(t, c)] = comment
+
+    def reread(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Read again the columns of `name` (a view just created or replaced)."""
+        self.columns.pop(name, None)
+        self.comments = {k: v for k, v in self.comments.items() if k[0] != name}
+        self._read(con, name)
 
 
 def create_views(
@@ -140,42 +184,60 @@ def create_views(
     progress. A view reading a table that does not exist yet is skipped (a partial build still
     publishes the views it can); the data dictionary lists only views that were created.
     """
-    pending = list(views if views is not None else view_specs())
+    return _create_views(con, views if views is not None else view_specs(), _Catalog(con), lineage_cache)
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection, views: list[ViewSpec], catalog: _Catalog, lineage_cache: Path | None
+) -> list[str]:
+    pending = list(views)
     created: list[str] = []
     while pending:
         left = []
         for view in pending:
-            try:
-                con.execute(f'CREATE OR REPLACE VIEW "{view.name}" AS {view.sql.strip().rstrip(";")}')
-            except duckdb.CatalogException:
+            if _create_view(con, view, catalog, lineage_cache):
+                created.append(view.name)
+            else:
                 left.append(view)
-                continue
-            _comment_view(con, view, lineage_cache)
-            created.append(view.name)
         if len(left) == len(pending):
             break
         pending = left
     return created
 
 
-def _comment_view(con: duckdb.DuckDBPyConnection, view: ViewSpec, lineage_cache: Path | None = None) -> None:
-    column_desc = _column_descriptions(con)
+def _create_view(
+    con: duckdb.DuckDBPyConnection, view: ViewSpec, catalog: _Catalog, lineage_cache: Path | None
+) -> bool:
+    """CREATE OR REPLACE the view and comment it in one transaction: one commit (each one syncs the WAL)
+    instead of one per statement. False when the view reads a table or view that does not exist (yet)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        try:
+            con.execute(f'CREATE OR REPLACE VIEW "{view.name}" AS {view.sql.strip().rstrip(";")}')
+        except duckdb.CatalogException:
+            con.execute("ROLLBACK")
+            return False
+        _comment_view(con, view, catalog, lineage_cache)
+        con.execute("COMMIT")
+        return True
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _comment_view(
+    con: duckdb.DuckDBPyConnection, view: ViewSpec, catalog: _Catalog, lineage_cache: Path | None = None
+) -> None:
+    catalog.reread(con, view.name)  # the view as just created
     con.execute(f'COMMENT ON VIEW "{view.name}" IS {sql_literal(view.description)}')
-    reads = _view_lineage(con, view, lineage_cache)
-    view_cols = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [view.name]
-    ).fetchall()
-    for (col,) in view_cols:
-        text = view.column_notes.get(col) or _inherited(reads.get(col, []), column_desc)
+    reads = try_column_lineage(view.sql, catalog.columns, lineage_cache)
+    texts = {}
+    for col in catalog.columns[view.name]:
+        text = view.column_notes.get(col) or _inherited(reads.get(col, []), catalog.comments)
         if text:
             con.execute(f'COMMENT ON COLUMN "{view.name}"."{col}" IS {sql_literal(text)}')
-
-
-def _column_descriptions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    rows = con.execute(
-        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL"
-    ).fetchall()
-    return {(t, c): comment for t, c, comment in rows}
+            texts[(view.name, col)] = text
+    catalog.comments.update(texts)  # what the catalog now holds, for the views that read this one
 
 
 def _inherited(reads: list[tuple[str, str]], column_desc: dict[tuple[str, str], str]) -> str:
@@ -189,33 +251,22 @@ def _inherited(reads: list[tuple[str, str]], column_desc: dict[tuple[str, str], 
     return ""
 
 
-def _catalog_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    schema: dict[str, dict[str, str]] = {}
-    for t, c, dtype in con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() ORDER BY table_name, column_index"
-    ).fetchall():
-        schema.setdefault(t, {})[c] = dtype
-    return schema
-
-
-def _view_lineage(
-    con: duckdb.DuckDBPyConnection, view: ViewSpec, lineage_cache: Path | None = None
-) -> dict[str, list[tuple[str, str]]]:
-    return try_column_lineage(view.sql, _catalog_schema(con), lineage_cache)
-
-
 def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
     """The data dictionary rows, computed from the models and view files (no warehouse needed).
 
     lineage_cache: a folder keeping sqlglot's column lineage per SQL text across runs (lineage.py)."""
     tables = table_models()
+    models = [m for _, m, _ in tables]
     con = duckdb.connect(":memory:")
-    for _, model, _ in tables:
-        create_empty_table(con, model)
+    for model in models:
+        # The views need only the tables' columns and their descriptions: the descriptions are handed to
+        # the catalog below instead of ~600 COMMENT ON statements (~0.15 s).
+        create_empty_table(con, model, comments=False)
     views = view_specs()
-    created = create_views(con, views, lineage_cache)
+    catalog = _Catalog(con, _model_comments(models))
+    created = _create_views(con, views, catalog, lineage_cache)
 
-    schema = schema_of([m for _, m, _ in tables])
+    schema = schema_of(models)
     rows = []
     for layer, model, sql_file in tables:
         name = table_name(model)
@@ -230,7 +281,7 @@ def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
                      model.Config.description or "")
             )  # fmt: skip
     for view in [v for name in created for v in views if v.name == name]:
-        reads = _view_lineage(con, view, lineage_cache)
+        reads = try_column_lineage(view.sql, catalog.columns, lineage_cache)
         for pos, col, dtype, comment in con.execute(
             "SELECT column_index, column_name, data_type, comment FROM duckdb_columns() "
             "WHERE table_name = ? ORDER BY column_index",

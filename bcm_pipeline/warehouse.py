@@ -12,9 +12,11 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -24,6 +26,8 @@ from bcm_pipeline import __version__
 from bcm_pipeline.schemas.base import QUARANTINE_COLUMNS, comment_statements, sql_literal, table_name
 from bcm_pipeline.schemas.meta import Quarantine, RawFiles
 from bcm_pipeline.settings import PROJECT_ROOT, SQL_DIR
+
+T = TypeVar("T")
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], df: pd.DataFrame) -> int:
@@ -132,19 +136,62 @@ def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str]:
-    """(row count, md5 of every row as text in sorted order): equal iff the table contents are equal."""
-    skip = set(VOLATILE_COLUMNS.get(table, ()))
-    cols = [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
-            "ORDER BY column_index",
-            [table],
+def table_columns(
+    con: duckdb.DuckDBPyConnection, table: str | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """{table: [(column, data type), ...]} in column order, for every table in schema main or just `table`.
+
+    One catalog read for all tables: a duckdb_columns() call costs about as much as hashing a small table."""
+    query = "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main'"
+    if table is not None:
+        query += " AND table_name = ?"
+    rows = con.execute(
+        query + " ORDER BY table_name, column_index", [] if table is None else [table]
+    ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for t, column, dtype in rows:
+        out.setdefault(t, []).append((column, dtype))
+    return out
+
+
+def _per_table(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    work: Callable[[duckdb.DuckDBPyConnection, str], T],
+) -> dict[str, T]:
+    """{table: work(cursor, table)} in the order of `tables`, several tables at once, each on its own cursor.
+
+    DuckDB gives one thread per row group (122,880 rows) of a scan, so each of our tables is one thread's
+    work: running tables side by side (largest first) is what uses the other cores. Read-only work only:
+    a cursor does not see the uncommitted changes of `con`."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    size = dict(
+        con.execute(
+            "SELECT table_name, estimated_size * column_count FROM duckdb_tables() WHERE schema_name = 'main'"
         ).fetchall()
-        if r[0] not in skip
-    ]
-    row = "ROW(" + ", ".join(quote_ident(c) for c in cols) + ")"
+    )
+    cursors = {t: con.cursor() for t in tables}  # made here: a connection is not shared between threads
+    try:
+        with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
+            futures = {
+                t: pool.submit(work, cursors[t], t) for t in sorted(tables, key=lambda t: -(size.get(t) or 0))
+            }
+        return {t: futures[t].result() for t in tables}
+    finally:
+        for cursor in cursors.values():
+            cursor.close()
+
+
+def table_fingerprint(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]] | None = None
+) -> tuple[int, str]:
+    """(row count, md5 of every row as text in sorted order): equal iff the table contents are equal.
+
+    columns: the table's (column, type) list from table_columns, if already read."""
+    if columns is None:
+        columns = table_columns(con, table).get(table, [])
+    skip = set(VOLATILE_COLUMNS.get(table, ()))
+    row = "ROW(" + ", ".join(quote_ident(c) for c, _ in columns if c not in skip) + ")"
     count, digest = con.execute(
         f"SELECT count(*), md5(coalesce(string_agg(r, chr(10) ORDER BY r), '')) "
         f"FROM (SELECT CAST({row} AS VARCHAR) AS r FROM {quote_ident(table)})"
@@ -153,7 +200,10 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, 
 
 
 def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
-    return {t: table_fingerprint(con, t) for t in base_tables(con) if t != MANIFEST}
+    """table_fingerprint of every table but the manifest, by table name."""
+    catalog = table_columns(con)
+    tables = [t for t in base_tables(con) if t != MANIFEST]
+    return _per_table(con, tables, lambda cursor, t: table_fingerprint(cursor, t, catalog.get(t, [])))
 
 
 def code_version() -> str:
@@ -239,11 +289,6 @@ def _write_manifest(
     tables: dict[str, tuple[int, str]],
     checks: dict[str, bool],
 ) -> None:
-    con.execute(
-        f"CREATE OR REPLACE TABLE {MANIFEST} (version VARCHAR, built_at TIMESTAMPTZ, code_version VARCHAR, "
-        "kind VARCHAR, name VARCHAR, sha256 VARCHAR, content_md5 VARCHAR, row_count BIGINT, "
-        "check_passed BOOLEAN)"
-    )
     common = [version, built_at, code_version()]
     rows = []
     if "raw_files" in tables:
@@ -251,30 +296,48 @@ def _write_manifest(
             rows.append([*common, "source", source_id, sha, None, None, None])
     for table, (count, digest) in sorted(tables.items()):
         rows.append([*common, "table", table, None, digest, count, checks.get(table)])
-    con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    for column, text in MANIFEST_COMMENTS.items():
-        target = f"TABLE {MANIFEST}" if column is None else f"COLUMN {MANIFEST}.{quote_ident(column)}"
-        con.execute(f"COMMENT ON {target} IS {sql_literal(text)}")
+    # One transaction: the manifest is written whole, and one commit instead of one per row and comment.
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {MANIFEST} (version VARCHAR, built_at TIMESTAMPTZ, code_version VARCHAR, "
+            "kind VARCHAR, name VARCHAR, sha256 VARCHAR, content_md5 VARCHAR, row_count BIGINT, "
+            "check_passed BOOLEAN)"
+        )
+        con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        for column, text in MANIFEST_COMMENTS.items():
+            target = f"TABLE {MANIFEST}" if column is None else f"COLUMN {MANIFEST}.{quote_ident(column)}"
+            con.execute(f"COMMENT ON {target} IS {sql_literal(text)}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 BOOKKEEPING_TABLES = ("raw_files", "quarantine", MANIFEST)
 
 
-def table_profile(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, dict[str, float | None]]:
-    """(row count, median |value| of each floating-point column, zeros ignored): what drift compares."""
-    cols = [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
-            "AND (data_type IN ('DOUBLE', 'FLOAT') OR data_type LIKE 'DECIMAL%') ORDER BY column_index",
-            [table],
-        ).fetchall()
-    ]
+def table_profile(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]] | None = None
+) -> tuple[int, dict[str, float | None]]:
+    """(row count, median |value| of each floating-point column, zeros ignored): what drift compares.
+
+    columns: the table's (column, type) list from table_columns, if already read."""
+    if columns is None:
+        columns = table_columns(con, table).get(table, [])
+    cols = [c for c, dtype in columns if dtype in ("DOUBLE", "FLOAT") or dtype.startswith("DECIMAL")]
     parts = ["count(*)"] + [
         f"median(abs({quote_ident(c)})) FILTER (WHERE {quote_ident(c)} <> 0)" for c in cols
     ]
     row = con.execute(f"SELECT {', '.join(parts)} FROM {quote_ident(table)}").fetchone()
     return int(row[0]), dict(zip(cols, row[1:], strict=True))
+
+
+def _profiles(
+    con: duckdb.DuckDBPyConnection, tables: list[str]
+) -> dict[str, tuple[int, dict[str, float | None]]]:
+    catalog = table_columns(con)
+    return _per_table(con, tables, lambda cursor, t: table_profile(cursor, t, catalog.get(t, [])))
 
 
 def drift(
@@ -287,11 +350,10 @@ def drift(
     column whose typical size moved by `max_ratio` or more (MW now in kW, g/kWh now in kg/kWh)."""
     problems = []
     before = set(base_tables(previous))
-    for table in base_tables(current):
-        if table not in before or table in BOOKKEEPING_TABLES:
-            continue
-        old_rows, old = table_profile(previous, table)
-        new_rows, new = table_profile(current, table)
+    tables = [t for t in base_tables(current) if t in before and t not in BOOKKEEPING_TABLES]
+    old_profiles, new_profiles = _profiles(previous, tables), _profiles(current, tables)
+    for table in tables:
+        (old_rows, old), (new_rows, new) = old_profiles[table], new_profiles[table]
         if old_rows >= 20 and new_rows < min_row_share * old_rows:
             problems.append(f"{table}: rows fell from {old_rows} to {new_rows}")
         for column, new_median in new.items():

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
-from bcm_pipeline.dictionary import DOC_PATH, dictionary_frame, table_models, to_markdown, view_specs
+from bcm_pipeline.dictionary import (
+    DOC_PATH,
+    create_empty_table,
+    create_views,
+    dictionary_frame,
+    table_models,
+    to_markdown,
+    view_specs,
+)
 from bcm_pipeline.lineage import column_lineage
 from bcm_pipeline.schemas.base import table_name
 
@@ -41,6 +50,43 @@ def test_view_columns_carry_lineage_and_provenance(df):
     reads = set(df.loc[("credits", "credited_t_per_yr"), "reads_columns"].split(", "))
     assert {"technology_swaps.reduction_creditable_t_per_yr", "agreements.haircut", "agreements.sop_share",
             "agreements.omge_share"} <= reads  # fmt: skip
+
+
+def view_columns(con) -> list[tuple]:
+    return con.execute(
+        "SELECT table_name, column_index, column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "
+        "WHERE table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal) ORDER BY ALL"
+    ).fetchall()
+
+
+def test_views_in_a_warehouse_carry_the_dictionary_descriptions(df):
+    """dictionary_frame hands the tables' descriptions to the views without COMMENT ON; a warehouse whose
+    tables carry them as comments (what analyst_views sees) gives its views the same descriptions, and
+    creating the views again (they exist after a refresh) changes nothing."""
+    views = df[df["object_type"] == "view"]
+    expected = sorted(
+        zip(views["object_name"], views["column_position"], views["column_name"], views["data_type"],
+            views["column_description"], strict=True)
+    )  # fmt: skip
+    with duckdb.connect() as con:
+        for _, model, _ in table_models():
+            create_empty_table(con, model)
+        assert sorted(create_views(con)) == sorted(v.name for v in view_specs())
+        assert view_columns(con) == expected
+        create_views(con)
+        assert view_columns(con) == expected
+
+
+def test_a_view_over_a_missing_table_is_skipped_cleanly():
+    with duckdb.connect() as con:
+        for _, model, _ in table_models():
+            if table_name(model) != "credits":
+                create_empty_table(con, model)
+        created = create_views(con)
+        assert "v_credits" not in created and "v_fleet" in created
+        assert "v_credits" not in {r[0] for r in view_columns(con)}
+        con.execute("BEGIN TRANSACTION")  # no transaction was left open by the failed view
+        con.execute("COMMIT")
 
 
 def test_column_lineage_follows_ctes_joins_and_stars():
