@@ -33,13 +33,16 @@ SELECT
     to_technology,
     status_group,
     count(DISTINCT unit_id) AS units,
-    sum(capacity_mw) AS capacity_mw,
-    sum(baseline_co2_t_per_yr) AS baseline_co2_t_per_yr,
-    sum(reduction_bau_t_per_yr) AS reduction_bau_t_per_yr,
-    sum(reduction_creditable_t_per_yr) AS reduction_creditable_t_per_yr,
-    coalesce(sum(credited_t_per_yr), 0) AS credited_t_per_yr,
-    sum(incremental_capex_usd) AS incremental_capex_usd,
-    avg(mac_usd_per_t) AS mac_mean_usd_per_t,
+    -- Totals summed as exact decimals (terms rounded to 1e-6): a float sum depends on the order rows
+    -- arrive in, which a parallel scan does not fix, and these totals must not change between two builds
+    -- of the same inputs (the manifest's content hash compares them).
+    CAST(sum(CAST(capacity_mw AS DECIMAL(38, 6))) AS DOUBLE) AS capacity_mw,
+    CAST(sum(CAST(baseline_co2_t_per_yr AS DECIMAL(38, 6))) AS DOUBLE) AS baseline_co2_t_per_yr,
+    CAST(sum(CAST(reduction_bau_t_per_yr AS DECIMAL(38, 6))) AS DOUBLE) AS reduction_bau_t_per_yr,
+    CAST(sum(CAST(reduction_creditable_t_per_yr AS DECIMAL(38, 6))) AS DOUBLE) AS reduction_creditable_t_per_yr,
+    CAST(coalesce(sum(CAST(credited_t_per_yr AS DECIMAL(38, 6))), 0) AS DOUBLE) AS credited_t_per_yr,
+    CAST(sum(CAST(incremental_capex_usd AS DECIMAL(38, 6))) AS DOUBLE) AS incremental_capex_usd,
+    avg(CAST(mac_usd_per_t AS DECIMAL(38, 6))) AS mac_mean_usd_per_t,
     median(mac_usd_per_t) AS mac_median_usd_per_t
 FROM options
 GROUP BY ALL

@@ -147,7 +147,9 @@ tool07_eff AS (
 cea_fleet_cf AS (
     SELECT
         'IND' AS country_iso3, 'coal' AS fuel_class, any_value(p.value_text) AS fiscal_year,
-        sum(c.net_generation_mwh) / sum(c.capacity_mw * 8760) AS capacity_factor
+        -- Exact decimal sums: a float sum would depend on the order rows are stored in.
+        CAST(sum(CAST(c.net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE)
+            / CAST(sum(CAST(c.capacity_mw AS DECIMAL(38, 6))) * 8760 AS DOUBLE) AS capacity_factor
     FROM cea_india_units AS c
     JOIN scenario_parameters AS p
         ON p.parameter = 'reported_cf_fiscal_year' AND p.country_iso3 = 'IND' AND c.fiscal_year = p.value_text

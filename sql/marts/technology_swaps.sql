@@ -20,7 +20,8 @@ settings AS (
 
 -- Fuel price per series: the mean of the last N months that have an energy price.
 series_price AS (
-    SELECT series_code, avg(price_usd_per_gj) AS price_usd_per_gj
+    -- An exact decimal mean: a float sum would depend on the order rows are stored in.
+    SELECT series_code, avg(CAST(price_usd_per_gj AS DECIMAL(38, 10))) AS price_usd_per_gj
     FROM (
         SELECT f.series_code, f.price_usd_per_gj,
             row_number() OVER (PARTITION BY f.series_code ORDER BY f.month DESC) AS months_back
