@@ -124,3 +124,14 @@ def test_materialize_twice_uses_the_cache(mirror, tmp_path):
     with duckdb.connect(str(tmp_path / "warehouse" / "build" / "bcm.duckdb"), read_only=True) as con:
         vn = con.execute("SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'").fetchone()
     assert abs(vn[0] - 0.5604) < 5e-5  # IFI v3.2, Viet Nam OM, as printed in the workbook
+
+
+def test_stale_temp_file_is_removed_by_the_next_write(tmp_path):
+    """A write killed (SIGKILL) before its rename leaves .tmp-<uuid>.parquet; the next write sweeps it."""
+    path = _owid_with_problems(tmp_path)
+    folder = tmp_path / "c"
+    folder.mkdir()
+    stale = folder / ".tmp-0123456789abcdef.parquet"
+    stale.write_bytes(b"PAR1 half a file")
+    cache.cached_parse(owid.parse_owid, path, folder, "owid_carbon_intensity", _sha(path))
+    assert sorted(p.name for p in folder.iterdir()) == [f"owid_carbon_intensity-{_sha(path)}.parquet"]

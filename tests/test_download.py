@@ -8,17 +8,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import json
 import os
+import subprocess
 import time
 import zipfile
 
+import duckdb
+import openpyxl
 import pytest
 
 from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources import download
 from bcm_pipeline.sources.download import DownloadError, HttpOptions, fetch, read_provenance
 from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
-from tests.faultserver import FaultServer, Reply, refused_url
+from tests.faultserver import FaultServer, Reply, failure_text, refresh, refused_url
 
 FAST = HttpOptions(connect_timeout_s=0.5, read_timeout_s=0.3, retries=2, backoff_factor=0.01)
 IFI = SOURCES["ifi_grid_factors"]
@@ -318,3 +323,162 @@ def test_downloaded_file_is_readable_by_others(tmp_path, mirror):
     finally:
         os.umask(old)
     assert stat.S_IMODE(os.stat(raw.path).st_mode) == 0o644
+
+
+# --- replaced raw files are kept in previous/ for a rollback ---------------------------------------------
+
+
+def owid_csv(value: int) -> bytes:
+    return (
+        f"Entity,Code,Year,Carbon intensity of electricity - gCO2/kWh\nViet Nam,VNM,2022,{value}\n".encode()
+    )
+
+
+def kept_files(folder) -> dict[str, bytes]:
+    previous = folder / "previous"
+    return {p.name: p.read_bytes() for p in sorted(previous.iterdir())} if previous.exists() else {}
+
+
+def test_changed_download_keeps_previous_file_and_sidecar(server, settings):
+    folder = settings.source_dir(OWID.id)
+    target = folder / OWID.filename
+    server.script(OWID_PATH, Reply(body=owid_csv(1), etag='"v1"'))
+    fetch(OWID, settings, FAST)
+    old_sidecar, old_inode = (
+        (folder / (OWID.filename + ".provenance.json")).read_bytes(),
+        target.stat().st_ino,
+    )
+    server.script(OWID_PATH, Reply(body=owid_csv(2), etag='"v2"'))
+    raw = fetch(OWID, settings, FAST)
+
+    assert raw.status == "downloaded" and target.read_bytes() == owid_csv(2)
+    name = next(n for n in kept_files(folder) if not n.endswith(".provenance.json"))
+    assert name.endswith(f"-{sha(owid_csv(1))[:12]}-{OWID.filename}")
+    assert kept_files(folder) == {name: owid_csv(1), name + ".provenance.json": old_sidecar}
+    assert (folder / "previous" / name).stat().st_ino == old_inode  # a hard link, not a copy
+    assert read_provenance(target)["sha256"] == sha(owid_csv(2))  # the current sidecar is the new one
+
+
+def test_unchanged_download_keeps_nothing(server, settings):
+    folder = settings.source_dir(OWID.id)
+    server.script(OWID_PATH, Reply(body=owid_csv(1), etag='"v1"'))
+    fetch(OWID, settings, FAST)
+    assert fetch(OWID, settings, FAST).status == "not_modified"
+    server.script(OWID_PATH, Reply(body=owid_csv(1)))  # no validators: downloaded again, same bytes
+    assert fetch(OWID, settings, FAST).status == "downloaded"
+    assert not (folder / "previous").exists()
+
+
+def test_only_the_newest_previous_files_are_kept(server, settings):
+    target = settings.source_dir(OWID.id) / OWID.filename
+    for day in range(1, 7):
+        server.script(OWID_PATH, Reply(body=owid_csv(day)))
+        fetch(OWID, settings, FAST)
+        stamp = time.mktime((2024, 1, day, 12, 0, 0, 0, 0, -1))  # one download a day
+        os.utime(target, (stamp, stamp))
+    kept = kept_files(target.parent)
+    data = [v for n, v in kept.items() if not n.endswith(".provenance.json")]
+    assert data == [owid_csv(day) for day in (3, 4, 5)] and download.KEEP_PREVIOUS == 3
+    assert len(kept) == 6  # each with its sidecar
+    assert target.read_bytes() == owid_csv(6)
+
+
+def test_killed_after_keeping_leaves_current_file_in_place(server, settings, monkeypatch):
+    folder = settings.source_dir(OWID.id)
+    target = folder / OWID.filename
+    server.script(OWID_PATH, Reply(body=owid_csv(1)))
+    fetch(OWID, settings, FAST)
+    real = download.keep_previous
+
+    def keep_then_die(*args):
+        real(*args)
+        raise KeyboardInterrupt  # killed between keeping the old file and renaming the new one
+
+    monkeypatch.setattr(download, "keep_previous", keep_then_die)
+    server.script(OWID_PATH, Reply(body=owid_csv(2)))
+    with pytest.raises(KeyboardInterrupt):
+        fetch(OWID, settings, FAST)
+    assert target.read_bytes() == owid_csv(1) and read_provenance(target)["sha256"] == sha(owid_csv(1))
+    monkeypatch.undo()
+    fetch(OWID, settings, FAST)  # the next run completes the replacement and keeps one copy only
+    assert target.read_bytes() == owid_csv(2)
+    assert [v for n, v in kept_files(folder).items() if not n.endswith(".json")] == [owid_csv(1)]
+
+
+def test_file_placed_by_hand_beside_previous_is_used(server, settings):
+    folder = settings.source_dir(OWID.id)
+    for value in (1, 2):
+        server.script(OWID_PATH, Reply(body=owid_csv(value)))
+        fetch(OWID, settings, FAST)
+    (folder / (OWID.filename + ".provenance.json")).unlink()
+    (folder / OWID.filename).write_bytes(owid_csv(7))
+    server.requests.clear()
+    raw = fetch(OWID, settings, FAST)
+    assert raw.status == "manual" and raw.sha256 == sha(owid_csv(7)) and server.requests == []
+
+
+def test_file_name_inside_previous_is_refused(server, settings):
+    with pytest.raises(DownloadError, match="plain name"):
+        fetch(dataclasses.replace(OWID, filename=f"previous/{OWID.filename}"), settings, FAST)
+    assert server.requests == []
+
+
+def _ifi_scaled(ifi_bytes: bytes, factor: float) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(ifi_bytes))
+    for row in wb["Dataset "].iter_rows(min_row=4, min_col=2, max_col=6):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.value = cell.value * factor
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _published(data_dir, sql: str) -> list[tuple]:
+    with duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_readme_rollback_to_the_kept_file(server, tmp_path, monkeypatch, ifi_bytes):
+    """README, Operations: roll back a valid but wrong download the publish gate refused."""
+    data_dir = tmp_path / "data"
+    folder = data_dir / "raw" / IFI.id
+    monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "ifi.xlsx")
+    server.script("ifi.xlsx", Reply(body=ifi_bytes, etag='"v1"'))
+    assert refresh(data_dir, server.url, [IFI.id]).success
+    wrong = _ifi_scaled(ifi_bytes, 0.001)  # kg/kWh where t/MWh was: a valid workbook, refused by the gate
+    server.script("ifi.xlsx", Reply(body=wrong, etag='"v2"'))
+    result = refresh(data_dir, server.url, [IFI.id])
+    assert not result.success and "not published" in failure_text(result)
+    assert (folder / IFI.filename).read_bytes() == wrong
+    [kept] = [n for n in kept_files(folder) if not n.endswith(".provenance.json")]
+
+    # The documented steps, in data/raw/<source_id>/, then a refresh.
+    subprocess.run(["cp", "-p", f"previous/{kept}", IFI.filename], cwd=folder, check=True)
+    subprocess.run(["rm", f"{IFI.filename}.provenance.json"], cwd=folder, check=True)
+    for _ in range(2):  # and later refreshes keep it: the wrong file is not fetched again
+        server.requests.clear()
+        result = refresh(data_dir, server.url, [IFI.id])
+        assert result.success, failure_text(result)
+        assert server.hits("ifi.xlsx") == []
+    good = sha(ifi_bytes)
+    assert _published(data_dir, "SELECT sha256, status FROM raw_files") == [(good, "manual")]
+    assert _published(data_dir, "SELECT sha256 FROM manifest WHERE kind = 'source'") == [(good,)]
+    assert _published(data_dir, "SELECT DISTINCT source_sha256 FROM ifi_grid_factors") == [(good,)]
+    [(vn,)] = _published(data_dir, "SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'")
+    assert abs(vn - 0.5604) < 5e-5
+
+    # The publisher fixed its file: restore the sidecar, and refreshes ask the source again.
+    subprocess.run(
+        ["cp", f"previous/{kept}.provenance.json", f"{IFI.filename}.provenance.json"], cwd=folder, check=True
+    )
+    assert json.loads((folder / f"{IFI.filename}.provenance.json").read_text())["etag"] == '"v1"'
+    server.script("ifi.xlsx", Reply(body=ifi_bytes, etag='"v3"'))
+    server.requests.clear()
+    result = refresh(data_dir, server.url, [IFI.id])
+    assert result.success, failure_text(result)
+    assert [h["If-None-Match"] for h in server.hits("ifi.xlsx")] == ['"v1"']
+    assert _published(data_dir, "SELECT sha256, etag, status FROM raw_files") == [
+        (good, '"v3"', "downloaded")
+    ]
+    assert list(kept_files(folder)) == [kept, kept + ".provenance.json"]  # same bytes: nothing new kept

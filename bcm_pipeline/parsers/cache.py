@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bcm_pipeline.parsers.common import PROBLEMS
+from bcm_pipeline.sources.download import remove_stale_temps
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def read_cached(path: Path, fingerprint: str) -> pd.DataFrame | None:
 def write_cached(path: Path, df: pd.DataFrame, fingerprint: str) -> bool:
     """Write df atomically; keep it only if it reads back identical. Returns whether it was kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path.parent)  # a killed write's .tmp-*.parquet (one writer per build: all are stale)
     tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.parquet")
     try:
         table = pa.Table.from_pandas(_encode_problems(df), preserve_index=True)

@@ -3,6 +3,12 @@
 A download streams to a temporary file beside the target, is verified (size cap, Content-Length, sha256
 when pinned, zip/xlsx really a zip, CSV not an HTML page) and only then renamed over the previous file, so
 a failure at any point leaves the last good file in place.
+
+A download that replaces the file with different bytes first hard-links the old file and its sidecar into
+data/raw/<source_id>/previous/<UTC time>-<sha256[:12]>-<filename> (the newest KEEP_PREVIOUS are kept): a
+valid but wrong file that the publish gate refuses still leaves the last good one to rebuild from. Roll
+back (README, Operations) by copying the kept file, not its sidecar, over the current one and deleting the
+current sidecar: a file without sidecar is used as it is and no longer downloaded. Nothing reads previous/.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import codecs
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import uuid
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -31,6 +39,8 @@ CHUNK = 1 << 16
 # Zip bomb guards: real workbooks inflate at most ~13x (World Bank) and to ~23 MB (GEM coal).
 MAX_ZIP_RATIO = 100
 MAX_UNZIPPED_FACTOR = 20  # total inflated size may be at most this many times the download cap
+PREVIOUS_DIR = "previous"  # replaced raw files, kept for a rollback; never read by the pipeline
+KEEP_PREVIOUS = 3
 
 
 class DownloadError(dg.Failure):
@@ -92,7 +102,7 @@ def confined(base: Path, name: str) -> Path:
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:
-    """Delete temporary files a killed download left behind (one refresh writes a folder at a time)."""
+    """Delete temporary files a killed writer left behind (one refresh writes a folder at a time)."""
     stale = [p for pattern in (".download-*", ".tmp-*") for p in folder.glob(pattern)]
     for path in stale:
         path.unlink(missing_ok=True)
@@ -119,6 +129,37 @@ def read_provenance(target: Path) -> dict | None:
         return json.loads(side.read_text())
     except json.JSONDecodeError:
         return {}  # unreadable sidecar: still a downloaded file, but send no conditional headers
+
+
+def keep_previous(target: Path, sha: str) -> Path:
+    """Hard-link target and its sidecar into previous/ (no copy; target stays in place until replaced)."""
+    kept_dir = target.parent / PREVIOUS_DIR
+    kept_dir.mkdir(exist_ok=True)
+    remove_stale_temps(kept_dir)
+    stamp = datetime.fromtimestamp(target.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = kept_dir / f"{stamp}-{sha[:12]}-{target.name}"
+    for src, dest in ((target, kept), (_sidecar(target), _sidecar(kept))):
+        # Same name, same bytes (time and sha256 prefix): already kept, e.g. by a run killed after this.
+        if src.exists() and not dest.exists():
+            try:
+                os.link(src, dest)
+            except OSError:  # a filesystem without hard links: a copy, renamed into place whole
+                tmp = kept_dir / f".tmp-{uuid.uuid4().hex}"
+                shutil.copy2(src, tmp)
+                os.replace(tmp, dest)
+    return kept
+
+
+def prune_previous(kept_dir: Path, keep: int = KEEP_PREVIOUS) -> None:
+    """Keep the newest `keep` files in previous/ (names start with their UTC time), with their sidecars."""
+    files = sorted(
+        p
+        for p in kept_dir.iterdir()
+        if not p.name.startswith(".") and not p.name.endswith(".provenance.json")
+    )
+    for old in files[: max(len(files) - keep, 0)]:
+        old.unlink(missing_ok=True)
+        _sidecar(old).unlink(missing_ok=True)
 
 
 def _file_mode() -> int:
@@ -251,6 +292,8 @@ def fetch(
     try:
         folder = confined(settings.raw_dir, source.id)
         target = confined(folder, source.filename)
+        if target.parent != folder:  # e.g. previous/<name>: the kept files are never the source
+            raise ValueError(f"file name {source.filename!r} must be a plain name")
     except ValueError as exc:
         raise DownloadError(f"{source.id}: refused: {exc}") from exc
     folder.mkdir(parents=True, exist_ok=True)
@@ -265,9 +308,10 @@ def fetch(
             f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)"
         )
 
+    current_sha = sha256_of(target) if target.exists() else None
     headers = {}
     # Ask "changed since?" only when the file on disk is the one the provenance describes.
-    if previous and previous.get("url") == url and previous.get("sha256") == sha256_of(target):
+    if previous and previous.get("url") == url and previous.get("sha256") == current_sha:
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -357,9 +401,13 @@ def fetch(
                 status="downloaded",
             )
             os.chmod(tmp_path, _file_mode())  # mkstemp creates 0600; raw files are shared data, not secrets
+            # Keep the file being replaced (a link made before the rename: a kill anywhere loses nothing).
+            kept = keep_previous(target, current_sha) if current_sha not in (None, sha) else None
             os.replace(tmp_path, target)
             tmp_path = None
             _write_atomic(_sidecar(target), json.dumps(raw.to_dict(), indent=2))
+            if kept is not None:
+                prune_previous(kept.parent)
             return raw
     finally:
         if tmp_path is not None and tmp_path.exists():
