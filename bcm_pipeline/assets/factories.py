@@ -14,13 +14,12 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from bcm_pipeline import warehouse
 from bcm_pipeline.dictionary import duckdb_type
 from bcm_pipeline.parsers import cache as parse_cache
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.schemas.base import dagster_column_schema, table_name, validate
+from bcm_pipeline.schemas.base import dagster_column_schema, stored_failures, table_name, validate
 from bcm_pipeline.sources.download import fetch, sha256_of
 from bcm_pipeline.sources.registry import SOURCES, Source
 
@@ -182,20 +181,16 @@ def check_written_table(
 
 def check_stored_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel]) -> dg.AssetCheckResult:
     """For a table built in SQL: read it back and validate it with its pandera model."""
-    name = table_name(model)
-    df = con.execute(f"SELECT * FROM {warehouse.quote_ident(name)}").df()
-    metadata: dict = {"rows": len(df), "validated_by": "pandera, on the stored table"}
-    try:
-        model.to_schema().validate(df, lazy=True)
-    except SchemaErrors as err:
-        cases = err.failure_cases
+    rows, cases = stored_failures(con, model)
+    metadata: dict = {"rows": rows, "validated_by": "pandera, on the stored table"}
+    if len(cases):
         metadata |= {
             "failures": len(cases),
             "sample": dg.MetadataValue.md(cases.head(20).astype(str).to_markdown(index=False)),
         }
-        return dg.AssetCheckResult(
-            check_name="schema", asset_key=dg.AssetKey(name), passed=False, metadata=metadata
-        )
     return dg.AssetCheckResult(
-        check_name="schema", asset_key=dg.AssetKey(name), passed=len(df) > 0, metadata=metadata
+        check_name="schema",
+        asset_key=dg.AssetKey(table_name(model)),
+        passed=rows > 0 and not len(cases),
+        metadata=metadata,
     )

@@ -7,11 +7,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from bcm_pipeline import warehouse
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.schemas.base import table_name
+from bcm_pipeline.schemas.base import stored_failures, table_name
 
 # The monthly rebuild publishes at least every ~31 days; a source change publishes sooner.
 PUBLISH_FRESHNESS = dg.FreshnessPolicy.time_window(
@@ -63,13 +62,11 @@ def gate(
                     raise PublishGateError(f"not published: table {name} is empty")
                 results[name] = True
                 continue
-            df = con.execute(f"SELECT * FROM {warehouse.quote_ident(name)}").df()
-            try:
-                model.to_schema().validate(df, lazy=True)
-            except SchemaErrors as err:
-                cases = err.failure_cases[["column", "check", "failure_case"]].head(5).to_dict("records")
-                raise PublishGateError(f"not published: table {name} fails its model, e.g. {cases}") from err
-            if len(df) == 0:
+            rows, cases = stored_failures(con, model)
+            if len(cases):
+                sample = cases[["column", "check", "failure_case"]].head(5).to_dict("records")
+                raise PublishGateError(f"not published: table {name} fails its model, e.g. {sample}")
+            if rows == 0:
                 raise PublishGateError(f"not published: table {name} is empty")
             results[name] = True
         if config.drift_guard and previous is not None:

@@ -121,6 +121,17 @@ def validate(
     return valid[columns(model)].reset_index(drop=True), pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
 
 
+def stored_failures(con, model: type[pa.DataFrameModel]) -> tuple[int, pd.DataFrame]:
+    """(rows, pandera failure cases: empty when none) of the model's table as stored in DuckDB `con`."""
+    name = table_name(model)
+    df = con.execute('SELECT * FROM "' + name.replace('"', '""') + '"').df()
+    try:
+        model.to_schema().validate(df, lazy=True)
+    except SchemaErrors as err:
+        return len(df), err.failure_cases
+    return len(df), pd.DataFrame()
+
+
 def _describe(source_id: str, name: str, cases: pd.DataFrame, df: pd.DataFrame, keys: list[str]) -> str:
     lines = [f"{source_id} → {name}: table-level validation failed:"]
     for (column, check), group in cases.groupby(["column", "check"], dropna=False):
