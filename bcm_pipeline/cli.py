@@ -7,7 +7,6 @@ Errors print one line naming the unknown thing and exit with status 1.
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,14 +17,6 @@ import pandas as pd
 
 from bcm_pipeline.settings import Settings
 
-# Step events worth a line of progress (the dagster_event on each log record says which happened).
-_PROGRESS_EVENTS = {
-    "STEP_START": "start",
-    "STEP_SUCCESS": "done ",
-    "STEP_FAILURE": "FAIL ",
-    "STEP_SKIPPED": "skip ",
-}
-
 
 class CliError(click.ClickException):
     """One line on stderr, exit status 1."""
@@ -34,8 +25,8 @@ class CliError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return Settings.from_env(ctx.obj.get("data_dir"))
+def _settings(ctx: click.Context, **overrides) -> Settings:
+    return Settings.load(data_dir=ctx.obj.get("data_dir"), **overrides)
 
 
 def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -82,46 +73,6 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 # --- refresh --------------------------------------------------------------------------------------------
 
 
-class _ProgressHandler(logging.Handler):
-    """Print one line per step start/finish from Dagster's event log records."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.started: dict[str, float] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", None) or {}
-        event = meta.get("dagster_event")
-        if event is None:
-            return
-        kind = event.event_type_value
-        step = event.step_key or ""
-        if kind == "STEP_START":
-            self.started[step] = time.monotonic()
-            click.echo(f"  start {step}")
-        elif kind in _PROGRESS_EVENTS:
-            took = time.monotonic() - self.started.get(step, time.monotonic())
-            click.echo(f"  {_PROGRESS_EVENTS[kind]} {step} ({took:.1f} s)")
-        elif kind == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            passed = "passed" if data.passed else "FAILED"
-            click.echo(f"  check {data.asset_key.to_user_string()}:{data.check_name} {passed}")
-
-
-def _progress_logger():
-    import dagster as dg
-
-    @dg.logger(description="One line per step on stdout (bcm refresh)")
-    def progress(_init_context):
-        log = logging.getLogger("bcm.refresh.progress")
-        log.setLevel(logging.DEBUG)
-        log.handlers = [_ProgressHandler()]
-        log.propagate = False
-        return log
-
-    return progress
-
-
 @main.command()
 @click.option(
     "--mirror", envvar="BCM_SOURCE_MIRROR", help="Fetch every source from <mirror>/<source_id>/<file>."
@@ -129,12 +80,13 @@ def _progress_logger():
 @click.pass_context
 def refresh(ctx: click.Context, mirror: str | None) -> None:
     """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
+    from bcm_pipeline.assets.progress import progress_logger
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
-    settings = _settings(ctx)
-    defs = build_defs(BcmResource(data_dir=str(settings.data_dir), source_mirror=mirror or ""))
-    job = defs.resolve_job_def("refresh").with_logger_defs({"progress": _progress_logger()})
+    settings = _settings(ctx, source_mirror=mirror)
+    defs = build_defs(BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror))
+    job = defs.resolve_job_def("refresh").with_logger_defs({"progress": progress_logger(click.echo)})
     click.echo(f"refresh into {settings.data_dir}")
     began = time.monotonic()
     result = job.execute_in_process(run_config={"loggers": {"progress": {}}}, raise_on_error=False)
@@ -236,9 +188,9 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def mart_names() -> list[str]:
-    from bcm_pipeline.assets.marts import MARTS
+    from bcm_pipeline import catalogue
 
-    return [spec.name for spec in MARTS]
+    return [t.name for t in catalogue.tables("sql", "python")]
 
 
 @main.command()
@@ -309,54 +261,36 @@ def brief(ctx: click.Context, iso3: str) -> None:
         hosts = host_countries(con)
         if iso3 not in hosts:
             raise CliError(f"unknown country {iso3!r}: not a host country; known: {', '.join(hosts)}")
-        path = build_brief(con, iso3, settings.data_dir / "briefs")
+        path = build_brief(con, iso3, settings.briefs_dir)
     click.echo(f"wrote {path}")
 
 
 # --- case -----------------------------------------------------------------------------------------------
 
 
-# The marts a project case flows through, in order: the same SQL files as the refresh runs.
-# In dependency order: a grid-displacement case flows through grid_displacement_swaps.
-CASE_MARTS = ("plant_baselines", "grid_displacement_swaps", "technology_swaps", "project_case_results")
-
-
 def evaluate_case(published: Path, case_path: Path) -> pd.DataFrame:
     """project_case_results for one case file, computed with the mart SQL against the published warehouse.
 
-    An in-memory database attaches the published file read-only; the case goes into its own
-    project_cases table and the marts it flows through are rebuilt in memory, where they shadow the
-    published ones (search_path: memory first). Nothing is written to the warehouse.
+    An in-memory database attaches the published file read-only; the case goes into a scratch catalog as the
+    project_cases table, and build.run_marts rebuilds there every mart between it and project_case_results
+    (the same SQL files as the refresh runs). Nothing is written to the warehouse.
     """
-    import shutil
-    import tempfile
-
-    from bcm_pipeline import warehouse
-    from bcm_pipeline.parsers.config import cases_frame
-    from bcm_pipeline.schemas.base import validate
+    from bcm_pipeline import build
+    from bcm_pipeline.parsers.config import case_rows
+    from bcm_pipeline.schemas.base import sql_literal, validate
     from bcm_pipeline.schemas.marts import ProjectCases
 
-    with tempfile.TemporaryDirectory() as folder:  # cases_frame reads a folder of cases/*.yaml
-        shutil.copy(case_path, Path(folder) / case_path.name)
-        cases = cases_frame(Path(folder))
-    valid, quarantined = validate(ProjectCases, cases, "case", None)
+    valid, quarantined = validate(ProjectCases, case_rows([case_path]), "case", None)
     if len(quarantined):
         bad = quarantined.iloc[0]
         raise CliError(
             f"{case_path}: field '{bad['column_name']}' fails {bad['check_name']} ({bad['bad_value']})"
         )
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH '{published}' AS published (READ_ONLY)")
-        con.execute("SET search_path = 'memory.main,published.main'")
-        con.register("_case", valid)
-        con.execute("CREATE TABLE memory.main.project_cases AS SELECT * FROM _case")
-        for mart in CASE_MARTS:
-            sql = warehouse.sql_text(f"marts/{mart}.sql").strip().rstrip(";")
-            con.execute(f"CREATE TABLE memory.main.{mart} AS {sql}")
-        return con.execute("SELECT * FROM memory.main.project_case_results").df()
-    finally:
-        con.close()
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"ATTACH {sql_literal(str(published))} AS published (READ_ONLY)")
+        with build.scratch(con, base="published") as schema:
+            build.run_marts(con, {"project_case_results"}, {"project_cases": valid}, schema)
+            return con.execute(f"SELECT * FROM {schema}.project_case_results").df()
 
 
 @main.command()
@@ -394,3 +328,7 @@ def dictionary(out: str | None) -> None:
 
     path = dd.write_markdown(Path(out) if out else dd.DOC_PATH)
     click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
 """All Dagster wiring in one place. `defs` is what `dagster dev` and workspace.yaml load.
 
-Building the definitions reads no file and no environment variable: settings are read when a run uses
-the `bcm` resource. Tests call build_defs() with a resource pointed at a temporary data directory.
+The assets come from the table catalogue (bcm_pipeline/catalogue.py); their dependencies from the SQL
+files. Building the definitions reads no data file and no environment variable: settings are read when a
+run starts. Tests call build_defs() with a resource pointed at a temporary data directory.
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ import gc
 
 import dagster as dg
 
+from bcm_pipeline import catalogue
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
-from bcm_pipeline.assets.core import CORE_TABLES
-from bcm_pipeline.assets.factories import raw_asset, table_asset
-from bcm_pipeline.assets.grid import PYTHON_MARTS, python_tables_asset
-from bcm_pipeline.assets.marts import MARTS, sql_asset
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
 from bcm_pipeline.assets.reports import (
     BRIEFS_KEY,
@@ -24,27 +22,19 @@ from bcm_pipeline.assets.reports import (
     data_dictionary,
     views_asset,
 )
-from bcm_pipeline.dictionary import DataDictionary
+from bcm_pipeline.assets.tables import raw_key, table_assets
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.registry import SOURCES
 
 
 def build_assets() -> list[dg.AssetsDefinition]:
     """Every table asset carries its blocking `schema` check, run in the step that writes the table."""
-    assets = [raw_asset(s) for s in SOURCES.values()]
-    assets += [table_asset(spec) for spec in CORE_TABLES]
-    for spec in MARTS:
-        mart = sql_asset(spec).map_asset_specs(lambda s: dg.apply_freshness_policy(s, PUBLISH_FRESHNESS))
-        assets.append(mart)
-    assets.append(python_tables_asset())  # grid TOOL07 tables computed in pandas (issue 4)
-    tables = [dg.AssetKey(spec.name) for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]]
-    assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary (issue 6)
-    assets.append(
-        publish_asset(
-            [*tables, DICTIONARY_KEY],
-            [spec.model for spec in [*CORE_TABLES, *MARTS, *PYTHON_MARTS]] + [DataDictionary],
-        )
-    )
+    built = [t for t in catalogue.tables("source", "authored", "python", "sql")]
+    tables = [dg.AssetKey(t.name) for t in built]
+    assets = table_assets(PUBLISH_FRESHNESS)
+    assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary
+    models = [t.model for t in built] + [catalogue.table("data_dictionary").model]
+    assets.append(publish_asset([*tables, DICTIONARY_KEY], models))
     assets.append(country_briefs)  # reads the published warehouse
     return assets
 
@@ -62,7 +52,7 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
         jobs=[refresh, briefs_job],
         schedules=schedules(refresh),
         sensors=[
-            source_change_sensor([dg.AssetKey(f"raw_{s}") for s in SOURCES]),
+            source_change_sensor([raw_key(s) for s in SOURCES]),
             briefs_after_publish(briefs_job),
         ],
         resources={"bcm": bcm or BcmResource()},

@@ -19,60 +19,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
+from bcm_pipeline import catalogue
 from bcm_pipeline.lineage import schema_of, try_column_lineage
-from bcm_pipeline.schemas.base import comment_statements, key_columns, sql_literal, table_name
-from bcm_pipeline.settings import PROJECT_ROOT, SQL_DIR
+from bcm_pipeline.schemas.base import duckdb_type, key_columns, sql_literal, table_name
+from bcm_pipeline.schemas.meta import DataDictionary
+from bcm_pipeline.settings import CHECKOUT_DIR, SQL_DIR
+from bcm_pipeline.warehouse import write_table
 
-DOC_PATH = PROJECT_ROOT / "docs" / "data_dictionary.md"
+# In a checkout the dictionary is kept in docs/; an installed package writes it where it is run.
+DOC_PATH = (CHECKOUT_DIR or Path.cwd()) / "docs" / "data_dictionary.md"
 VIEWS_DIR = SQL_DIR / "views"
-
-# pandera dtype (as str()) → DuckDB type, the way pandas columns of that dtype land in the warehouse
-DUCKDB_TYPES = {
-    "str": "VARCHAR",
-    "string": "VARCHAR",
-    "object": "VARCHAR",
-    "int64": "BIGINT",
-    "Int64": "BIGINT",
-    "int32": "INTEGER",
-    "Int32": "INTEGER",
-    "float64": "DOUBLE",
-    "Float64": "DOUBLE",
-    "bool": "BOOLEAN",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "datetime64[ns]": "TIMESTAMP_NS",
-    "datetime64[us]": "TIMESTAMP",
-}
-
-
-class DataDictionary(pa.DataFrameModel):
-    object_name: Series[str] = pa.Field(description="Table or view name in the warehouse")
-    object_type: Series[str] = pa.Field(isin=["table", "view"], description="table or view")
-    layer: Series[str] = pa.Field(
-        description="Where it sits in the flow: bookkeeping, core, reference, marts, reports, views"
-    )
-    column_position: Series[int] = pa.Field(ge=1, description="1-based position of the column")
-    column_name: Series[str] = pa.Field(description="Column name (units in the name: _mw, _t_per_yr, ...)")
-    data_type: Series[str] = pa.Field(description="DuckDB type of the column")
-    is_nullable: Series[bool] = pa.Field(description="True when the column may hold NULL")
-    is_key: Series[bool] = pa.Field(description="True for the columns that identify a row of a table")
-    column_description: Series[str] = pa.Field(description="What the column holds, with its unit")
-    reads_columns: Series[str] = pa.Field(
-        description="For marts and views: the table.column values this column is computed from ('' if none)"
-    )
-    object_description: Series[str] = pa.Field(description="What the table or view holds")
-
-    class Config:
-        name = "data_dictionary"
-        description = (
-            "Every table and analyst view in the warehouse, column by column: type, nullability, key, "
-            "description with unit, and (for marts and views) the columns it is computed from."
-        )
-        metadata = {"key": ["object_name", "column_name"]}
-        strict = "filter"
-        coerce = True
+DICTIONARY_TABLE = catalogue.table("data_dictionary")
 
 
 @dataclass(frozen=True)
@@ -85,20 +43,7 @@ class ViewSpec:
 
 def table_models() -> list[tuple[str, type[pa.DataFrameModel], str | None]]:
     """(layer, model, sql file or None) for every table the pipeline writes, in flow order."""
-    from bcm_pipeline.assets.core import CORE_TABLES
-    from bcm_pipeline.assets.grid import PYTHON_MARTS
-    from bcm_pipeline.assets.marts import MARTS
-    from bcm_pipeline.schemas.meta import Quarantine, RawFiles
-
-    out: list[tuple[str, type[pa.DataFrameModel], str | None]] = [
-        ("bookkeeping", RawFiles, None),
-        ("bookkeeping", Quarantine, None),
-    ]
-    out += [(spec.group, spec.model, None) for spec in CORE_TABLES]
-    out += [(spec.group, spec.model, None) for spec in PYTHON_MARTS]  # computed in pandas: no SQL lineage
-    out += [(spec.group, spec.model, spec.sql_file) for spec in MARTS]
-    out.append(("reports", DataDictionary, None))
-    return out
+    return [(t.layer, t.model, t.sql) for t in catalogue.TABLES]
 
 
 def parse_view(path: Path) -> ViewSpec:
@@ -120,18 +65,11 @@ def view_specs() -> list[ViewSpec]:
     return [parse_view(p) for p in sorted(VIEWS_DIR.glob("v_*.sql"))]
 
 
-def duckdb_type(dtype: object) -> str:
-    return DUCKDB_TYPES.get(str(dtype), "VARCHAR")
-
-
 def create_empty_table(
     con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], comments: bool = True
 ) -> None:
-    cols = ", ".join(f'"{c}" {duckdb_type(col.dtype)}' for c, col in model.to_schema().columns.items())
-    con.execute(f'CREATE OR REPLACE TABLE "{table_name(model)}" ({cols})')
-    if comments:
-        for stmt in comment_statements(model):
-            con.execute(stmt)
+    """The model's table with no rows, created by the one write path (its DDL)."""
+    write_table(con, model, pd.DataFrame(columns=list(model.to_schema().columns)), comments=comments)
 
 
 def _model_comments(models: list[type[pa.DataFrameModel]]) -> dict[tuple[str, str], str]:
@@ -270,9 +208,7 @@ def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
     rows = []
     for layer, model, sql_file in tables:
         name = table_name(model)
-        reads = (
-            try_column_lineage((SQL_DIR / sql_file).read_text(), schema, lineage_cache) if sql_file else {}
-        )
+        reads = try_column_lineage(catalogue.sql_text(sql_file), schema, lineage_cache) if sql_file else {}
         keys = set(key_columns(model))
         for pos, (col, column) in enumerate(model.to_schema().columns.items(), start=1):
             rows.append(

@@ -135,19 +135,3 @@ def warehouse_schema(con) -> dict[str, dict[str, str]]:
     for table, column, dtype in rows:
         schema.setdefault(table, {})[column] = dtype
     return schema
-
-
-def dagster_column_lineage(sql: str, con, cache_dir: Path | None = None):
-    """Dagster's `dagster/column_lineage` value for a SQL table built in the warehouse `con` (asset key =
-    table name), or None when the SQL cannot be followed."""
-    import dagster as dg
-
-    deps = try_column_lineage(sql, warehouse_schema(con), cache_dir)
-    if not deps:
-        return None
-    return dg.TableColumnLineage(
-        deps_by_column={
-            col: [dg.TableColumnDep(asset_key=dg.AssetKey(t), column_name=c) for t, c in reads]
-            for col, reads in deps.items()
-        }
-    )

@@ -1,37 +1,39 @@
 """Host-country partitions of the methodology marts, as a second code location.
 
 A scenario rerun for one country (new prices, discount rate, agreement terms) rebuilds only that
-country's rows of plant_baselines → technology_swaps → credits → host_country_programmes in the build
-warehouse; `published_warehouse` in the main location then publishes it. It is a separate location because
-a partitioned asset in bcm_pipeline.definitions would make the full refresh (`--select '*'`) demand a
+country's rows of the country-partitioned marts (catalogue `country_column`) in the build warehouse;
+`published_warehouse` in the main location then publishes it. It is a separate location because a
+partitioned asset in bcm_pipeline.definitions would make the full refresh (`--select '*'`) demand a
 --partition, and a job cannot mix partitioned and unpartitioned assets:
 
     dagster asset materialize -m bcm_pipeline.partitioned_definitions --select host_country_marts --partition VNM
     dagster asset materialize -m bcm_pipeline.definitions --select published_warehouse
     dagster asset materialize -m bcm_pipeline.partitioned_definitions --select marts_parquet
 
-The partition keys are the host countries of the countries reference plus the hosts of agreements/*.yaml,
-both authored in the repo; they are read when Dagster loads the location (lazy @dg.definitions), not at
-import.
+The partition keys are the host countries, computed by the host_countries SQL (the one definition) from
+the authored countries reference and the shipped agreements; they are read when Dagster loads the location
+(lazy @dg.definitions), not at import.
 """
 
 import dagster as dg
+import duckdb
 
-from bcm_pipeline import partitions
-from bcm_pipeline.parsers import config as config_files
-from bcm_pipeline.parsers import reference as reference_csv
+from bcm_pipeline import build, catalogue, partitions
 from bcm_pipeline.resources import BcmResource
 
 
 def host_country_keys() -> list[str]:
-    countries = reference_csv.countries()
-    hosts = set(countries.loc[countries["is_host_country"].astype(bool), "country_iso3"])
-    hosts |= set(config_files.parse_agreements()["host_country_iso3"])
-    return sorted(hosts)
+    """host_countries.sql over the authored tables it reads, in an in-memory database."""
+    with duckdb.connect(":memory:") as con:
+        for name in catalogue.reads(catalogue.table("host_countries")):
+            build.authored_table(con, catalogue.table(name), None)
+        build.sql_table(con, catalogue.table("host_countries"))
+        return partitions.host_countries(con)
 
 
 def build_partitioned_defs(keys: list[str], bcm: BcmResource | None = None) -> dg.Definitions:
     by_country = dg.StaticPartitionsDefinition(keys)
+    marts = catalogue.country_marts()
 
     @dg.asset(
         name="host_country_marts",
@@ -39,11 +41,10 @@ def build_partitioned_defs(keys: list[str], bcm: BcmResource | None = None) -> d
         kinds={"duckdb", "sql"},
         owners=["team:bcm-data"],
         partitions_def=by_country,
-        deps=[dg.AssetKey(m) for m in partitions.COUNTRY_MARTS],
+        deps=[dg.AssetKey(m) for m in marts],
         description=(
-            "One host country's rows of plant_baselines, technology_swaps, credits and "
-            "host_country_programmes, rebuilt in the build warehouse by the same sql/marts files "
-            "(bcm_pipeline/partitions.py). Publish afterwards with published_warehouse."
+            f"One host country's rows of {', '.join(marts)}, rebuilt in the build warehouse by the same SQL "
+            "files (bcm_pipeline/partitions.py). Publish afterwards with published_warehouse."
         ),
     )
     def host_country_marts(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
@@ -58,7 +59,7 @@ def build_partitioned_defs(keys: list[str], bcm: BcmResource | None = None) -> d
         owners=["team:bcm-data"],
         deps=[dg.AssetKey("published_warehouse")],
         description=(
-            "The methodology marts of the published warehouse as Hive-partitioned Parquet, "
+            "The country-partitioned marts of the published warehouse as Hive-partitioned Parquet, "
             "data/parquet/<mart>/country_iso3=<ISO3>/, for engines beyond one machine."
         ),
     )

@@ -1,10 +1,10 @@
 """The methodology marts, one host country at a time, and their export as country-partitioned Parquet.
 
 Plain functions on a DuckDB connection (no Dagster, no `bcm` resource), so any engine or script can use
-them. A country rerun runs the very same sql/marts/*.sql files: inside the connection, temporary views
-named coal_units, gas_oil_units and project_cases show only that country's rows and shadow the tables
-(DuckDB resolves temporary objects first), the SQL builds temporary marts from them, and the country's
-rows of the real marts are replaced in one transaction. The full, unpartitioned run is untouched.
+them. A country rerun runs the very same SQL files through build.run_marts: the country's units and cases
+go into a scratch catalog where they shadow the full tables, every mart between them and the
+country-partitioned marts (the catalogue's `country_column`) is rebuilt there, and the country's rows of
+the real marts are replaced in one transaction. The full, unpartitioned run is untouched.
 """
 
 from __future__ import annotations
@@ -13,63 +13,43 @@ from pathlib import Path
 
 import duckdb
 
-from bcm_pipeline import warehouse
+from bcm_pipeline import build, catalogue
+from bcm_pipeline.schemas.base import quote_ident, sql_literal
 
-# The chain a scenario rerun rebuilds, in order, with the column that holds each row's host country.
-COUNTRY_MARTS = {
-    "plant_baselines": "country_iso3",
-    "technology_swaps": "country_iso3",
-    "credits": "host_country_iso3",
-    "host_country_programmes": "country_iso3",
-}
-# Unit tables filtered to the country (everything else the SQL reads is reference data, read whole).
+# The tables that hold units or cases of a country: filtered to it in a rerun (everything else the SQL
+# reads is reference data or grid data of every host, read whole).
 COUNTRY_INPUTS = ("coal_units", "gas_oil_units", "project_cases")
 
 
 def host_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Host countries: flagged in the countries reference, or the host of an agreement."""
-    rows = con.execute(
-        "SELECT country_iso3 FROM countries WHERE is_host_country "
-        "UNION SELECT host_country_iso3 FROM agreements ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
+    return [r[0] for r in con.execute("SELECT country_iso3 FROM host_countries ORDER BY 1").fetchall()]
 
 
 def rerun_country(con: duckdb.DuckDBPyConnection, country_iso3: str) -> dict[str, int]:
-    """Rebuild the rows of one host country in every mart of COUNTRY_MARTS. Returns rows per mart."""
-    db = warehouse.quote_ident(con.execute("SELECT current_database()").fetchone()[0])
-    literal = "'" + country_iso3.replace("'", "''") + "'"
-    created = []
-    try:
-        for table in COUNTRY_INPUTS:
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {table} AS "
-                f"SELECT * FROM {db}.main.{table} WHERE country_iso3 = {literal}"
-            )
-            created.append(f"VIEW temp.main.{table}")
-        for mart in COUNTRY_MARTS:
-            sql = warehouse.sql_text(f"marts/{mart}.sql").strip().rstrip(";")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {mart} AS {sql}")
-            created.append(f"TABLE temp.main.{mart}")
+    """Rebuild the rows of one host country in every country-partitioned mart. Returns rows per mart."""
+    base = quote_ident(con.execute("SELECT current_database()").fetchone()[0]) + ".main"
+    iso = sql_literal(country_iso3)
+    marts = catalogue.country_marts()
+    with build.scratch(con) as schema:
+        inputs = {t: f"SELECT * FROM {base}.{t} WHERE country_iso3 = {iso}" for t in COUNTRY_INPUTS}
+        build.run_marts(con, set(marts), inputs, schema)
         counts = {}
         con.execute("BEGIN TRANSACTION")
         try:
-            for mart, column in COUNTRY_MARTS.items():
-                con.execute(f"DELETE FROM {db}.main.{mart} WHERE {column} = {literal}")
+            for mart, column in marts.items():
+                col = quote_ident(column)
+                con.execute(f"DELETE FROM {base}.{mart} WHERE {col} = {iso}")
                 con.execute(
-                    f"INSERT INTO {db}.main.{mart} BY NAME SELECT * FROM temp.main.{mart} WHERE {column} = {literal}"
+                    f"INSERT INTO {base}.{mart} BY NAME SELECT * FROM {schema}.{mart} WHERE {col} = {iso}"
                 )
                 counts[mart] = con.execute(
-                    f"SELECT count(*) FROM {db}.main.{mart} WHERE {column} = {literal}"
+                    f"SELECT count(*) FROM {base}.{mart} WHERE {col} = {iso}"
                 ).fetchone()[0]
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        return counts
-    finally:
-        for obj in reversed(created):
-            con.execute(f"DROP {obj.split()[0]} IF EXISTS {obj.split()[1]}")
+    return counts
 
 
 def export_partitioned_parquet(
@@ -77,7 +57,7 @@ def export_partitioned_parquet(
 ) -> list[Path]:
     """Write each mart as Hive-partitioned Parquet, out_dir/<mart>/country_iso3=<ISO3>/*.parquet, for
     engines beyond one machine (Spark, Trino, BigQuery, DuckDB itself). Reads the database read-only."""
-    marts = marts or COUNTRY_MARTS
+    marts = marts or catalogue.country_marts()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with duckdb.connect(str(database), read_only=True) as con:
@@ -87,10 +67,11 @@ def export_partitioned_parquet(
             select = (
                 f"SELECT * FROM {mart}"
                 if column == "country_iso3"
-                else (f"SELECT *, {column} AS country_iso3 FROM {mart}")
+                else f"SELECT *, {quote_ident(column)} AS country_iso3 FROM {mart}"
             )
             con.execute(
-                f"COPY ({select}) TO '{target}' (FORMAT parquet, PARTITION_BY (country_iso3), OVERWRITE_OR_IGNORE)"
+                f"COPY ({select}) TO {sql_literal(str(target))} "
+                "(FORMAT parquet, PARTITION_BY (country_iso3), OVERWRITE_OR_IGNORE)"
             )
             written.append(target)
     return written

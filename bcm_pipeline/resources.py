@@ -1,4 +1,4 @@
-"""The one resource every asset uses: settings from config or the environment, and the build warehouse."""
+"""The one resource every asset uses: the run's Settings, and the build warehouse."""
 
 from __future__ import annotations
 
@@ -11,40 +11,37 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from bcm_pipeline.settings import Settings
-from bcm_pipeline.sources.download import HttpOptions
 
 
 class BcmResource(dg.ConfigurableResource):
-    """Empty strings mean: read BCM_DATA_DIR / BCM_SOURCE_MIRROR when the run uses the resource."""
+    """Settings values on top of the environment (BCM_*), by Settings field name, e.g.
+    {"data_dir": "/srv/bcm", "source_mirror": "http://127.0.0.1:8765/", "http_backoff_s": "0.01"}.
+    Read once when a run starts (bcm_pipeline/settings.py lists every field)."""
 
-    data_dir: str = ""
-    source_mirror: str = ""
-    http_retries: int = 4
-    http_backoff_s: float = 1.0
-    http_read_timeout_s: float = 60.0
+    settings_overrides: dict[str, str] = {}
 
-    # Inside a run: one open build database for all steps (see build_connection).
+    # Inside a run: the settings read at its start, and one open build database for all steps.
     _run_scope: ExitStack | None = PrivateAttr(default=None)
+    _run_settings: Settings | None = PrivateAttr(default=None)
     _run_db: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, **overrides) -> BcmResource:
+        """BcmResource.of(data_dir=path, source_mirror=url, ...): values of any type, None/"" skipped."""
+        return cls(settings_overrides={k: str(v) for k, v in overrides.items() if v not in (None, "")})
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._run_scope = ExitStack()
+        self._run_settings = Settings.load(**self.settings_overrides)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         # Closing the last connection checkpoints the build file: nothing is left in a WAL after a run.
-        scope, self._run_scope, self._run_db = self._run_scope, None, None
+        scope, self._run_scope, self._run_db, self._run_settings = self._run_scope, None, None, None
         if scope is not None:
             scope.close()
 
     def settings(self) -> Settings:
-        return Settings.from_env(self.data_dir or None, self.source_mirror or None)
-
-    def http_options(self) -> HttpOptions:
-        return HttpOptions(
-            retries=self.http_retries,
-            backoff_factor=self.http_backoff_s,
-            read_timeout_s=self.http_read_timeout_s,
-        )
+        return self._run_settings or Settings.load(**self.settings_overrides)
 
     @contextmanager
     def build_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,31 +1,94 @@
-"""Paths and environment settings. Read when a resource or command asks, never at import."""
+"""The one settings object: every path, URL override and HTTP option, read once when a run or command starts.
+
+Environment variables (prefix BCM_) fill it; explicit values (a Dagster resource's config, a CLI option) win.
+Nothing is read at import. The package's own files (SQL, reference CSVs, default agreements and cases) are
+package data, found next to this module, so an installed wheel works from any directory.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SQL_DIR = PROJECT_ROOT / "sql"
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SQL_DIR = PACKAGE_DIR / "sql"
+REFERENCE_DIR = PACKAGE_DIR / "reference"
+DEFAULTS_DIR = PACKAGE_DIR / "defaults"  # shipped agreements/ and cases/ (users add theirs by setting)
+# A git checkout: the repository root (docs/, tests/); absent in an installed wheel.
+CHECKOUT_DIR = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").exists() else None
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path
-    source_mirror: str | None = None
+class PublishOptions(BaseModel):
+    """What the publish gate accepts (README, Operations). Dagster run config of `published_warehouse` may
+    override each field for one run (e.g. drift_guard: false to publish a real change of unit)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    keep_versions: int = Field(5, ge=1, description="Published versions kept in warehouse/versions/")
+    require_all_tables: bool = Field(
+        True, description="Refuse a build that lacks a table (subset runs: false)"
+    )
+    drift_guard: bool = Field(True, description="Refuse implausible changes against the last version")
+    max_drift_ratio: float = Field(
+        100.0, gt=1, description="A column's median moving by this factor is refused"
+    )
+    min_row_share: float = Field(
+        0.5, ge=0, le=1, description="A table keeping less than this share is refused"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BCM_", frozen=True, extra="ignore", env_nested_delimiter="__"
+    )
+
+    data_dir: Path = Field(Path("data"), description="raw/, warehouse/, cache/, briefs/ live here")
+    cache_dir: Path | None = Field(None, description="Parse and lineage caches; default <data_dir>/cache")
+    source_mirror: str | None = Field(None, description="Fetch every source from <mirror>/<source_id>/<file>")
+    # BCM_URL_<SOURCE_ID>: one source from this URL (read by load(); keys are source ids).
+    source_urls: dict[str, str] = Field(default_factory=dict)
+    agreements_dir: Path | None = Field(None, description="User agreements/*.yaml, added to the shipped ones")
+    cases_dir: Path | None = Field(None, description="User cases/*.yaml, added to the shipped ones")
+    http_connect_timeout_s: float = 10.0
+    http_read_timeout_s: float = 60.0
+    http_retries: int = 4
+    http_backoff_s: float = 1.0  # urllib3: sleeps backoff * 2**(n-1) between tries
+    http_backoff_max_s: float = 60.0
+    http_retry_after_max_s: float = 120.0  # a server asking for a longer pause fails the try instead
+    publish: PublishOptions = Field(default_factory=PublishOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _url_overrides(cls, data: dict) -> dict:
+        """BCM_URL_<SOURCE_ID> variables, keyed by source id; URLs given explicitly win."""
+        urls = {
+            name[len("BCM_URL_") :].lower(): value
+            for name, value in os.environ.items()
+            if name.startswith("BCM_URL_") and value
+        }
+        return {**data, "source_urls": {**urls, **(data.get("source_urls") or {})}}
 
     @classmethod
-    def from_env(cls, data_dir: str | None = None, source_mirror: str | None = None) -> Settings:
-        """Explicit arguments win over BCM_DATA_DIR / BCM_SOURCE_MIRROR; empty strings mean unset."""
-        data = data_dir or os.environ.get("BCM_DATA_DIR") or "data"
-        mirror = source_mirror or os.environ.get("BCM_SOURCE_MIRROR") or None
-        return cls(data_dir=Path(data).resolve(), source_mirror=mirror)
+    def load(cls, **overrides) -> Settings:
+        """The environment, then `overrides` on top (None and "" mean: not given)."""
+        settings = cls(**{k: v for k, v in overrides.items() if v is not None and v != ""})
+        # Relative paths are taken from the directory the run starts in, once.
+        return settings.model_copy(
+            update={
+                "data_dir": settings.data_dir.resolve(),
+                "cache_dir": (settings.cache_dir or settings.data_dir / "cache").resolve(),
+            }
+        )
 
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
+
+    def source_dir(self, source_id: str) -> Path:
+        return self.raw_dir / source_id
 
     @property
     def warehouse_dir(self) -> Path:
@@ -41,5 +104,22 @@ class Settings:
         """Where a refresh writes; analysts never open it, so it never blocks them (one writer)."""
         return self.warehouse_dir / "build" / "bcm.duckdb"
 
-    def source_dir(self, source_id: str) -> Path:
-        return self.raw_dir / source_id
+    @property
+    def briefs_dir(self) -> Path:
+        return self.data_dir / "briefs"
+
+    def parse_cache_dir(self, source_id: str) -> Path:
+        return self._cache / "parse" / source_id
+
+    @property
+    def lineage_cache_dir(self) -> Path:
+        return self._cache / "lineage"
+
+    @property
+    def _cache(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
+
+    def config_dirs(self, kind: str) -> list[Path]:
+        """The folders holding `kind` (agreements, cases) YAML files: the shipped defaults, then the user's."""
+        user = {"agreements": self.agreements_dir, "cases": self.cases_dir}[kind]
+        return [DEFAULTS_DIR / kind] + ([user] if user else [])

@@ -1,4 +1,5 @@
-"""DuckDB helpers: replace a table with its comments, bookkeeping rows, SQL files, atomic publish.
+"""DuckDB helpers: the one write path (a table from its model's DDL, then INSERT BY NAME) and the stored-
+contract check every table gets, bookkeeping rows, atomic publish.
 
 One writer: a refresh writes only the build file; `publish` copies a finished build over the file analysts
 open, by rename, so a reader sees either the old or the new warehouse, never a mix.
@@ -23,28 +24,157 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bcm_pipeline import __version__
-from bcm_pipeline.schemas.base import QUARANTINE_COLUMNS, comment_statements, sql_literal, table_name
+from bcm_pipeline.schemas.base import (
+    QUARANTINE_COLUMNS,
+    comment_statements,
+    create_table_sql,
+    key_columns,
+    may_be_empty,
+    quote_ident,
+    sql_literal,
+    storage_columns,
+    table_name,
+)
 from bcm_pipeline.schemas.meta import Quarantine, RawFiles
-from bcm_pipeline.settings import PROJECT_ROOT, SQL_DIR
+from bcm_pipeline.settings import CHECKOUT_DIR
 
 T = TypeVar("T")
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], df: pd.DataFrame) -> int:
-    """Replace the model's table with df in one transaction, then set table and column comments."""
-    name = table_name(model)
-    con.execute("BEGIN TRANSACTION")
+class ContractError(ValueError):
+    """Rows do not fit their table's model as stored (a column missing or extra, a NULL in a NOT NULL column,
+    a value that does not convert). The message names the table, the column and the first failing rows."""
+
+
+def qualified(model: type[pa.DataFrameModel], schema: str | None = None) -> str:
+    name = quote_ident(table_name(model))
+    return f"{schema}.{name}" if schema else name
+
+
+def write_table(
+    con: duckdb.DuckDBPyConnection,
+    model: type[pa.DataFrameModel],
+    rows: pd.DataFrame | str,
+    schema: str | None = None,
+    comments: bool = True,
+) -> int:
+    """The one write path: create the model's table from its DDL (types, NOT NULL), fill it with INSERT ...
+    BY NAME from a frame or from a SELECT, set its comments; one transaction. Returns the rows written.
+
+    A SELECT must give exactly the model's columns: a missing or extra column is a ContractError before
+    anything is written. `schema` writes elsewhere than main (scratch runs: bcm case, country reruns)."""
+    target = qualified(model, schema)
+    frame = not isinstance(rows, str)
+    select = "SELECT * FROM _incoming" if frame else f"SELECT * FROM ({rows.strip().rstrip(';')})"
+    failed: Exception | None = None
+    con.execute("BEGIN TRANSACTION")  # also closes any result still pending on the connection
     try:
-        con.register("_incoming", df)
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
-        con.unregister("_incoming")
-        for stmt in comment_statements(model):
-            con.execute(stmt)
+        if frame:
+            con.register("_incoming", rows)
+        _check_selected_columns(con, model, select)
+        con.execute(create_table_sql(model, target))
+        try:
+            con.execute(f"INSERT INTO {target} BY NAME {select}")
+        except (duckdb.ConstraintException, duckdb.ConversionException) as exc:
+            failed = exc
+            raise
+        if comments:
+            for stmt in comment_statements(model, target):
+                con.execute(stmt)
+        count = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
+        if failed is not None:  # explained after the rollback: an aborted transaction answers no query
+            if frame:
+                con.register("_incoming", rows)  # (the registration was rolled back with the rest)
+            raise ContractError(_explain(con, model, select, failed)) from failed
         raise
-    return len(df)
+    finally:
+        if frame:
+            con.unregister("_incoming")
+    return count
+
+
+def _check_selected_columns(
+    con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], select: str
+) -> None:
+    selected = [r[0] for r in con.execute(f"DESCRIBE {select}").fetchall()]
+    wanted = [c for c, _, _ in storage_columns(model)]
+    extra = [c for c in selected if c not in wanted]
+    missing = [c for c in wanted if c not in selected]
+    if extra or missing:
+        raise ContractError(
+            f"{table_name(model)}: the SQL selects columns its model lacks {extra} and lacks model columns "
+            f"{missing}; edit the SQL or the model (schemas/) so they agree"
+        )
+
+
+def _explain(
+    con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], select: str, exc: Exception
+) -> str:
+    """The constraint that failed, with the first rows that fail it (by the model's key columns)."""
+    name = table_name(model)
+    keys = [k for k in key_columns(model)] or [storage_columns(model)[0][0]]
+    shown = ", ".join(quote_ident(k) for k in keys)
+    for column, dtype, nullable in storage_columns(model):
+        col = quote_ident(column)
+        test = f"{col} IS NULL" if not nullable else "false"
+        if isinstance(exc, duckdb.ConversionException):
+            test = f"{col} IS NOT NULL AND TRY_CAST({col} AS {dtype}) IS NULL"
+        try:
+            bad = con.execute(f"SELECT {shown}, {col} FROM ({select}) WHERE {test} LIMIT 5").fetchall()
+        except duckdb.Error:
+            continue
+        if bad:
+            problem = (
+                "NULL in a NOT NULL column"
+                if not isinstance(exc, duckdb.ConversionException)
+                else (f"values that are not {dtype}")
+            )
+            return f"{name}.{column}: {problem}; first rows ({', '.join(keys)}, {column}): {bad}"
+    return f"{name}: {str(exc).splitlines()[0]}"
+
+
+def stored_contract(
+    con: duckdb.DuckDBPyConnection,
+    model: type[pa.DataFrameModel],
+    schema: str | None = None,
+    allow_empty: bool = False,
+) -> tuple[int, list[str]]:
+    """(rows, problems): the same check for every table, however it was built: the stored columns, their
+    order, DuckDB types and NOT NULL constraints are the model's, and the table holds rows (unless the
+    model says it may be empty, or a scratch rerun of a subset allows it)."""
+    name = table_name(model)
+    catalog = "main" if schema is None else schema.split(".")[-1]
+    where = "schema_name = ? AND table_name = ?"
+    params: list = [catalog, name]
+    if schema and "." in schema:
+        where += " AND database_name = ?"
+        params.append(schema.split(".")[0])
+    else:
+        where += " AND database_name = current_database()"
+    stored = con.execute(
+        f"SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE {where} ORDER BY column_index",
+        params,
+    ).fetchall()
+    expected = storage_columns(model)
+    problems = []
+    if [tuple(r) for r in stored] != [tuple(e) for e in expected]:
+        differ = [
+            f"{e[0]} {e[1]}{'' if e[2] else ' NOT NULL'} stored as "
+            + (f"{s[0]} {s[1]}{'' if s[2] else ' NOT NULL'}" if s else "nothing")
+            for e, s in zip(expected, [*stored, *[None] * len(expected)], strict=False)
+            if s is None or tuple(s) != tuple(e)
+        ]
+        extra = [s[0] for s in stored[len(expected) :]]
+        problems.append(
+            f"{name}: columns differ from the model: {differ[:5]}" + (f"; extra {extra}" if extra else "")
+        )
+    rows = con.execute(f"SELECT count(*) FROM {qualified(model, schema)}").fetchone()[0] if stored else 0
+    if rows == 0 and not (allow_empty or may_be_empty(model)):
+        problems.append(f"{name}: no rows")
+    return rows, problems
 
 
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
@@ -54,10 +184,7 @@ def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
         ).fetchone()[0]
         if not exists:
-            empty = pd.DataFrame({c: pd.Series(dtype="string") for c in model.to_schema().columns})
-            if name == "raw_files":
-                empty["bytes"] = empty["bytes"].astype("int64")
-            replace_table(con, model, empty)
+            write_table(con, model, pd.DataFrame(columns=list(model.to_schema().columns)))
 
 
 def record_raw_file(con: duckdb.DuckDBPyConnection, row: dict) -> None:
@@ -78,22 +205,6 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataF
         con.register("_q", rows[QUARANTINE_COLUMNS].astype("string"))
         con.execute(f"INSERT INTO quarantine SELECT {', '.join(QUARANTINE_COLUMNS)} FROM _q")
         con.unregister("_q")
-
-
-def sql_text(relpath: str) -> str:
-    return (SQL_DIR / relpath).read_text()
-
-
-def build_sql_table(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> int:
-    """CREATE OR REPLACE TABLE name AS <the select in sql>, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql.strip().rstrip(";")}')
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
 
 
 # --- Publish: versioned, atomic, with a manifest -------------------------------------------------------
@@ -122,11 +233,6 @@ class PublishedVersion:
     path: Path
     built_at: str
     tables: dict[str, tuple[int, str]]  # table -> (row_count, content_md5)
-
-
-def quote_ident(name: str) -> str:
-    """A DuckDB identifier, quoted (names come from code, but never trust them in SQL text)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -208,10 +314,12 @@ def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
 
 def code_version() -> str:
     """Package version plus `git describe` when the code runs from a checkout."""
+    if CHECKOUT_DIR is None:
+        return __version__
     try:
         described = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=PROJECT_ROOT,
+            cwd=CHECKOUT_DIR,
             capture_output=True,
             text=True,
             timeout=5,

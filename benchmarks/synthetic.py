@@ -16,25 +16,18 @@ from pathlib import Path
 
 import duckdb
 
-from bcm_pipeline import warehouse
+from bcm_pipeline import build, catalogue, warehouse
 
 UNIT_TABLES = ("coal_units", "gas_oil_units")
-# The methodology chain, in dependency order (sql/marts/<name>.sql).
-CHAIN = ("plant_baselines", "technology_swaps", "credits", "host_country_programmes")
-# Tables the chain reads besides the units.
-INPUT_TABLES = (
-    "project_cases",
-    "scenario_parameters",
-    "technology_catalogue",
-    "fuel_defaults",
-    "gwp",
-    "cea_india_units",
-    "fuel_prices_monthly",
-    "countries",
-    "agreements",
-    # Grid-displacement projects, one per host country and type: unioned into technology_swaps as they are.
-    "grid_displacement_swaps",
-)
+# The methodology chain: every mart between the units and the host-country programmes, in build order. The
+# TOOL07 grid tables stay as built from the real fleet (a synthetic fleet is no grid), so they are inputs.
+GRID_TABLES = {"grid_margins_computed", "grid_bm_sample_units"}
+CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=GRID_TABLES))
+# Tables the chain reads besides the units and its own marts (grid-displacement projects among them: one
+# per host country and type, unioned into technology_swaps as they are).
+INPUT_TABLES = tuple(
+    sorted(set().union(*(catalogue.reads(catalogue.table(m)) for m in CHAIN)) - set(CHAIN) - set(UNIT_TABLES))
+)  # fmt: skip
 
 
 def copy_tables(con: duckdb.DuckDBPyConnection, source_db: Path, tables: tuple[str, ...]) -> None:
@@ -84,34 +77,33 @@ def run_chain(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, int]]:
     out = {}
     for mart in CHAIN:
         start = time.perf_counter()
-        rows = warehouse.build_sql_table(con, mart, warehouse.sql_text(f"marts/{mart}.sql"))
-        out[mart] = (time.perf_counter() - start, rows)
+        (built,) = build.computed_table(con, mart)
+        out[mart] = (time.perf_counter() - start, built.rows)
     return out
 
 
 def inputs_from_code(con: duckdb.DuckDBPyConnection, raw_files: dict[str, Path] | None = None) -> None:
-    """The input tables without a built warehouse (tests): authored tables from their parsers; tables
-    parsed from a raw file only if raw_files gives its path; others (and marts) empty with the model's
-    columns."""
+    """The input tables without a built warehouse (tests): authored tables from their parsers, marts computed
+    from authored tables only by their SQL; tables parsed from a raw file only if raw_files gives its path;
+    others (and the other marts) empty with the model's columns."""
     import pandas as pd
 
-    from bcm_pipeline.assets.core import CORE_TABLES
-    from bcm_pipeline.assets.marts import MARTS
     from bcm_pipeline.schemas.base import validate
 
     raw_files = raw_files or {}
-    for spec in [*CORE_TABLES, *MARTS]:
-        if spec.name not in INPUT_TABLES:
+    for name in catalogue.build_order(INPUT_TABLES):
+        t = catalogue.table(name)
+        if t.kind == "sql" and all(catalogue.table(r).kind == "authored" for r in catalogue.reads(t)):
+            build.sql_table(con, t)  # e.g. host_countries: computed from authored tables only
             continue
-        if hasattr(spec, "parse") and (spec.source_id is None or spec.name in raw_files):
-            df = spec.parse(raw_files.get(spec.name))
-            if "source_sha256" in spec.model.to_schema().columns:
+        if t.kind == "authored" or name in raw_files:
+            df = t.parse(raw_files[name]) if t.kind == "source" else t.parse(None)
+            if "source_sha256" in t.model.to_schema().columns:
                 df["source_sha256"] = "0" * 64
-            df, _ = validate(spec.model, df, spec.source_id or "reference", None)
+            df, _ = validate(t.model, df, t.source_id or "reference", None)
         else:
-            schema = spec.model.to_schema()
-            df = pd.DataFrame({c: pd.Series(dtype=col.dtype.type) for c, col in schema.columns.items()})
-        warehouse.replace_table(con, spec.model, df)
+            df = pd.DataFrame(columns=list(t.model.to_schema().columns))
+        warehouse.write_table(con, t.model, df)
 
 
 def prepare(

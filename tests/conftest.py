@@ -51,7 +51,7 @@ def full_build(mirror, tmp_path_factory):
     from bcm_pipeline.resources import BcmResource
 
     data_dir = tmp_path_factory.mktemp("full_build")
-    defs = build_defs(BcmResource(data_dir=str(data_dir), source_mirror=mirror, http_backoff_s=0.01))
+    defs = build_defs(BcmResource.of(data_dir=str(data_dir), source_mirror=mirror, http_backoff_s=0.01))
     result = defs.resolve_job_def("refresh").execute_in_process()
     assert result.success
     return data_dir, result

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from bcm_pipeline.assets import factories
-from bcm_pipeline.assets.core import CORE_TABLES
+from bcm_pipeline import catalogue
+from bcm_pipeline.assets import tables as table_assets
 from bcm_pipeline.definitions import build_defs
 from bcm_pipeline.resources import BcmResource
 
@@ -148,18 +148,18 @@ def path_of(source) -> str:
 def fast_step_retries(monkeypatch) -> None:
     """Keep the raw assets' RetryPolicy (2 retries) but wait 0.01 s instead of 5 s between them."""
     real = dg.RetryPolicy
-    monkeypatch.setattr(factories.dg, "RetryPolicy", lambda **kw: real(**{**kw, "delay": 0.01}))
+    monkeypatch.setattr(table_assets.dg, "RetryPolicy", lambda **kw: real(**{**kw, "delay": 0.01}))
 
 
 def selection(source_ids: list[str]) -> list[dg.AssetKey]:
     keys = [dg.AssetKey(f"raw_{s}") for s in source_ids]
-    keys += [dg.AssetKey(spec.name) for spec in CORE_TABLES if spec.source_id in source_ids]
+    keys += [dg.AssetKey(t.name) for t in catalogue.tables("source") if t.source_id in source_ids]
     return [*keys, dg.AssetKey("published_warehouse")]
 
 
 def refresh(data_dir: Path, mirror: str, source_ids: list[str], **publish) -> dg.ExecuteInProcessResult:
     """A real Dagster run of one or more sources' raw asset, tables (with blocking checks) and publish."""
-    bcm = BcmResource(
+    bcm = BcmResource.of(
         data_dir=str(data_dir),
         source_mirror=mirror,
         http_retries=1,

@@ -9,6 +9,8 @@ import pytest
 
 from benchmarks import pandas_reference, synthetic
 
+pytestmark = pytest.mark.integration
+
 # A small template fleet: one unit of each kind the marts treat differently (values like the trackers').
 COAL = pd.DataFrame(
     {

@@ -8,6 +8,8 @@ from test_cli import GEM_SHA, build_small_warehouse
 
 from bcm_pipeline.briefs import build_brief, fleet_data, host_countries
 
+pytestmark = pytest.mark.unit
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ["fleet.png", "baseline.png", "mac_curve.png", "credits.png", "grid_factors.png"]
 

@@ -1,8 +1,11 @@
 """The country briefs run in their own job, started after each publish; the refresh job leaves them out."""
 
 import dagster as dg
+import pytest
 
 from bcm_pipeline.definitions import build_defs
+
+pytestmark = pytest.mark.integration
 
 BRIEFS = dg.AssetKey("country_briefs")
 PUBLISHED = dg.AssetKey("published_warehouse")

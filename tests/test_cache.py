@@ -7,9 +7,10 @@ import hashlib
 import dagster as dg
 import duckdb
 import pandas as pd
+import pytest
 
-from bcm_pipeline.assets.core import CORE_TABLES
-from bcm_pipeline.assets.factories import raw_asset, table_asset
+from bcm_pipeline import catalogue
+from bcm_pipeline.assets.tables import raw_asset, table_asset
 from bcm_pipeline.parsers import cache, ifi, owid
 from bcm_pipeline.parsers.common import PROBLEMS
 from bcm_pipeline.resources import BcmResource
@@ -17,6 +18,8 @@ from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
 from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
+
+pytestmark = pytest.mark.integration
 
 
 def _sha(path) -> str:
@@ -101,14 +104,14 @@ def test_frame_parquet_cannot_hold_is_not_cached(tmp_path):
 
 
 def test_materialize_twice_uses_the_cache(mirror, tmp_path):
-    spec = next(s for s in CORE_TABLES if s.source_id == "ifi_grid_factors")
+    spec = next(t for t in catalogue.tables("source") if t.source_id == "ifi_grid_factors")
     assets = [raw_asset(SOURCES["ifi_grid_factors"]), table_asset(spec)]
-    bcm = BcmResource(data_dir=str(tmp_path), source_mirror=mirror, http_backoff_s=0.01)
+    bcm = BcmResource.of(data_dir=str(tmp_path), source_mirror=mirror, http_backoff_s=0.01)
     sha = _sha(shared_file("ifi_grid_factors", SOURCES["ifi_grid_factors"].filename))
 
     instance = dg.DagsterInstance.ephemeral()
     first = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
-    cached = tmp_path / "cache" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.parquet"
+    cached = tmp_path / "cache" / "parse" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.parquet"
     assert cached.exists()
     second = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
 

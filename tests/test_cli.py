@@ -16,15 +16,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bcm_pipeline import warehouse
-from bcm_pipeline.assets.core import CORE_TABLES
-from bcm_pipeline.assets.marts import MARTS
+from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.cli import main
 from bcm_pipeline.dictionary import create_empty_table, create_views, table_models
+from bcm_pipeline.parsers.config import CASES_DIR
 from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.gem import CoalUnits
 from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import RawFiles
+
+pytestmark = pytest.mark.unit
 
 PROJECT = Path(__file__).resolve().parents[1]
 GEM_SHA = "a" * 64
@@ -61,25 +62,23 @@ def build_small_warehouse(path: Path) -> Path:
     with duckdb.connect(str(path)) as con:
         for _, model, _ in table_models():
             create_empty_table(con, model)
-        for spec in CORE_TABLES:
-            if spec.source_id is None:  # authored in the repo: reference CSVs, agreements, cases
-                valid, _ = validate(spec.model, spec.parse(None), "reference", None)
-                warehouse.replace_table(con, spec.model, valid)
-        warehouse.replace_table(con, CoalUnits, validate(CoalUnits, _coal_units(), "test", GEM_SHA)[0])
+        for t in catalogue.tables("authored"):  # authored in the package: reference CSVs, agreements, cases
+            build.authored_table(con, t, None)
+        warehouse.write_table(con, CoalUnits, validate(CoalUnits, _coal_units(), "test", GEM_SHA)[0])
         ifi = pd.DataFrame(
             [dict(country_name="Viet Nam", country_iso3="VNM", is_aggregate=False, cm_firm_ef_t_per_mwh=0.381,
                   cm_intermittent_ef_t_per_mwh=0.493, cm_efficiency_ef_t_per_mwh=0.381,
                   cm_consumption_ef_t_per_mwh=0.381, om_ef_t_per_mwh=0.5604, source_sha256="b" * 64)]
         )  # fmt: skip
-        warehouse.replace_table(con, IfiGridFactors, ifi)
+        warehouse.write_table(con, IfiGridFactors, ifi)
         raw = pd.DataFrame(
             [dict(source_id="gem_coal_plant_tracker", url="https://example.org/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,
                   last_modified=None, status="downloaded")]
         )  # fmt: skip
-        warehouse.replace_table(con, RawFiles, raw)
-        for spec in MARTS:
-            warehouse.build_sql_table(con, spec.name, warehouse.sql_text(spec.sql_file))
+        warehouse.write_table(con, RawFiles, raw)
+        for t in catalogue.tables("sql"):
+            build.sql_table(con, t)
         create_views(con)
     return path
 
@@ -164,7 +163,7 @@ def test_brief_unknown_country_and_known_one(data_dir):
 
 
 def test_case_reproduces_the_founding_paper(data_dir):
-    result = bcm(data_dir, "case", str(PROJECT / "cases" / "founding_paper_usc_vs_subcritical.yaml"))
+    result = bcm(data_dir, "case", str(CASES_DIR / "founding_paper_usc_vs_subcritical.yaml"))
     assert result.exit_code == 0, result.output
     values = {}
     for line in result.output.splitlines()[2:]:
@@ -187,7 +186,7 @@ def test_case_errors(data_dir, tmp_path):
     missing = bcm(data_dir, "case", str(tmp_path / "nope.yaml"))
     assert missing.exit_code == 1 and "no such case file" in missing.output
     bad = tmp_path / "bad_case.yaml"
-    shutil.copy(PROJECT / "cases" / "founding_paper_usc_vs_subcritical.yaml", bad)
+    shutil.copy(CASES_DIR / "founding_paper_usc_vs_subcritical.yaml", bad)
     result = bcm(data_dir, "case", str(bad))  # case_id differs from the file name
     assert result.exit_code == 1 and "bad_case.yaml" in result.output
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from bcm_pipeline.cli import main
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 def _manifest(path):

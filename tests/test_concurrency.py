@@ -27,6 +27,8 @@ from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
 from tests.faultserver import FaultServer, Reply, failure_text, path_of, refresh
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 IFI = SOURCES["ifi_grid_factors"]
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,8 +60,9 @@ import sys
 import dagster as dg
 from bcm_pipeline.definitions import build_defs
 from bcm_pipeline.resources import BcmResource
+
 data_dir, mirror = sys.argv[1:3]
-bcm = BcmResource(data_dir=data_dir, source_mirror=mirror, http_retries=0, http_backoff_s=0.01)
+bcm = BcmResource.of(data_dir=data_dir, source_mirror=mirror, http_retries=0, http_backoff_s=0.01)
 keys = [dg.AssetKey(k) for k in ("raw_ifi_grid_factors", "ifi_grid_factors", "published_warehouse")]
 config = {"ops": {"published_warehouse": {"config": {"require_all_tables": False}}}}
 result = build_defs(bcm).resolve_job_def("refresh").execute_in_process(asset_selection=keys, run_config=config)

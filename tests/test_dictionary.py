@@ -17,6 +17,8 @@ from bcm_pipeline.dictionary import (
 from bcm_pipeline.lineage import column_lineage
 from bcm_pipeline.schemas.base import table_name
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def df():

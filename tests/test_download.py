@@ -20,12 +20,15 @@ import pytest
 
 from bcm_pipeline.settings import Settings
 from bcm_pipeline.sources import download
-from bcm_pipeline.sources.download import DownloadError, HttpOptions, fetch, read_provenance
+from bcm_pipeline.sources.download import DownloadError, fetch, read_provenance
 from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
 from tests.faultserver import FaultServer, Reply, failure_text, refresh, refused_url
 
-FAST = HttpOptions(connect_timeout_s=0.5, read_timeout_s=0.3, retries=2, backoff_factor=0.01)
+pytestmark = pytest.mark.integration
+
+# Quick HTTP settings for a loopback server (Settings fields http_*).
+FAST = dict(http_connect_timeout_s=0.5, http_read_timeout_s=0.3, http_retries=2, http_backoff_s=0.01)
 IFI = SOURCES["ifi_grid_factors"]
 IFI_PATH = f"ifi_grid_factors/{IFI.filename}"
 OWID = SOURCES["owid_carbon_intensity"]
@@ -49,17 +52,24 @@ def ifi_bytes() -> bytes:
 
 @pytest.fixture
 def settings(tmp_path, server) -> Settings:
-    return Settings(data_dir=tmp_path, source_mirror=server.url)
+    return Settings(data_dir=tmp_path, source_mirror=server.url, **FAST)
 
 
 @pytest.fixture
 def good_ifi(server, settings, ifi_bytes):
     """A first successful download: the previous good file every failure must keep."""
     server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"v1"'))
-    raw = fetch(IFI, settings, FAST)
+    raw = fetch(IFI, settings)
     assert raw.status == "downloaded"
     server.requests.clear()
     return settings.source_dir(IFI.id) / IFI.filename
+
+
+def _with(settings: Settings, **http) -> Settings:
+    """settings with some HTTP options changed: retries=0 -> http_retries=0."""
+    names = {"retries": "http_retries", "read_timeout_s": "http_read_timeout_s",
+             "retry_after_max_s": "http_retry_after_max_s"}  # fmt: skip
+    return settings.model_copy(update={names[k]: v for k, v in http.items()})
 
 
 def sha(data: bytes) -> str:
@@ -81,7 +91,7 @@ def assert_kept(target, ifi_bytes) -> None:
 
 def test_500_then_success_is_retried(server, settings, ifi_bytes):
     server.script(IFI_PATH, Reply(status=500), Reply(status=503), Reply(body=ifi_bytes))
-    raw = fetch(IFI, settings, FAST)
+    raw = fetch(IFI, settings)
     assert raw.status == "downloaded" and raw.sha256 == sha(ifi_bytes) == IFI.sha256
     assert len(server.hits(IFI_PATH)) == 3
     assert server.hits(IFI_PATH)[0]["User-Agent"].startswith("bcm-pipeline/")
@@ -90,16 +100,16 @@ def test_500_then_success_is_retried(server, settings, ifi_bytes):
 def test_500_forever_fails_and_keeps_previous(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(status=500, body=b"boom"))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, FAST)
+        fetch(IFI, settings)
     assert_clean_failure(exc, server, IFI_PATH, "HTTP 500", "previous good file kept")
-    assert len(server.hits(IFI_PATH)) == FAST.retries + 1
+    assert len(server.hits(IFI_PATH)) == FAST["http_retries"] + 1
     assert_kept(good_ifi, ifi_bytes)
 
 
 def test_429_retry_after_is_honoured(server, settings, ifi_bytes):
     server.script(IFI_PATH, Reply(status=429, headers={"Retry-After": "1"}), Reply(body=ifi_bytes))
     start = time.monotonic()
-    raw = fetch(IFI, settings, FAST)
+    raw = fetch(IFI, settings)
     waited = time.monotonic() - start
     assert raw.status == "downloaded"
     assert waited >= 0.95, f"Retry-After: 1 not honoured (backoff alone is 0.01 s), waited {waited:.2f} s"
@@ -108,14 +118,14 @@ def test_429_retry_after_is_honoured(server, settings, ifi_bytes):
 def test_retry_after_is_capped(server, settings, ifi_bytes):
     server.script(IFI_PATH, Reply(status=503, headers={"Retry-After": "3600"}), Reply(body=ifi_bytes))
     start = time.monotonic()
-    fetch(IFI, settings, dataclasses.replace(FAST, retry_after_max_s=0.2))
+    fetch(IFI, _with(settings, retry_after_max_s=0.2))
     assert time.monotonic() - start < 5
 
 
 def test_truncated_body(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=b"PK" + ifi_bytes[2:], send=20_000))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, dataclasses.replace(FAST, retries=0))
+        fetch(IFI, _with(settings, retries=0))
     assert_clean_failure(exc, server, IFI_PATH, "20000")
     assert_kept(good_ifi, ifi_bytes)
 
@@ -123,7 +133,7 @@ def test_truncated_body(server, settings, good_ifi, ifi_bytes):
 def test_connection_reset_mid_body(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=ifi_bytes, send=8_192, reset=True))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, dataclasses.replace(FAST, retries=0))
+        fetch(IFI, _with(settings, retries=0))
     assert_clean_failure(exc, server, IFI_PATH, "broke off")
     assert_kept(good_ifi, ifi_bytes)
 
@@ -131,7 +141,7 @@ def test_connection_reset_mid_body(server, settings, good_ifi, ifi_bytes):
 def test_read_timeout_before_headers(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=ifi_bytes, delay_s=1.0))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, dataclasses.replace(FAST, retries=1, read_timeout_s=0.2))
+        fetch(IFI, _with(settings, retries=1, read_timeout_s=0.2))
     assert_clean_failure(exc, server, IFI_PATH, "timed out")
     assert len(server.hits(IFI_PATH)) == 2  # read timeouts are retried
     assert_kept(good_ifi, ifi_bytes)
@@ -140,7 +150,7 @@ def test_read_timeout_before_headers(server, settings, good_ifi, ifi_bytes):
 def test_read_timeout_mid_body(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=ifi_bytes, chunk_s=0.5))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, dataclasses.replace(FAST, retries=0, read_timeout_s=0.2))
+        fetch(IFI, _with(settings, retries=0, read_timeout_s=0.2))
     assert_clean_failure(exc, server, IFI_PATH, "broke off", "timed out")
     assert_kept(good_ifi, ifi_bytes)
 
@@ -148,7 +158,7 @@ def test_read_timeout_mid_body(server, settings, good_ifi, ifi_bytes):
 def test_html_instead_of_xlsx(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=HTML, headers={"Content-Type": "text/html"}))
     with pytest.raises(DownloadError) as exc:
-        fetch(dataclasses.replace(IFI, sha256=None), settings, FAST)
+        fetch(dataclasses.replace(IFI, sha256=None), settings)
     assert_clean_failure(exc, server, IFI_PATH, "HTML page")
     assert_kept(good_ifi, ifi_bytes)
 
@@ -156,7 +166,7 @@ def test_html_instead_of_xlsx(server, settings, good_ifi, ifi_bytes):
 def test_csv_that_is_an_html_page(server, settings):
     server.script(OWID_PATH, Reply(body=b"\n  " + HTML))
     with pytest.raises(DownloadError) as exc:
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
     assert_clean_failure(exc, server, OWID_PATH, "expected CSV but got an HTML page", "no previous file")
     assert not (settings.source_dir(OWID.id) / OWID.filename).exists()
 
@@ -169,7 +179,7 @@ def test_csv_in_another_encoding(server, settings, encoding, words):
     text = "Entity,Code,Year,Carbon intensity of electricity - gCO2/kWh\nTürkiye,TUR,2022,446.1\n"
     server.script(OWID_PATH, Reply(body=text.encode(encoding)))
     with pytest.raises(DownloadError) as exc:
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
     assert_clean_failure(exc, server, OWID_PATH, words)
 
 
@@ -179,7 +189,7 @@ def test_sha256_mismatch(server, settings, good_ifi, ifi_bytes):
         zf.writestr("[Content_Types].xml", "<Types/>")
     server.script(IFI_PATH, Reply(body=other.getvalue()))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, FAST)
+        fetch(IFI, settings)
     assert_clean_failure(exc, server, IFI_PATH, "expected the pinned", IFI.sha256)
     assert_kept(good_ifi, ifi_bytes)
 
@@ -187,7 +197,7 @@ def test_sha256_mismatch(server, settings, good_ifi, ifi_bytes):
 def test_oversize_by_content_length(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(body=ifi_bytes))
     with pytest.raises(DownloadError) as exc:
-        fetch(dataclasses.replace(IFI, max_bytes=10_000), settings, FAST)
+        fetch(dataclasses.replace(IFI, max_bytes=10_000), settings)
     assert_clean_failure(exc, server, IFI_PATH, f"Content-Length {len(ifi_bytes)}", "cap of 10000")
     assert_kept(good_ifi, ifi_bytes)
 
@@ -195,7 +205,7 @@ def test_oversize_by_content_length(server, settings, good_ifi, ifi_bytes):
 def test_oversize_streamed_without_length(server, settings):
     server.script(OWID_PATH, Reply(body=b"Entity,Code\n" + b"x,y\n" * 50_000, content_length=False))
     with pytest.raises(DownloadError) as exc:
-        fetch(dataclasses.replace(OWID, max_bytes=10_000), settings, FAST)
+        fetch(dataclasses.replace(OWID, max_bytes=10_000), settings)
     assert_clean_failure(exc, server, OWID_PATH, "more than the cap of 10000")
     assert not list(settings.source_dir(OWID.id).glob(".download-*"))
 
@@ -203,7 +213,7 @@ def test_oversize_streamed_without_length(server, settings):
 def test_404_source_moved(server, settings, good_ifi, ifi_bytes):
     server.script(IFI_PATH, Reply(status=404, body=b"gone"))
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, settings, FAST)
+        fetch(IFI, settings)
     assert_clean_failure(exc, server, IFI_PATH, "HTTP 404", "BCM_URL_IFI_GRID_FACTORS")
     assert len(server.hits(IFI_PATH)) == 1  # a 404 is not retried
     assert_kept(good_ifi, ifi_bytes)
@@ -213,7 +223,7 @@ def test_mirror_down(tmp_path):
     down = refused_url()
     start = time.monotonic()
     with pytest.raises(DownloadError) as exc:
-        fetch(IFI, Settings(data_dir=tmp_path, source_mirror=down), FAST)
+        fetch(IFI, Settings(data_dir=tmp_path, source_mirror=down, **FAST))
     text = str(exc.value)
     assert text.startswith("ifi_grid_factors:") and down + IFI_PATH in text
     assert "refused" in text.lower() and IFI.landing_hint in text
@@ -223,10 +233,10 @@ def test_mirror_down(tmp_path):
 def test_conditional_request_gets_304(server, settings, ifi_bytes):
     stamp = "Wed, 01 Jun 2022 10:00:00 GMT"
     server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"abc"', last_modified=stamp))
-    first = fetch(IFI, settings, FAST)
+    first = fetch(IFI, settings)
     target = settings.source_dir(IFI.id) / IFI.filename
     mtime = target.stat().st_mtime_ns
-    second = fetch(IFI, settings, FAST)
+    second = fetch(IFI, settings)
     sent = server.hits(IFI_PATH)[1]
     assert sent["If-None-Match"] == '"abc"' and sent["If-Modified-Since"] == stamp
     assert (first.status, second.status) == ("downloaded", "not_modified")
@@ -237,7 +247,7 @@ def test_conditional_request_gets_304(server, settings, ifi_bytes):
 def test_no_conditional_request_when_file_was_replaced(server, settings, good_ifi, ifi_bytes):
     good_ifi.write_bytes(b"tampered")  # the provenance no longer describes the file on disk
     server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"v1"'))
-    raw = fetch(IFI, settings, FAST)
+    raw = fetch(IFI, settings)
     assert "If-None-Match" not in server.hits(IFI_PATH)[0]
     assert raw.status == "downloaded" and good_ifi.read_bytes() == ifi_bytes
 
@@ -245,7 +255,7 @@ def test_no_conditional_request_when_file_was_replaced(server, settings, good_if
 def test_http_refused_without_mirror(tmp_path, monkeypatch, server):
     monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + IFI_PATH)
     with pytest.raises(DownloadError, match="refusing non-https URL"):
-        fetch(IFI, Settings(data_dir=tmp_path), FAST)
+        fetch(IFI, Settings(data_dir=tmp_path, **FAST))
     assert server.requests == []
 
 
@@ -260,7 +270,7 @@ def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
 def test_zip_member_escaping_is_refused(server, settings):
     server.script(CEA_PATH, Reply(body=_zip({"../../evil.xlsm": b"x"})))
     with pytest.raises(DownloadError) as exc:
-        fetch(dataclasses.replace(CEA, sha256=None), settings, FAST)
+        fetch(dataclasses.replace(CEA, sha256=None), settings)
     assert_clean_failure(exc, server, CEA_PATH, "unsafe path")
     assert not (settings.data_dir / "evil.xlsm").exists()
 
@@ -270,21 +280,21 @@ def test_zip_bomb_is_refused(server, settings):
     assert len(bomb) < 100_000
     server.script(CEA_PATH, Reply(body=bomb))
     with pytest.raises(DownloadError) as exc:
-        fetch(dataclasses.replace(CEA, sha256=None), settings, FAST)
+        fetch(dataclasses.replace(CEA, sha256=None), settings)
     assert_clean_failure(exc, server, CEA_PATH, "zip bomb")
 
 
 def test_empty_file(server, settings):
     server.script(OWID_PATH, Reply(body=b""))
     with pytest.raises(DownloadError) as exc:
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
     assert_clean_failure(exc, server, OWID_PATH, "empty")
 
 
 @pytest.mark.parametrize("field, value", [("filename", "../../outside.xlsx"), ("id", "../escape")])
 def test_config_paths_confined_to_data_dir(server, settings, field, value):
     with pytest.raises(DownloadError, match="escapes"):
-        fetch(dataclasses.replace(IFI, **{field: value}), settings, FAST)
+        fetch(dataclasses.replace(IFI, **{field: value}), settings)
     assert server.requests == []
 
 
@@ -293,7 +303,7 @@ def test_stale_temp_files_are_removed(server, settings, ifi_bytes):
     folder.mkdir(parents=True)
     (folder / ".download-killed").write_bytes(b"half a file")
     server.script(IFI_PATH, Reply(body=ifi_bytes))
-    fetch(IFI, settings, FAST)
+    fetch(IFI, settings)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [IFI.filename, IFI.filename + ".provenance.json"]
     )
@@ -304,7 +314,7 @@ def test_file_placed_by_hand_is_used(server, settings, ifi_bytes):
     target = settings.source_dir(IFI.id) / IFI.filename
     target.parent.mkdir(parents=True)
     target.write_bytes(ifi_bytes)
-    raw = fetch(IFI, settings, FAST)
+    raw = fetch(IFI, settings)
     assert raw.status == "manual" and raw.sha256 == sha(ifi_bytes)
     assert server.requests == []
 
@@ -343,13 +353,13 @@ def test_changed_download_keeps_previous_file_and_sidecar(server, settings):
     folder = settings.source_dir(OWID.id)
     target = folder / OWID.filename
     server.script(OWID_PATH, Reply(body=owid_csv(1), etag='"v1"'))
-    fetch(OWID, settings, FAST)
+    fetch(OWID, settings)
     old_sidecar, old_inode = (
         (folder / (OWID.filename + ".provenance.json")).read_bytes(),
         target.stat().st_ino,
     )
     server.script(OWID_PATH, Reply(body=owid_csv(2), etag='"v2"'))
-    raw = fetch(OWID, settings, FAST)
+    raw = fetch(OWID, settings)
 
     assert raw.status == "downloaded" and target.read_bytes() == owid_csv(2)
     name = next(n for n in kept_files(folder) if not n.endswith(".provenance.json"))
@@ -362,10 +372,10 @@ def test_changed_download_keeps_previous_file_and_sidecar(server, settings):
 def test_unchanged_download_keeps_nothing(server, settings):
     folder = settings.source_dir(OWID.id)
     server.script(OWID_PATH, Reply(body=owid_csv(1), etag='"v1"'))
-    fetch(OWID, settings, FAST)
-    assert fetch(OWID, settings, FAST).status == "not_modified"
+    fetch(OWID, settings)
+    assert fetch(OWID, settings).status == "not_modified"
     server.script(OWID_PATH, Reply(body=owid_csv(1)))  # no validators: downloaded again, same bytes
-    assert fetch(OWID, settings, FAST).status == "downloaded"
+    assert fetch(OWID, settings).status == "downloaded"
     assert not (folder / "previous").exists()
 
 
@@ -373,7 +383,7 @@ def test_only_the_newest_previous_files_are_kept(server, settings):
     target = settings.source_dir(OWID.id) / OWID.filename
     for day in range(1, 7):
         server.script(OWID_PATH, Reply(body=owid_csv(day)))
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
         stamp = time.mktime((2024, 1, day, 12, 0, 0, 0, 0, -1))  # one download a day
         os.utime(target, (stamp, stamp))
     kept = kept_files(target.parent)
@@ -387,7 +397,7 @@ def test_killed_after_keeping_leaves_current_file_in_place(server, settings, mon
     folder = settings.source_dir(OWID.id)
     target = folder / OWID.filename
     server.script(OWID_PATH, Reply(body=owid_csv(1)))
-    fetch(OWID, settings, FAST)
+    fetch(OWID, settings)
     real = download.keep_previous
 
     def keep_then_die(*args):
@@ -397,10 +407,10 @@ def test_killed_after_keeping_leaves_current_file_in_place(server, settings, mon
     monkeypatch.setattr(download, "keep_previous", keep_then_die)
     server.script(OWID_PATH, Reply(body=owid_csv(2)))
     with pytest.raises(KeyboardInterrupt):
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
     assert target.read_bytes() == owid_csv(1) and read_provenance(target)["sha256"] == sha(owid_csv(1))
     monkeypatch.undo()
-    fetch(OWID, settings, FAST)  # the next run completes the replacement and keeps one copy only
+    fetch(OWID, settings)  # the next run completes the replacement and keeps one copy only
     assert target.read_bytes() == owid_csv(2)
     assert [v for n, v in kept_files(folder).items() if not n.endswith(".json")] == [owid_csv(1)]
 
@@ -409,17 +419,17 @@ def test_file_placed_by_hand_beside_previous_is_used(server, settings):
     folder = settings.source_dir(OWID.id)
     for value in (1, 2):
         server.script(OWID_PATH, Reply(body=owid_csv(value)))
-        fetch(OWID, settings, FAST)
+        fetch(OWID, settings)
     (folder / (OWID.filename + ".provenance.json")).unlink()
     (folder / OWID.filename).write_bytes(owid_csv(7))
     server.requests.clear()
-    raw = fetch(OWID, settings, FAST)
+    raw = fetch(OWID, settings)
     assert raw.status == "manual" and raw.sha256 == sha(owid_csv(7)) and server.requests == []
 
 
 def test_file_name_inside_previous_is_refused(server, settings):
     with pytest.raises(DownloadError, match="plain name"):
-        fetch(dataclasses.replace(OWID, filename=f"previous/{OWID.filename}"), settings, FAST)
+        fetch(dataclasses.replace(OWID, filename=f"previous/{OWID.filename}"), settings)
     assert server.requests == []
 
 

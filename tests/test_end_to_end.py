@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built(full_build):
@@ -47,3 +49,24 @@ def test_readme_example_queries_run_as_written(built):
     for sql in blocks:
         rows = con.execute(sql).fetchall()
         assert rows, sql
+
+
+def test_every_stored_column_has_the_type_the_dictionary_gives(built):
+    """One write path: every table is created from its model's DDL, so its stored types and NULL-ability are
+    the data dictionary's (which reads the models), table by table and column by column."""
+    data_dir, _ = built
+    con = duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True)
+    dictionary = con.execute(
+        "SELECT object_name, column_name, data_type, is_nullable FROM data_dictionary "
+        "WHERE object_type = 'table' ORDER BY object_name, column_position"
+    ).fetchall()
+    stored = con.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name IN (SELECT object_name FROM data_dictionary) "
+        "ORDER BY table_name, column_index"
+    ).fetchall()
+    assert len(dictionary) > 600
+    assert sorted(stored) == sorted(dictionary)
+    tables = {r[0] for r in dictionary}
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables <= present

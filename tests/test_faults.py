@@ -17,7 +17,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from bcm_pipeline.assets.core import CORE_TABLES
+from bcm_pipeline import catalogue
 from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
 from tests.faultserver import (
@@ -31,6 +31,8 @@ from tests.faultserver import (
     snapshot,
     step_retries,
 )
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 IFI, OWID, CEA = (SOURCES[s] for s in ("ifi_grid_factors", "owid_carbon_intensity", "cea_india_co2_baseline"))
 HTML = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please log in</body></html>"
@@ -321,7 +323,7 @@ GEM_CASES = {
 
 @pytest.mark.parametrize("name", list(GEM_CASES))
 def test_gem_fault(name, server, gem_rows, gem_baseline, tmp_path, monkeypatch):
-    if "coal_units" not in {spec.name for spec in CORE_TABLES}:
+    if "coal_units" not in catalogue.by_name():
         pytest.skip("coal_units is not registered yet")
     edit, kwargs, expect = GEM_CASES[name]
     data_dir = tmp_path / "data"

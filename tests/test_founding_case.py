@@ -13,6 +13,7 @@ from test_methodology import MARTS_WITH_CASES, build_marts, make_db
 
 from bcm_pipeline.parsers import config, gem
 from bcm_pipeline.parsers import reference as reference_csv
+from bcm_pipeline.settings import REFERENCE_DIR
 
 CASE = "founding_paper_usc_vs_subcritical"
 
@@ -50,6 +51,7 @@ def _check_founding(r: dict) -> None:
     assert r["reduction_creditable_t_per_yr"] < r["reduction_bau_t_per_yr"]
 
 
+@pytest.mark.unit
 def test_founding_case_with_repo_parameters(tmp_path):
     con = make_db(tmp_path / "case.duckdb", _repo_tables())
     build_marts(con, MARTS_WITH_CASES)
@@ -57,6 +59,7 @@ def test_founding_case_with_repo_parameters(tmp_path):
     _check_founding(r)
 
 
+@pytest.mark.integration
 def test_gem_annual_co2_reproduced_for_the_median_unit(tmp_path, shared_data):
     from conftest import shared_file
 
@@ -92,6 +95,7 @@ def warehouse_path(full_build):
     return data_dir / "warehouse" / "bcm.duckdb"
 
 
+@pytest.mark.slow
 def test_marts_materialized_on_real_data(warehouse_path):
     con = duckdb.connect(str(warehouse_path), read_only=True)
     r = con.execute(f"SELECT * FROM project_case_results WHERE case_id = '{CASE}'").df().iloc[0].to_dict()
@@ -114,6 +118,7 @@ def test_marts_materialized_on_real_data(warehouse_path):
     assert "t/yr" in comment
 
 
+@pytest.mark.slow
 def test_grid_displacement_credits_on_real_data(warehouse_path):
     """Grid projects flow through the agreements on the real data (same build as above, no second run)."""
     import csv
@@ -122,7 +127,7 @@ def test_grid_displacement_credits_on_real_data(warehouse_path):
 
     con = duckdb.connect(str(warehouse_path), read_only=True)
     # The representative solar project, read from the reference CSV directly: 10 MW at IRENA's 17.2 %.
-    with open(config.REFERENCE_DIR / "grid_project_defaults.csv", newline="") as f:
+    with open(REFERENCE_DIR / "grid_project_defaults.csv", newline="") as f:
         solar = next(
             r for r in csv.DictReader(f) if r["to_technology"] == "solar_pv" and r["country_iso3"] == "*"
         )

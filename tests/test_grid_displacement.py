@@ -28,6 +28,8 @@ from test_methodology import (
 
 from bcm_pipeline.parsers import config
 
+pytestmark = pytest.mark.unit
+
 COUNTRIES = pd.DataFrame(
     [("AAA", "Aland", True), ("BBB", "Bland", False), ("VNM", "Viet Nam", True)],
     columns=["country_iso3", "country_name", "is_host_country"],

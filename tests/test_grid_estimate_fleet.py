@@ -6,6 +6,8 @@ import pytest
 from bcm_pipeline.grid import estimate
 from bcm_pipeline.settings import REFERENCE_DIR
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def reference():

@@ -11,9 +11,8 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from bcm_pipeline.assets.factories import table_asset
-from bcm_pipeline.assets.grid import GRID_REFERENCE_TABLES, python_tables_asset
-from bcm_pipeline.assets.marts import MARTS, sql_asset
+from bcm_pipeline import catalogue
+from bcm_pipeline.assets.tables import python_asset, sql_asset, table_asset
 from bcm_pipeline.grid import cea
 from bcm_pipeline.grid import marts as grid_marts
 from bcm_pipeline.parsers import config, reference
@@ -23,6 +22,8 @@ from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.cea import CeaIndiaUnits
 from bcm_pipeline.settings import REFERENCE_DIR
 from tests.conftest import shared_file
+
+pytestmark = pytest.mark.integration
 
 # CEA v15, sheet Results, excl. imports: (simple OM, BM, CM, weighted average).
 PUBLISHED = {
@@ -133,7 +134,7 @@ IFI_ROWS = pd.DataFrame(
 
 @pytest.fixture(scope="module")
 def grid_warehouse(units, tmp_path_factory):
-    bcm = BcmResource(data_dir=str(tmp_path_factory.mktemp("grid")))
+    bcm = BcmResource.of(data_dir=str(tmp_path_factory.mktemp("grid")))
     seeds = {
         "cea_india_units": units,
         "cea_india_published_margins": pd.DataFrame(
@@ -154,8 +155,13 @@ def grid_warehouse(units, tmp_path_factory):
             }
         ),
         "countries": pd.DataFrame(
-            {"country_iso3": ["IND", "VNM", "CHN"], "is_host_country": [True, True, False]}
+            {
+                "country_iso3": ["IND", "VNM", "CHN"],
+                "country_name": ["India", "Viet Nam", "China"],
+                "is_host_country": [True, True, False],
+            }
         ),
+        "agreements": pd.DataFrame({"host_country_iso3": pd.Series([], dtype="string")}),
         "coal_units": pd.DataFrame(
             {
                 "gem_unit_id": ["C1", "C2"],
@@ -188,9 +194,11 @@ def grid_warehouse(units, tmp_path_factory):
             con.register("_seed", df)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _seed')
             con.unregister("_seed")
-    grid_sql = [spec for spec in MARTS if spec.name.startswith("grid_")]
-    assets = [table_asset(s) for s in GRID_REFERENCE_TABLES]
-    assets += [python_tables_asset()] + [sql_asset(s) for s in grid_sql]
+    grid_sql = [
+        t for t in catalogue.tables("sql") if t.name.startswith("grid_") or t.name == "host_countries"
+    ]
+    assets = [table_asset(catalogue.table(n)) for n in ("cdm_registered_units", "grid_project_defaults")]
+    assets += [python_asset(catalogue.tables("python"))] + [sql_asset(t) for t in grid_sql]
     result = dg.materialize(assets, resources={"bcm": bcm})
     assert result.success
     with bcm.build_connection() as con:

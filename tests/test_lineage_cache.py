@@ -4,7 +4,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bcm_pipeline import lineage
+
+pytestmark = pytest.mark.integration
 
 SQL = """WITH u AS (SELECT unit_id, capacity_mw * 2 AS double_mw FROM units)
 SELECT u.unit_id, u.double_mw, c.country_name FROM u JOIN countries AS c ON c.country_iso3 = 'VNM'"""

@@ -18,6 +18,8 @@ from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.cea import CeaIndiaPublishedMargins, CeaIndiaUnits
 from tests.conftest import shared_file
 
+pytestmark = pytest.mark.integration
+
 SOURCE = "cea_india_co2_baseline"
 FISCAL_YEARS = ["2014-15", "2015-16", "2016-17", "2017-18", "2018-19"]
 

@@ -18,7 +18,7 @@ from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.schemas.base import TableValidationError, validate
 from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
 
-pytestmark = pytest.mark.filterwarnings("ignore:Unknown extension:UserWarning")
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Unknown extension:UserWarning")]
 
 COAL = "gem_coal_plant_tracker"
 GAS = "gem_oil_gas_plant_tracker"

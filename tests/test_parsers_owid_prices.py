@@ -12,11 +12,13 @@ import pytest
 
 from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.parsers.owid import parse_owid
-from bcm_pipeline.parsers.pink_sheet import parse_pink_sheet
+from bcm_pipeline.parsers.worldbank_pink_sheet import parse_pink_sheet
 from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
-from bcm_pipeline.schemas.prices import FuelPricesMonthly
+from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
 from tests.conftest import shared_file
+
+pytestmark = pytest.mark.integration
 
 OWID = ("owid_carbon_intensity", "carbon-intensity-electricity.csv")
 PINK = ("worldbank_pink_sheet", "CMO-Historical-Data-Monthly.xlsx")

@@ -1,91 +1,81 @@
-"""Host-country reruns of the marts equal the full run; the Parquet export is partitioned by country."""
+"""Host-country reruns of the marts equal the full build; the Parquet export is partitioned by country."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 
 import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
 
-from bcm_pipeline import partitions
+from bcm_pipeline import catalogue, partitions
 from bcm_pipeline.partitioned_definitions import build_partitioned_defs, host_country_keys
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.settings import REFERENCE_DIR
-from benchmarks import synthetic
-from tests.test_benchmark_smoke import COAL, GAS
+
+pytestmark = pytest.mark.slow  # reads the shared full build
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, shared_data):
-    path = tmp_path_factory.mktemp("built") / "w.duckdb"
-    con = duckdb.connect(str(path))
-    prices = shared_data / "worldbank_pink_sheet" / "CMO-Historical-Data-Monthly.xlsx"
-    synthetic.inputs_from_code(con, {"fuel_prices_monthly": prices})
-    con.register("coal_df", COAL)
-    con.register("gas_df", GAS)
-    con.execute("CREATE TABLE coal_units AS SELECT * FROM coal_df")
-    con.execute("CREATE TABLE gas_oil_units AS SELECT * FROM gas_df")
-    con.unregister("coal_df")
-    con.unregister("gas_df")
-    synthetic.run_chain(con)
-    yield path, con
-    con.close()
+@pytest.fixture
+def warehouse_copy(full_build, tmp_path):
+    """A writable copy of the full build's published warehouse, as the build file of a data dir."""
+    data_dir, _ = full_build
+    path = tmp_path / "warehouse" / "build" / "bcm.duckdb"
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(data_dir / "warehouse" / "bcm.duckdb", path)
+    return path
 
 
 def _rows(con, mart: str, column: str, country: str) -> pd.DataFrame:
-    df = con.execute(f"SELECT * FROM {mart} WHERE {column} = ? ", [country]).df()
-    return df.sort_values(list(df.columns[:1])).reset_index(drop=True)
+    df = con.execute(f'SELECT * FROM "{mart}" WHERE "{column}" = ?', [country]).df()
+    return df.sort_values(list(df.columns)).reset_index(drop=True)
 
 
-def test_country_rerun_equals_the_full_run(built):
-    _, con = built
-    full = {
-        (m, c): _rows(con, m, col, c)
-        for m, col in partitions.COUNTRY_MARTS.items()
-        for c in ("VNM", "IDN", "THA")
+def test_country_marts_are_the_marts_downstream_of_the_units():
+    marts = catalogue.country_marts()
+    assert {"plant_baselines", "grid_displacement_swaps", "technology_swaps", "credits"} <= set(marts)
+    assert marts["credits"] == "host_country_iso3"
+
+
+def test_country_rerun_equals_the_full_build(warehouse_copy):
+    con = duckdb.connect(str(warehouse_copy))
+    marts = catalogue.country_marts()
+    full = {(m, c): _rows(con, m, col, c) for m, col in marts.items() for c in ("VNM", "IDN")}
+    others = {
+        m: con.execute(f'SELECT count(*) FROM "{m}" WHERE "{c}" <> \'VNM\'').fetchone()[0]
+        for m, c in marts.items()
     }
-    other_before = con.execute("SELECT count(*) FROM plant_baselines WHERE country_iso3 <> 'VNM'").fetchone()[
-        0
-    ]
 
     counts = partitions.rerun_country(con, "VNM")
 
-    # The template has 3 VNM units (2 coal, 1 gas), all in an included status, plus the VNM plant-swap cases.
-    cases = con.execute(
-        "SELECT count(*) FROM project_cases WHERE country_iso3 = 'VNM' AND kind = 'plant_swap'"
-    ).fetchone()[0]
-    assert counts["plant_baselines"] == 3 + cases
+    # Every country mart was rerun, the grid-displacement projects included (a one-country rerun once left
+    # them out and unioned stale rows into technology_swaps).
+    assert set(counts) == set(marts)
     for (mart, country), before in full.items():
-        after = _rows(con, mart, partitions.COUNTRY_MARTS[mart], country)
+        after = _rows(con, mart, marts[mart], country)
         pd.testing.assert_frame_equal(after, before, check_exact=False, rtol=1e-12)
-    assert (
-        con.execute("SELECT count(*) FROM plant_baselines WHERE country_iso3 <> 'VNM'").fetchone()[0]
-        == other_before
-    )
-    # No temporary view or table is left shadowing the real tables.
-    assert (
-        con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal").fetchone()[0] == 0
-    )
-    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
+    for mart, column in marts.items():
+        assert (
+            con.execute(f'SELECT count(*) FROM "{mart}" WHERE "{column}" <> \'VNM\'').fetchone()[0]
+            == others[mart]
+        )
+    # Nothing is left behind: no scratch catalog, the search path as it was.
+    assert "bcm_scratch" not in {
+        r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+    }
+    assert con.execute("SELECT current_setting('search_path')").fetchone()[0] == ""
+    con.close()
 
 
-def test_host_countries_include_agreement_hosts(built):
-    _, con = built
-    hosts = partitions.host_countries(con)
-    assert {"VNM", "IDN", "IND"} <= set(hosts)  # agreements/japan_*.yaml
+def test_parquet_export_is_partitioned_by_country(full_build, tmp_path):
+    data_dir, _ = full_build
+    published = data_dir / "warehouse" / "bcm.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        expected = dict(con.execute("SELECT host_country_iso3, count(*) FROM credits GROUP BY 1").fetchall())
 
-
-def test_parquet_export_is_partitioned_by_country(built, tmp_path):
-    path, con = built
-    expected = dict(con.execute("SELECT host_country_iso3, count(*) FROM credits GROUP BY 1").fetchall())
-    copy = tmp_path / "copy.duckdb"
-    con.execute(f"ATTACH '{copy}' AS copy")
-    con.execute("COPY FROM DATABASE w TO copy")
-    con.execute("DETACH copy")
-
-    partitions.export_partitioned_parquet(copy, tmp_path / "parquet")
+    partitions.export_partitioned_parquet(published, tmp_path / "parquet")
 
     folders = sorted(p.name for p in (tmp_path / "parquet" / "credits").iterdir())
     assert folders == sorted(f"country_iso3={c}" for c in expected)
@@ -94,20 +84,16 @@ def test_parquet_export_is_partitioned_by_country(built, tmp_path):
         assert sum(len(pd.read_parquet(f)) for f in files) == n
 
 
-def test_dagster_partition_reruns_one_country(built, tmp_path):
-    _, con = built
-    build = tmp_path / "warehouse" / "build" / "bcm.duckdb"
-    build.parent.mkdir(parents=True)
-    con.execute(f"ATTACH '{build}' AS b")
-    con.execute("COPY FROM DATABASE w TO b")
-    con.execute("DETACH b")
-    before = con.execute("SELECT count(*) FROM technology_swaps WHERE country_iso3 = 'IDN'").fetchone()[0]
+def test_dagster_partition_reruns_one_country(warehouse_copy):
+    data_dir = warehouse_copy.parents[2]
+    with duckdb.connect(str(warehouse_copy), read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM technology_swaps WHERE country_iso3 = 'IDN'").fetchone()[0]
 
-    defs = build_partitioned_defs(["IDN", "VNM"], BcmResource(data_dir=str(tmp_path)))
+    defs = build_partitioned_defs(["IDN", "VNM"], BcmResource.of(data_dir=data_dir))
     result = dg.materialize(
         [defs.get_assets_def("host_country_marts")],
         partition_key="IDN",
-        resources={"bcm": BcmResource(data_dir=str(tmp_path))},
+        resources={"bcm": BcmResource.of(data_dir=data_dir)},
     )
 
     assert result.success
@@ -115,9 +101,10 @@ def test_dagster_partition_reruns_one_country(built, tmp_path):
     assert meta["technology_swaps_rows"].value == before
 
 
+@pytest.mark.unit
 def test_partition_keys_are_the_host_countries():
     rows = list(csv.DictReader((REFERENCE_DIR / "countries.csv").open()))
     flagged = {r["country_iso3"] for r in rows if r["is_host_country"] == "true"}
     keys = host_country_keys()
     assert flagged <= set(keys)
-    assert {"IDN", "IND", "VNM"} <= set(keys)  # hosts of agreements/japan_*.yaml
+    assert {"IDN", "IND", "VNM"} <= set(keys)  # hosts of the shipped agreements

@@ -20,6 +20,8 @@ from bcm_pipeline.sources.registry import SOURCES
 from tests.conftest import shared_file
 from tests.faultserver import FaultServer, Reply, failure_text, path_of, refresh
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 IFI, OWID = SOURCES["ifi_grid_factors"], SOURCES["owid_carbon_intensity"]
 VOLATILE = {"raw_files": ["retrieved_at", "status", "path"]}
 
@@ -203,7 +205,7 @@ def test_schedules_and_sensor_are_registered():
 
 def test_sensor_rebuilds_only_when_sha256_changed(server, tmp_path, monkeypatch):
     instance = dg.DagsterInstance.ephemeral()
-    defs = build_defs(BcmResource(data_dir=str(tmp_path), source_mirror=server.url, http_backoff_s=0.01))
+    defs = build_defs(BcmResource.of(data_dir=str(tmp_path), source_mirror=server.url, http_backoff_s=0.01))
     job = defs.resolve_job_def("refresh")
     sensor = defs.resolve_sensor_def("rebuild_on_source_change")
     raw = [dg.AssetKey("raw_ifi_grid_factors"), dg.AssetKey("raw_owid_carbon_intensity")]

@@ -5,7 +5,10 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
-from bcm_pipeline.assets.publish import PublishConfig, PublishGateError, gate
+from bcm_pipeline.assets.publish import PublishGateError, gate
+from bcm_pipeline.settings import PublishOptions
+
+pytestmark = pytest.mark.unit
 
 
 class Plants(pa.DataFrameModel):
@@ -32,7 +35,7 @@ def con(tmp_path):
 
 
 def validate(con, checked):
-    config = PublishConfig(drift_guard=False)
+    config = PublishOptions(drift_guard=False)
     return gate([Plants, Fuels], ["plants", "fuels"], config, None, checked=checked)(con)
 
 

@@ -11,12 +11,15 @@ import duckdb
 import openpyxl
 import pytest
 
-from bcm_pipeline.assets.factories import TableSpec, table_asset
+from bcm_pipeline import catalogue
+from bcm_pipeline.assets.tables import table_asset
 from bcm_pipeline.parsers import reference
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, TechnologyCatalogue
 from bcm_pipeline.settings import REFERENCE_DIR
 from tests.conftest import shared_file
+
+pytestmark = pytest.mark.unit
 
 TABLES = [
     ("fuel_defaults.csv", FuelDefaults, reference.fuel_defaults),
@@ -198,10 +201,9 @@ def test_countries_host_status():
 
 
 def test_reference_assets_materialize_into_duckdb(tmp_path):
-    specs = [TableSpec(model, parse) for _, model, parse in TABLES]
     result = dg.materialize(
-        [table_asset(s) for s in specs],
-        resources={"bcm": BcmResource(data_dir=str(tmp_path))},
+        [table_asset(catalogue.table(model.Config.name)) for _, model, _ in TABLES],
+        resources={"bcm": BcmResource.of(data_dir=str(tmp_path))},
     )
     assert result.success
     assert all(e.passed for e in result.get_asset_check_evaluations())

@@ -8,10 +8,12 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
-from bcm_pipeline import warehouse
-from bcm_pipeline.assets.factories import check_written_table
-from bcm_pipeline.assets.marts import SqlTable, sql_asset
+from bcm_pipeline import build, catalogue
+from bcm_pipeline.assets.tables import sql_asset
+from bcm_pipeline.catalogue import Table
 from bcm_pipeline.resources import BcmResource
+
+pytestmark = pytest.mark.integration
 
 
 class PlantsMart(pa.DataFrameModel):
@@ -34,10 +36,10 @@ def downstream(bcm: BcmResource) -> dg.MaterializeResult:
 def _run(tmp_path, monkeypatch, select_sql: str) -> dg.ExecuteInProcessResult:
     (tmp_path / "sql" / "marts").mkdir(parents=True)
     (tmp_path / "sql" / "marts" / "plants_mart.sql").write_text(select_sql)
-    monkeypatch.setattr(warehouse, "SQL_DIR", tmp_path / "sql")
+    monkeypatch.setattr(catalogue, "SQL_DIR", tmp_path / "sql")
     return dg.materialize(
-        [sql_asset(SqlTable(PlantsMart)), downstream],
-        resources={"bcm": BcmResource(data_dir=str(tmp_path / "data"))},
+        [sql_asset(Table(PlantsMart, "marts", sql="marts/plants_mart.sql")), downstream],
+        resources={"bcm": BcmResource.of(data_dir=str(tmp_path / "data"))},
         raise_on_error=False,
     )
 
@@ -82,21 +84,29 @@ def con(tmp_path):
 
 
 def test_check_of_a_written_table_compares_columns_types_and_rows(con):
+    plants = Table(PlantsMart, "marts")
     con.register("good", pd.DataFrame({"unit_id": ["a", "b"], "capacity_mw": [600.0, 5.0]}))
-    con.execute("CREATE TABLE plants_mart AS SELECT * FROM good")
-    assert check_written_table(con, PlantsMart, 2).passed
-    assert not check_written_table(con, PlantsMart, 3).passed  # a row lost between validation and storage
+    con.execute("CREATE TABLE plants_mart (unit_id VARCHAR NOT NULL, capacity_mw DOUBLE NOT NULL)")
+    con.execute("INSERT INTO plants_mart SELECT * FROM good")
+    assert build.check(con, plants, 2).passed
+    assert not build.check(con, plants, 3).passed  # a row lost between validation and storage
     con.execute(
         "CREATE OR REPLACE TABLE plants_mart AS SELECT unit_id, CAST(capacity_mw AS VARCHAR) AS capacity_mw FROM good"
     )
-    wrong_type = check_written_table(con, PlantsMart, 2)
-    assert not wrong_type.passed and "capacity_mw" in wrong_type.metadata["problems"].value
+    wrong_type = build.check(con, plants, 2)
+    assert not wrong_type.passed and "capacity_mw" in "; ".join(wrong_type.problems)
     con.execute("CREATE OR REPLACE TABLE plants_mart AS SELECT capacity_mw, unit_id FROM good")
-    assert not check_written_table(con, PlantsMart, 2).passed  # columns out of order
+    assert not build.check(con, plants, 2).passed  # columns out of order
+    # A type that converts silently on read (DECIMAL for DOUBLE) is still a stored-contract failure.
+    con.execute(
+        "CREATE OR REPLACE TABLE plants_mart AS SELECT unit_id, CAST(capacity_mw AS DECIMAL(6, 1)) AS capacity_mw "
+        "FROM good"
+    )
+    assert not build.check(con, plants).passed
 
 
 def test_outside_a_run_each_connection_opens_and_closes_the_file(tmp_path):
-    bcm = BcmResource(data_dir=str(tmp_path))
+    bcm = BcmResource.of(data_dir=str(tmp_path))
     with bcm.build_connection() as con:
         con.execute("CREATE TABLE t AS SELECT 1 AS x")
     with duckdb.connect(str(bcm.settings().build_path), read_only=True) as ro:

@@ -5,9 +5,12 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG
 from bcm_pipeline.definitions import build_defs
+
+pytestmark = pytest.mark.integration
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -10,6 +10,8 @@ import pytest
 
 from bcm_pipeline.grid import tool07
 
+pytestmark = pytest.mark.unit
+
 AS_OF = pd.Timestamp("2020-12-31")  # cutoff for the 10-year rule: 2010-12-31
 
 

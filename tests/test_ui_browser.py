@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

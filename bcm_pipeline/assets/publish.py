@@ -7,10 +7,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandera.pandas as pa
+import pydantic
 
 from bcm_pipeline import warehouse
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import stored_failures, table_name
+from bcm_pipeline.settings import PublishOptions
 
 # The monthly rebuild publishes at least every ~31 days; a source change publishes sooner.
 PUBLISH_FRESHNESS = dg.FreshnessPolicy.time_window(
@@ -18,14 +20,17 @@ PUBLISH_FRESHNESS = dg.FreshnessPolicy.time_window(
 )
 
 
-class PublishConfig(dg.Config):
-    keep_versions: int = 5
-    # A subset run (e.g. one source) may publish a build that lacks tables never built yet.
-    require_all_tables: bool = True
-    # Refuse a build that differs implausibly from the last published version (see warehouse.drift).
-    drift_guard: bool = True
-    max_drift_ratio: float = 100.0
-    min_row_share: float = 0.5
+# Run config of published_warehouse: each PublishOptions field (settings.py), unset = the run's settings.
+PublishConfig = pydantic.create_model(
+    "PublishConfig",
+    __base__=dg.Config,
+    **{name: (f.annotation | None, None) for name, f in PublishOptions.model_fields.items()},
+)
+
+
+def publish_options(config: dg.Config, defaults: PublishOptions) -> PublishOptions:
+    given = {k: v for k, v in config.model_dump().items() if v is not None}
+    return defaults.model_copy(update=given)
 
 
 class PublishGateError(RuntimeError):
@@ -35,7 +40,7 @@ class PublishGateError(RuntimeError):
 def gate(
     models: Sequence[type[pa.DataFrameModel]],
     expected: Sequence[str],
-    config: PublishConfig,
+    config: PublishOptions,
     previous: Path | None,
     checked: Collection[str] = (),
 ):
@@ -116,6 +121,7 @@ def publish_asset(
         context: dg.AssetExecutionContext, config: PublishConfig, bcm: BcmResource
     ) -> dg.MaterializeResult:
         settings = bcm.settings()
+        options = publish_options(config, settings.publish)
         with bcm.build_connection() as con:
             con.execute("CHECKPOINT")  # the copy must hold everything; no WAL beside it
         checked = schema_checks_passed(context.instance, context.run_id)
@@ -128,11 +134,11 @@ def publish_asset(
             validate=gate(
                 models,
                 expected,
-                config,
+                options,
                 warehouse.latest_version(settings.warehouse_path),
                 checked=checked,
             ),
-            keep=config.keep_versions,
+            keep=options.keep_versions,
         )
         context.log.info(f"published {published.version} at {published.path}")
         return dg.MaterializeResult(

@@ -9,10 +9,9 @@ warehouse (read-only), so they show exactly what an analyst would query. The bri
 import dagster as dg
 import pandas as pd
 
-from bcm_pipeline import dictionary, warehouse
-from bcm_pipeline.assets.factories import check_stored_table, schema_check_spec
+from bcm_pipeline import build, dictionary, warehouse
+from bcm_pipeline.assets.tables import OWNERS, check_result, column_schema
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.schemas.base import dagster_column_schema
 
 VIEWS_KEY = dg.AssetKey("analyst_views")
 DICTIONARY_KEY = dg.AssetKey("data_dictionary")
@@ -25,7 +24,7 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         name="analyst_views",
         group_name="reports",
         kinds={"duckdb", "sql"},
-        owners=["team:bcm-data"],
+        owners=OWNERS,
         deps=upstream,
         description=(
             "The stable analyst views (sql/views/v_*.sql) over the marts and core tables, with COMMENT ON "
@@ -35,7 +34,7 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def analyst_views(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         specs = dictionary.view_specs()
         with bcm.build_connection() as con:
-            created = dictionary.create_views(con, specs, bcm.settings().data_dir / "cache" / "lineage")
+            created = dictionary.create_views(con, specs, bcm.settings().lineage_cache_dir)
             counts = {v: con.execute(f'SELECT count(*) FROM "{v}"').fetchone()[0] for v in created}
         skipped = sorted({s.name for s in specs} - set(created))
         if skipped:
@@ -55,21 +54,31 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     name="data_dictionary",
     group_name="reports",
     kinds={"duckdb", "pandas"},
-    owners=["team:bcm-data"],
+    owners=OWNERS,
     deps=[VIEWS_KEY],
     description=dictionary.DataDictionary.Config.description
     + " The same rows as docs/data_dictionary.md (`bcm dictionary`).",
     metadata={
-        "dagster/column_schema": dagster_column_schema(dictionary.DataDictionary),
+        "dagster/column_schema": column_schema(dictionary.DataDictionary),
         "dagster/table_name": "data_dictionary",
     },
-    check_specs=[schema_check_spec(dictionary.DataDictionary)],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "schema",
+            asset="data_dictionary",
+            blocking=True,
+            description="The stored table "
+            "has its model's columns and types, holds rows, and satisfies the model.",
+        )
+    ],  # fmt: skip
 )
 def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
-    df = dictionary.dictionary_frame(bcm.settings().data_dir / "cache" / "lineage")
+    df = dictionary.dictionary_frame(bcm.settings().lineage_cache_dir)
     with bcm.build_connection() as con:
-        rows = warehouse.replace_table(con, dictionary.DataDictionary, df)
-        check = check_stored_table(con, dictionary.DataDictionary)
+        rows = warehouse.write_table(con, dictionary.DataDictionary, df)
+        check = check_result(
+            dictionary.DICTIONARY_TABLE, build.check(con, dictionary.DICTIONARY_TABLE, len(df))
+        )
     summary = df.groupby(["object_type", "layer"]).agg(
         objects=("object_name", "nunique"), columns=("column_name", "size")
     )
@@ -86,7 +95,7 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
     name="country_briefs",
     group_name="reports",
     kinds={"html", "matplotlib"},
-    owners=["team:bcm-data"],
+    owners=OWNERS,
     deps=[PUBLISH_KEY],
     description=(
         "One static HTML page with PNG charts per host country (countries.is_host_country), in "
@@ -102,13 +111,13 @@ def country_briefs(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.Ma
 
     settings = bcm.settings()
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        paths = build_all(con, settings.data_dir / "briefs")
-    context.log.info(f"{len(paths)} country briefs in {settings.data_dir / 'briefs'}")
+        paths = build_all(con, settings.briefs_dir)
+    context.log.info(f"{len(paths)} country briefs in {settings.briefs_dir}")
     listing = "\n".join(f"- {p.parent.name}: {p}" for p in paths)
     return dg.MaterializeResult(
         metadata={
             "briefs": len(paths),
-            "folder": dg.MetadataValue.path(str(settings.data_dir / "briefs")),
+            "folder": dg.MetadataValue.path(str(settings.briefs_dir)),
             "index": dg.MetadataValue.md(listing or "none"),
         }
     )

@@ -24,10 +24,7 @@ CASE WHEN start_year IS NULL THEN 'unknown'
 
 
 def host_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute("SELECT country_iso3 FROM countries WHERE is_host_country ORDER BY 1").fetchall()
-    ]
+    return [r[0] for r in con.execute("SELECT country_iso3 FROM host_countries ORDER BY 1").fetchall()]
 
 
 def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 
 from bcm_pipeline.grid import cea, estimate
-from bcm_pipeline.settings import REFERENCE_DIR
 
 CEA_BASIS = "cea_india_units, cdm_registered_units"
 ESTIMATE_BASIS = "coal_units, gas_oil_units, technology_catalogue, fuel_defaults, owid_carbon_intensity"
-
-
-def read_reference(name: str) -> pd.DataFrame:
-    return pd.read_csv(REFERENCE_DIR / f"{name}.csv")
-
-
-def cdm_registered_units(_path: Path | None = None) -> pd.DataFrame:
-    return read_reference("cdm_registered_units")
-
-
-def grid_project_defaults(_path: Path | None = None) -> pd.DataFrame:
-    return read_reference("grid_project_defaults")
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -68,7 +53,7 @@ def _margins(con: duckdb.DuckDBPyConnection, india: pd.DataFrame) -> pd.DataFram
     # Split by country once (each part keeps its rows' order), not a scan of the whole table per host.
     units_by_country = {iso: part for iso, part in units.groupby("country_iso3", sort=False)}
     owid_by_country = {iso: part for iso, part in owid.groupby("country_iso3", sort=False)}
-    hosts = con.execute("SELECT country_iso3 FROM countries WHERE is_host_country ORDER BY 1").df()
+    hosts = con.execute("SELECT country_iso3 FROM host_countries ORDER BY 1").df()
     rows = []
     for iso in hosts["country_iso3"]:
         if iso not in owid_by_country:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-PROBLEMS = "_problems"  # list of (column, check, bad_value) per row, filled by parsers
+from bcm_pipeline.schemas.base import PROBLEMS  # noqa: F401  (parsers fill it; validation reads it)
 
 # Markers that mean "no value" in the sources (GEM: "not found"; World Bank: "…"; CEA: "n/a").
 MISSING_MARKERS = frozenset({"", "not found", "…", "...", "n/a", "na", "-", "--", "none", "nan"})

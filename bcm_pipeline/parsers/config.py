@@ -15,10 +15,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bcm_pipeline.settings import PROJECT_ROOT, REFERENCE_DIR
+from bcm_pipeline.parsers.reference import read_authored_csv
+from bcm_pipeline.settings import DEFAULTS_DIR, Settings
 
-AGREEMENTS_DIR = PROJECT_ROOT / "agreements"
-CASES_DIR = PROJECT_ROOT / "cases"
+# The shipped defaults; a user's folders (Settings.agreements_dir / cases_dir) add files on top.
+AGREEMENTS_DIR = DEFAULTS_DIR / "agreements"
+CASES_DIR = DEFAULTS_DIR / "cases"
 
 # The technology vocabulary of coal_units / gas_oil_units plus the swap targets (scenario_parameters).
 COAL_TECHNOLOGIES = {
@@ -199,14 +201,21 @@ def load_case(path: Path) -> ProjectCase:
     return _load(path, ProjectCase, "case_id")
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    files = sorted(folder.glob("*.yaml"))
-    if not files:
-        raise ConfigError(f"{folder}: no *.yaml files")
-    return files
+def _yaml_files(folders: Path | list[Path]) -> list[Path]:
+    """*.yaml of the folders, later folders winning on the same file name (a user's file replaces the
+    shipped one of the same id)."""
+    folders = [folders] if isinstance(folders, Path) else folders
+    by_name: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: no such folder")
+        by_name.update({p.name: p for p in folder.glob("*.yaml")})
+    if not by_name:
+        raise ConfigError(f"{', '.join(map(str, folders))}: no *.yaml files")
+    return [by_name[n] for n in sorted(by_name)]
 
 
-def agreements_frame(folder: Path | None = None) -> pd.DataFrame:
+def agreements_frame(folder: Path | list[Path] | None = None) -> pd.DataFrame:
     rows = []
     for path in _yaml_files(folder or AGREEMENTS_DIR):
         row = load_agreement(path).model_dump()
@@ -217,9 +226,14 @@ def agreements_frame(folder: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cases_frame(folder: Path | None = None) -> pd.DataFrame:
+def cases_frame(folder: Path | list[Path] | None = None) -> pd.DataFrame:
+    return case_rows(_yaml_files(folder or CASES_DIR))
+
+
+def case_rows(files: list[Path]) -> pd.DataFrame:
+    """project_cases rows of these case files (bcm case evaluates one file this way)."""
     rows = []
-    for path in _yaml_files(folder or CASES_DIR):
+    for path in files:
         row = load_case(path).model_dump()
         row["sources"] = ";".join(row["sources"])
         row["file"] = path.name
@@ -227,22 +241,20 @@ def cases_frame(folder: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def scenario_parameters_frame(path: Path | None = None) -> pd.DataFrame:
-    path = path or REFERENCE_DIR / "scenario_parameters.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df["value"] = pd.to_numeric(df["value"].replace("", None))
-    df["value_text"] = df["value_text"].replace("", None)
+def scenario_parameters_frame() -> pd.DataFrame:
+    df = read_authored_csv("scenario_parameters")
+    df["value"] = pd.to_numeric(df["value"])
     return df
 
 
-# TableSpec.parse signatures: authored tables get no path.
-def parse_agreements(_: Path | None = None) -> pd.DataFrame:
-    return agreements_frame()
+# The catalogue's readers of authored tables: the run's settings say where the user's files are.
+def parse_agreements(settings: Settings | None = None) -> pd.DataFrame:
+    return agreements_frame(settings.config_dirs("agreements") if settings else AGREEMENTS_DIR)
 
 
-def parse_cases(_: Path | None = None) -> pd.DataFrame:
-    return cases_frame()
+def parse_cases(settings: Settings | None = None) -> pd.DataFrame:
+    return cases_frame(settings.config_dirs("cases") if settings else CASES_DIR)
 
 
-def parse_scenario_parameters(_: Path | None = None) -> pd.DataFrame:
+def parse_scenario_parameters(_: Settings | None = None) -> pd.DataFrame:
     return scenario_parameters_frame()

@@ -1,36 +1,43 @@
-"""Reference tables authored in the repo (bcm_pipeline/reference/*.csv): read each CSV into a DataFrame.
+"""Reference tables authored in the repo (bcm_pipeline/reference/*.csv): one reader, one NA rule.
 
-TableSpec.parse is called with None for reference tables, so every function takes an ignored path.
-Types, ranges and citations are checked by the pandera models in schemas/reference.py.
+Types, ranges and citations are checked by the pandera models in schemas/. Every reader takes the run's
+settings (unused here: the CSVs ship with the package) so that all authored tables are read the same way.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from bcm_pipeline.settings import REFERENCE_DIR
+from bcm_pipeline.settings import REFERENCE_DIR, Settings
 
 
-def read_reference_csv(name: str) -> pd.DataFrame:
-    # keep_default_na=False + explicit "": a literal text such as "NA" or "None" must stay text.
-    return pd.read_csv(REFERENCE_DIR / name, keep_default_na=False, na_values=[""])
+def read_authored_csv(name: str) -> pd.DataFrame:
+    """bcm_pipeline/reference/<name>.csv. Only an empty cell is null: a literal text such as "NA" or
+    "None" stays text."""
+    return pd.read_csv(REFERENCE_DIR / f"{name}.csv", keep_default_na=False, na_values=[""])
 
 
-def fuel_defaults(path: Path | None = None) -> pd.DataFrame:
-    return read_reference_csv("fuel_defaults.csv")
+def fuel_defaults(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("fuel_defaults")
 
 
-def gwp(path: Path | None = None) -> pd.DataFrame:
-    return read_reference_csv("gwp.csv")
+def gwp(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("gwp")
 
 
-def countries(path: Path | None = None) -> pd.DataFrame:
-    df = read_reference_csv("countries.csv")
+def countries(_: Settings | None = None) -> pd.DataFrame:
+    df = read_authored_csv("countries")
     df["jcm_partner_since"] = pd.to_datetime(df["jcm_partner_since"], format="%Y-%m-%d").dt.date
     return df
 
 
-def technology_catalogue(path: Path | None = None) -> pd.DataFrame:
-    return read_reference_csv("technology_catalogue.csv")
+def technology_catalogue(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("technology_catalogue")
+
+
+def cdm_registered_units(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("cdm_registered_units")
+
+
+def grid_project_defaults(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("grid_project_defaults")

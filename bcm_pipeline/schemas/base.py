@@ -1,19 +1,38 @@
-"""One pandera DataFrameModel per table drives: validation, quarantine, DuckDB comments, UI column schema.
+"""One pandera DataFrameModel per table drives: validation, quarantine, the table's DDL (DuckDB types, NOT
+NULL, comments), the data dictionary and the Dagster UI's column schema.
 
 Every model sets `Config.name` (the warehouse table), `Config.description`, and `Config.metadata =
-{"key": [...]}` (the columns that identify a row). Fields carry `description=` with the unit.
+{"key": [...]}` (the columns that identify a row). Fields carry `description=` with the unit. A table that may
+legitimately hold no row says so with `Config.metadata["may_be_empty"] = True`.
 """
 
 from __future__ import annotations
 
 import json
 
-import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from bcm_pipeline.parsers.common import PROBLEMS
+PROBLEMS = "_problems"  # list of (column, check, bad_value) per row, filled by parsers
+
+# pandera dtype (as str()) -> the DuckDB type a column of the model is stored as
+DUCKDB_TYPES = {
+    "str": "VARCHAR",
+    "string": "VARCHAR",
+    "object": "VARCHAR",
+    "int64": "BIGINT",
+    "Int64": "BIGINT",
+    "int32": "INTEGER",
+    "Int32": "INTEGER",
+    "float64": "DOUBLE",
+    "Float64": "DOUBLE",
+    "bool": "BOOLEAN",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime64[ns]": "TIMESTAMP_NS",
+    "datetime64[us]": "TIMESTAMP",
+}
 
 QUARANTINE_COLUMNS = [
     "source_id",
@@ -50,6 +69,36 @@ def table_name(model: type[pa.DataFrameModel]) -> str:
 def key_columns(model: type[pa.DataFrameModel]) -> list[str]:
     meta = getattr(model.Config, "metadata", None) or {}
     return list(meta.get("key", []))
+
+
+def may_be_empty(model: type[pa.DataFrameModel]) -> bool:
+    return bool((getattr(model.Config, "metadata", None) or {}).get("may_be_empty"))
+
+
+def duckdb_type(dtype: object) -> str:
+    text = str(dtype)
+    if text not in DUCKDB_TYPES:
+        raise TypeError(f"no DuckDB type for pandera dtype {text!r}: add it to schemas/base.py DUCKDB_TYPES")
+    return DUCKDB_TYPES[text]
+
+
+def storage_columns(model: type[pa.DataFrameModel]) -> list[tuple[str, str, bool]]:
+    """[(column, DuckDB type, nullable), ...] in model order: how the model's table is stored."""
+    return [(c, duckdb_type(col.dtype), bool(col.nullable)) for c, col in model.to_schema().columns.items()]
+
+
+def create_table_sql(model: type[pa.DataFrameModel], qualified_name: str) -> str:
+    """CREATE OR REPLACE TABLE with the model's columns, types and NOT NULL constraints."""
+    cols = ", ".join(
+        f"{quote_ident(c)} {dtype}{'' if nullable else ' NOT NULL'}"
+        for c, dtype, nullable in storage_columns(model)
+    )
+    return f"CREATE OR REPLACE TABLE {qualified_name} ({cols})"
+
+
+def quote_ident(name: str) -> str:
+    """A DuckDB identifier, quoted (names come from code, but never trust them in SQL text)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def columns(model: type[pa.DataFrameModel]) -> list[str]:
@@ -121,10 +170,11 @@ def validate(
     return valid[columns(model)].reset_index(drop=True), pd.DataFrame(records, columns=QUARANTINE_COLUMNS)
 
 
-def stored_failures(con, model: type[pa.DataFrameModel]) -> tuple[int, pd.DataFrame]:
+def stored_failures(
+    con, model: type[pa.DataFrameModel], qualified_name: str | None = None
+) -> tuple[int, pd.DataFrame]:
     """(rows, pandera failure cases: empty when none) of the model's table as stored in DuckDB `con`."""
-    name = table_name(model)
-    df = con.execute('SELECT * FROM "' + name.replace('"', '""') + '"').df()
+    df = con.execute(f"SELECT * FROM {qualified_name or quote_ident(table_name(model))}").df()
     try:
         model.to_schema().validate(df, lazy=True)
     except SchemaErrors as err:
@@ -150,25 +200,11 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def comment_statements(model: type[pa.DataFrameModel]) -> list[str]:
+def comment_statements(model: type[pa.DataFrameModel], qualified_name: str | None = None) -> list[str]:
     """COMMENT ON TABLE / COLUMN statements from the model's descriptions (identifiers quoted)."""
-    name = table_name(model)
-    out = [f'COMMENT ON TABLE "{name}" IS {sql_literal(model.Config.description or "")}']
+    name = qualified_name or quote_ident(table_name(model))
+    out = [f"COMMENT ON TABLE {name} IS {sql_literal(model.Config.description or '')}"]
     for col, column in model.to_schema().columns.items():
         if column.description:
-            out.append(f'COMMENT ON COLUMN "{name}"."{col}" IS {sql_literal(column.description)}')
+            out.append(f"COMMENT ON COLUMN {name}.{quote_ident(col)} IS {sql_literal(column.description)}")
     return out
-
-
-def dagster_column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
-    cols = []
-    for col, column in model.to_schema().columns.items():
-        cols.append(
-            dg.TableColumn(
-                name=col,
-                type=str(column.dtype),
-                description=column.description,
-                constraints=dg.TableColumnConstraints(nullable=column.nullable, unique=column.unique),
-            )
-        )
-    return dg.TableSchema(columns=cols)

@@ -151,6 +151,23 @@ class ProjectCases(pa.DataFrameModel):
 # --- marts ------------------------------------------------------------------------------------
 
 
+class HostCountries(pa.DataFrameModel):
+    country_iso3: Series[str] = _f("Host country, ISO3", unique=True, str_length=3)
+    country_name: Series[str] = _f("Country name (countries reference)", nullable=True)
+    is_flagged_host: Series[bool] = _f("Flagged as a host country in the countries reference")
+    is_agreement_host: Series[bool] = _f("Host country of an agreement in agreements/*.yaml")
+
+    class Config:
+        name = "host_countries"
+        description = (
+            "The host countries, defined once: flagged in the countries reference (is_host_country) or the host of "
+            "an agreement. Every mart, the grid tables, the briefs and the country partitions read this table."
+        )
+        metadata = {"key": ["country_iso3"]}
+        strict = "filter"
+        coerce = True
+
+
 class PlantBaselines(pa.DataFrameModel):
     baseline_id: Series[str] = _f("unit_source:unit_id", unique=True)
     unit_id: Series[str] = _f("GEM unit id, or the case id")

@@ -38,4 +38,32 @@ class Quarantine(pa.DataFrameModel):
     class Config:
         name = "quarantine"
         description = "Rows kept out of the core tables, with the reason. Never silently dropped."
-        metadata = {"key": ["table_name", "row_key", "column_name", "check_name"]}
+        metadata = {"key": ["table_name", "row_key", "column_name", "check_name"], "may_be_empty": True}
+
+
+class DataDictionary(pa.DataFrameModel):
+    object_name: Series[str] = pa.Field(description="Table or view name in the warehouse")
+    object_type: Series[str] = pa.Field(isin=["table", "view"], description="table or view")
+    layer: Series[str] = pa.Field(
+        description="Where it sits in the flow: bookkeeping, core, reference, marts, reports, views"
+    )
+    column_position: Series[int] = pa.Field(ge=1, description="1-based position of the column")
+    column_name: Series[str] = pa.Field(description="Column name (units in the name: _mw, _t_per_yr, ...)")
+    data_type: Series[str] = pa.Field(description="DuckDB type of the column")
+    is_nullable: Series[bool] = pa.Field(description="True when the column may hold NULL")
+    is_key: Series[bool] = pa.Field(description="True for the columns that identify a row of a table")
+    column_description: Series[str] = pa.Field(description="What the column holds, with its unit")
+    reads_columns: Series[str] = pa.Field(
+        description="For marts and views: the table.column values this column is computed from ('' if none)"
+    )
+    object_description: Series[str] = pa.Field(description="What the table or view holds")
+
+    class Config:
+        name = "data_dictionary"
+        description = (
+            "Every table and analyst view in the warehouse, column by column: type, nullability, key, "
+            "description with unit, and (for marts and views) the columns it is computed from."
+        )
+        metadata = {"key": ["object_name", "column_name"]}
+        strict = "filter"
+        coerce = True

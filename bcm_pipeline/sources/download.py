@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dagster as dg
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -43,15 +42,15 @@ PREVIOUS_DIR = "previous"  # replaced raw files, kept for a rollback; never read
 KEEP_PREVIOUS = 3
 
 
-class DownloadError(dg.Failure):
+class DownloadError(RuntimeError):
     """A source could not be fetched or failed verification. The message names source, URL and cause.
 
-    A dagster Failure so that the raw asset's RetryPolicy retries only what may pass later (timeouts,
-    resets, 5xx, 429): a 404, an HTML page or a sha256 mismatch fails at once instead of after minutes.
+    `transient`: the failure may pass later (timeouts, resets, 5xx, 429), so a retry is worth it; a 404, an
+    HTML page or a sha256 mismatch is not (the raw asset retries only transient failures).
     """
 
     def __init__(self, message: str, transient: bool = False):
-        super().__init__(description=message, allow_retries=transient)
+        super().__init__(message)
         self.transient = transient
 
 
@@ -71,19 +70,9 @@ class RawFile:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class HttpOptions:
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 60.0
-    retries: int = 4
-    backoff_factor: float = 1.0  # urllib3: sleeps backoff * 2**(n-1) between tries
-    backoff_max_s: float = 60.0
-    retry_after_max_s: float = 120.0  # a server asking for a longer pause fails the try instead of hanging
-
-
 def source_url(source: Source, settings: Settings) -> str:
     """The URL to fetch: an explicit per-source override, else the mirror layout, else the default."""
-    override = os.environ.get(f"BCM_URL_{source.id.upper()}")
+    override = settings.source_urls.get(source.id)
     if override:
         return override
     if settings.source_mirror:
@@ -187,17 +176,18 @@ class CappedRetry(Retry):
         return None if seconds is None else min(seconds, self.retry_after_max_s)
 
 
-def make_session(options: HttpOptions) -> requests.Session:
-    retry_class = type("Retry", (CappedRetry,), {"retry_after_max_s": options.retry_after_max_s})
+def make_session(settings: Settings) -> requests.Session:
+    retry_class = type("Retry", (CappedRetry,), {"retry_after_max_s": settings.http_retry_after_max_s})
+    retries = settings.http_retries
     retry = retry_class(
-        total=options.retries,
-        connect=options.retries,
-        read=options.retries,
-        status=options.retries,
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
         status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=frozenset({"GET"}),
-        backoff_factor=options.backoff_factor,
-        backoff_max=options.backoff_max_s,
+        backoff_factor=settings.http_backoff_s,
+        backoff_max=settings.http_backoff_max_s,
         respect_retry_after_header=True,
         raise_on_status=False,
     )
@@ -277,18 +267,12 @@ def check_utf8(path: Path) -> None:
             raise ValueError("CSV is not UTF-8 (ends inside a multi-byte character)") from exc
 
 
-def fetch(
-    source: Source,
-    settings: Settings,
-    options: HttpOptions | None = None,
-    session: requests.Session | None = None,
-) -> RawFile:
+def fetch(source: Source, settings: Settings, session: requests.Session | None = None) -> RawFile:
     """Bring data/raw/<source_id>/<filename> up to date and return its provenance.
 
     A file dropped into the folder by hand (no provenance sidecar) is used as it is: the route for sources
     whose publisher puts the download behind a form.
     """
-    options = options or HttpOptions()
     try:
         folder = confined(settings.raw_dir, source.id)
         target = confined(folder, source.filename)
@@ -323,7 +307,7 @@ def fetch(
         else f"no previous file; {source.landing_hint}"
     )
     own_session = session is None
-    session = session or make_session(options)
+    session = session or make_session(settings)
     tmp_path: Path | None = None
     try:
         try:
@@ -331,7 +315,7 @@ def fetch(
                 url,
                 headers=headers,
                 stream=True,
-                timeout=(options.connect_timeout_s, options.read_timeout_s),
+                timeout=(settings.http_connect_timeout_s, settings.http_read_timeout_s),
             )
         except requests.RequestException as exc:
             raise DownloadError(

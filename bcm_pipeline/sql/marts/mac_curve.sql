@@ -2,17 +2,11 @@
 -- One option per unit (its cheapest upgrade per tonne): alternatives for one unit exclude each other.
 
 WITH
-hosts AS (
-    SELECT country_iso3 FROM countries WHERE is_host_country
-    UNION
-    SELECT host_country_iso3 FROM agreements
-),
-
 best_option AS (
     SELECT *
     FROM technology_swaps
     WHERE is_upgrade AND unit_source <> 'case' AND mac_usd_per_t IS NOT NULL
-        AND country_iso3 IN (SELECT country_iso3 FROM hosts)
+        AND country_iso3 IN (SELECT country_iso3 FROM host_countries)
     QUALIFY row_number() OVER (PARTITION BY unit_source, unit_id ORDER BY mac_usd_per_t, swap_id) = 1
 )
 

@@ -19,17 +19,13 @@ from bcm_pipeline.parsers.common import (
     new_problems,
     to_number,
 )
+from bcm_pipeline.schemas.worldbank_pink_sheet import COAL_GJ_PER_T, CRUDE_GJ_PER_BBL, GJ_PER_MMBTU
 
 SOURCE_ID = "worldbank_pink_sheet"
 SHEET = "Monthly Prices"
 REQUIRED_CODES = ("COAL_AUS", "COAL_SAFRICA", "NGAS_US", "NGAS_EUR", "NGAS_JP", "CRUDE_BRENT")
 PERIOD = re.compile(r"^(\d{4})M(\d{2})$")
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-# Energy content used for price_usd_per_gj (sources in the fuel_prices_monthly schema description).
-GJ_PER_MMBTU = 1.055056  # 1 MMBtu (IT) = 1.05505585 GJ
-COAL_GJ_PER_T = 25.1208  # 6,000 kcal/kg x 4.1868 kJ/kcal, the Pink Sheet's coal grade
-CRUDE_GJ_PER_BBL = 6.1178632  # barrel of oil equivalent: 5.8 MMBtu
 
 
 def gj_per_unit(series_code: str, unit: str) -> float | None:

@@ -3,12 +3,6 @@
 -- mutually exclusive, so they are separate rows, never summed together.
 
 WITH
-hosts AS (
-    SELECT country_iso3 FROM countries WHERE is_host_country
-    UNION
-    SELECT host_country_iso3 FROM agreements
-),
-
 -- Credits per swap: the largest over the agreements covering its host (one per host in practice).
 swap_credits AS (
     SELECT swap_id, max(credited_t_per_yr) AS credited_t_per_yr
@@ -21,7 +15,7 @@ options AS (
         CASE WHEN s.status = 'operating' THEN 'operating' ELSE 'pipeline' END AS status_group
     FROM technology_swaps AS s
     LEFT JOIN swap_credits AS c USING (swap_id)
-    WHERE s.is_upgrade AND s.unit_source <> 'case' AND s.country_iso3 IN (SELECT country_iso3 FROM hosts)
+    WHERE s.is_upgrade AND s.unit_source <> 'case' AND s.country_iso3 IN (SELECT country_iso3 FROM host_countries)
 )
 
 SELECT

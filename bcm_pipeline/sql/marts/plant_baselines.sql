@@ -207,11 +207,11 @@ resolved AS (
     SELECT
         t.*,
         coalesce(t.case_capacity_factor,
-            CASE WHEN cea.country_iso3 IS NOT NULL AND t.unit_source <> 'case' THEN cea.capacity_factor END,
+            CASE WHEN cea.capacity_factor IS NOT NULL AND t.unit_source <> 'case' THEN cea.capacity_factor END,
             dcf.capacity_factor) AS capacity_factor,
         CASE
             WHEN t.case_capacity_factor IS NOT NULL THEN 'project_case'
-            WHEN cea.country_iso3 IS NOT NULL THEN 'reported_fleet:cea_india_units FY' || cea.fiscal_year
+            WHEN cea.capacity_factor IS NOT NULL THEN 'reported_fleet:cea_india_units FY' || cea.fiscal_year
             ELSE dcf.capacity_factor_source
         END AS capacity_factor_source,
         coalesce(t.case_aux_share, s.aux_share, 0) AS aux_consumption_share,
@@ -244,7 +244,7 @@ resolved AS (
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj_upper, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj_upper,
         f.ch4_kg_per_tj, f.n2o_kg_per_tj,
         g.gwp_ch4, g.gwp_n2o, s.gwp_set,
-        cea.country_iso3 IS NOT NULL AND t.case_capacity_factor IS NULL AS cf_reported
+        cea.capacity_factor IS NOT NULL AND t.case_capacity_factor IS NULL AS cf_reported
     FROM typed AS t
     CROSS JOIN settings AS s
     CROSS JOIN gwp_values AS g

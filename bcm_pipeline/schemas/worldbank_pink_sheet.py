@@ -1,11 +1,10 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from bcm_pipeline.parsers.pink_sheet import (
-    COAL_GJ_PER_T,
-    CRUDE_GJ_PER_BBL,
-    GJ_PER_MMBTU,
-)
+# Energy content used for price_usd_per_gj (the parser converts with these; sources in the description).
+GJ_PER_MMBTU = 1.055056  # 1 MMBtu (IT) = 1.05505585 GJ
+COAL_GJ_PER_T = 25.1208  # 6,000 kcal/kg x 4.1868 kJ/kcal, the Pink Sheet's coal grade
+CRUDE_GJ_PER_BBL = 6.1178632  # barrel of oil equivalent: 5.8 MMBtu
 
 
 class FuelPricesMonthly(pa.DataFrameModel):

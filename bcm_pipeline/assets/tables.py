@@ -1,0 +1,239 @@
+"""Dagster assets of the catalogue's tables: raw downloads, and one asset per table with its blocking `schema`
+check, run in the step that writes the table (a separate check step would read the table again).
+
+A thin wing: what a table is and how it is built lives in bcm_pipeline/catalogue.py and bcm_pipeline/build.py;
+this module only turns them into assets, materializations and check results.
+"""
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from bcm_pipeline import build, catalogue, warehouse
+from bcm_pipeline.build import Built, Check
+from bcm_pipeline.catalogue import Table
+from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
+from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.sources.download import DownloadError, fetch
+from bcm_pipeline.sources.registry import SOURCES, Source
+
+OWNERS = ["team:bcm-data"]
+
+
+def raw_key(source_id: str) -> dg.AssetKey:
+    return dg.AssetKey(f"raw_{source_id}")
+
+
+def raw_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"raw_{source.id}",
+        group_name="raw",
+        kinds={"file", source.format},
+        owners=OWNERS,
+        description=(
+            f"{source.title}, published by {source.publisher} ({source.licence}). Downloaded from "
+            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.id}/{source.filename}. "
+            f"Cite: {source.citation}"
+        ),
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    )
+    def _raw(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        try:
+            raw = fetch(source, bcm.settings())
+        except DownloadError as exc:
+            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
+            raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+        with bcm.build_connection() as con:
+            warehouse.record_raw_file(con, raw.to_dict())
+        context.log.info(f"{source.id}: {raw.status} {raw.bytes} bytes sha256 {raw.sha256}")
+        return dg.MaterializeResult(
+            metadata={
+                "url": dg.MetadataValue.url(raw.url),
+                "path": dg.MetadataValue.path(raw.path),
+                "retrieved_at": raw.retrieved_at,
+                "bytes": raw.bytes,
+                "sha256": raw.sha256,
+                "etag": raw.etag or "",
+                "last_modified": raw.last_modified or "",
+                "status": raw.status,
+            },
+            data_version=dg.DataVersion(raw.sha256),
+        )
+
+    return _raw
+
+
+def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=col,
+                type=str(column.dtype),
+                description=column.description,
+                constraints=dg.TableColumnConstraints(nullable=column.nullable, unique=column.unique),
+            )
+            for col, column in model.to_schema().columns.items()
+        ]
+    )
+
+
+def schema_check_spec(t: Table) -> dg.AssetCheckSpec:
+    """The blocking `schema` check of a table, run inside the step that writes it: a failure fails the
+    step, so nothing downstream (and no publish) runs on a table that broke its model."""
+    return dg.AssetCheckSpec(
+        "schema",
+        asset=t.name,
+        blocking=True,
+        description=f"The {t.name} table as stored has its model's columns, types and NOT NULLs, holds rows, "
+        "and its rows satisfy the pandera model (types, ranges, keys).",
+    )
+
+
+def check_result(t: Table, check: Check) -> dg.AssetCheckResult:
+    metadata: dict = {
+        "rows": check.rows,
+        "validated_by": check.validated_by,
+        "problems": "; ".join(check.problems),
+    }
+    if len(check.failures):
+        metadata["failures"] = len(check.failures)
+        metadata["sample"] = dg.MetadataValue.md(check.failures.head(20).astype(str).to_markdown(index=False))
+    return dg.AssetCheckResult(
+        check_name="schema", asset_key=dg.AssetKey(t.name), passed=check.passed, metadata=metadata
+    )
+
+
+def _spec_kwargs(t: Table, description: str) -> dict:
+    deps = [raw_key(t.source_id)] if t.kind == "source" else []
+    deps += [dg.AssetKey(d) for d in catalogue.reads(t)]
+    return dict(
+        group_name=t.layer,
+        owners=OWNERS,
+        deps=deps,
+        description=description,
+        metadata={"dagster/column_schema": column_schema(t.model), "dagster/table_name": t.name},
+    )
+
+
+def _metadata(built: Built, preview: pd.DataFrame) -> dict:
+    metadata: dict = {
+        "dagster/row_count": built.rows,
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
+    }
+    if built.table.kind in ("source", "authored"):
+        q = built.quarantined
+        reasons = (
+            q.groupby(["column_name", "check_name"], dropna=False).size().rename("rows").reset_index()
+            if len(q)
+            else pd.DataFrame()
+        )
+        metadata |= {
+            "quarantined_rows": len(q),
+            "quarantine_reasons": dg.MetadataValue.md(reasons.to_markdown(index=False) if len(q) else "none"),
+            "source_sha256": built.source_sha256 or "",
+        }
+        if built.cache_hit is not None:
+            metadata["parse_cache"] = "hit" if built.cache_hit else "miss"
+    return metadata
+
+
+def _preview(con, t: Table) -> pd.DataFrame:
+    return con.execute(f"SELECT * FROM {warehouse.qualified(t.model)} LIMIT 10").df()
+
+
+def table_asset(t: Table) -> dg.AssetsDefinition:
+    """A table parsed from a source file or read from a file authored in the package."""
+
+    @dg.asset(name=t.name, kinds={"duckdb", "pandas"}, check_specs=[schema_check_spec(t)],
+              **_spec_kwargs(t, t.model.Config.description))  # fmt: skip
+    def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        with bcm.build_connection() as con:
+            if t.kind == "source":
+                built = build.source_table(con, t, bcm.settings())
+            else:
+                built = build.authored_table(con, t, bcm.settings())
+            preview = _preview(con, t)
+        if len(built.quarantined):
+            context.log.warning(f"{t.name}: {len(built.quarantined)} quarantine row(s)")
+        return dg.MaterializeResult(
+            metadata=_metadata(built, preview), check_results=[check_result(t, built.check)]
+        )
+
+    return _table
+
+
+def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
+    """Tables that share one Python computation: one step; each stays its own asset with its own check."""
+    compute = ts[0].compute
+    specs = [
+        dg.AssetSpec(
+            t.name,
+            kinds={"duckdb", "pandas"},
+            **_spec_kwargs(
+                t, f"{t.model.Config.description}\n\nPython: {compute.__module__}.{compute.__name__}"
+            ),
+        )
+        for t in ts
+    ]
+
+    @dg.multi_asset(name=compute.__name__, specs=specs, check_specs=[schema_check_spec(t) for t in ts])
+    def _tables(bcm: BcmResource):
+        with bcm.build_connection() as con:
+            for built in build.python_tables(con, ts):
+                yield dg.MaterializeResult(
+                    asset_key=built.table.name,
+                    check_results=[check_result(built.table, built.check)],
+                    metadata=_metadata(built, _preview(con, built.table)),
+                )
+
+    return _tables
+
+
+def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> dg.AssetsDefinition:
+    @dg.asset(name=t.name, kinds={"duckdb", "sql"}, check_specs=[schema_check_spec(t)],
+              **_spec_kwargs(t, f"{t.model.Config.description}\n\nSQL: bcm_pipeline/sql/{t.sql}"))  # fmt: skip
+    def _mart(bcm: BcmResource) -> dg.MaterializeResult:
+        with bcm.build_connection() as con:
+            built = build.sql_table(con, t)
+            preview = _preview(con, t)
+            # Parsed from the SQL; cached per SQL text in the lineage cache.
+            lineage = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
+        metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
+        if lineage:
+            metadata["dagster/column_lineage"] = lineage
+        return dg.MaterializeResult(check_results=[check_result(t, built.check)], metadata=metadata)
+
+    if freshness_policy is not None:
+        return _mart.map_asset_specs(lambda s: dg.apply_freshness_policy(s, freshness_policy))
+    return _mart
+
+
+def column_lineage(sql: str, con, cache_dir) -> dg.TableColumnLineage | None:
+    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or None when the SQL
+    cannot be followed."""
+    deps = try_column_lineage(sql, warehouse_schema(con), cache_dir)
+    if not deps:
+        return None
+    return dg.TableColumnLineage(
+        deps_by_column={
+            col: [dg.TableColumnDep(asset_key=dg.AssetKey(t), column_name=c) for t, c in reads]
+            for col, reads in deps.items()
+        }
+    )
+
+
+def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.AssetsDefinition]:
+    """Every catalogue table (bookkeeping tables are written by the raw assets and the tables' steps)."""
+    assets = [raw_asset(s) for s in SOURCES.values()]
+    seen_compute = []
+    for t in catalogue.tables("source", "authored", "python", "sql"):
+        if t.layer == "bookkeeping":
+            continue
+        if t.kind in ("source", "authored"):
+            assets.append(table_asset(t))
+        elif t.kind == "sql":
+            assets.append(sql_asset(t, freshness_policy))
+        elif t.compute not in seen_compute:
+            seen_compute.append(t.compute)
+            assets.append(python_asset([s for s in catalogue.tables("python") if s.compute is t.compute]))
+    return assets

@@ -1,0 +1,174 @@
+"""Building the catalogue's tables: plain functions on a DuckDB connection, called by the Dagster assets,
+the CLI, the country partitions, the benchmarks and the tests. No Dagster here.
+
+Every table goes through warehouse.write_table (created from its model's DDL, then filled BY NAME) and
+gets the same stored-contract check (columns, types, NOT NULL as the model says; rows present). Tables
+read from outside (a source file, an authored file) are validated before they are written, row by row,
+and bad rows go to quarantine; tables we compute (Python, SQL) are validated as stored, and a bad row
+fails the build: our own computation has no bad input to set aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from bcm_pipeline import catalogue, warehouse
+from bcm_pipeline.catalogue import Table
+from bcm_pipeline.parsers import cache as parse_cache
+from bcm_pipeline.schemas.base import quote_ident, sql_literal, stored_failures, validate
+from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources.download import sha256_of
+from bcm_pipeline.sources.registry import SOURCES
+
+
+@dataclass
+class Check:
+    """The outcome of a table's stored-contract check (and, for computed tables, pandera on the stored rows)."""
+
+    passed: bool
+    rows: int
+    problems: list[str]
+    validated_by: str
+    failures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class Built:
+    table: Table
+    rows: int
+    check: Check
+    quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_sha256: str | None = None
+    cache_hit: bool | None = None
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    t: Table,
+    validated_rows: int | None = None,
+    schema: str | None = None,
+    allow_empty: bool = False,
+) -> Check:
+    """The same check for every table: the stored contract; then, for a frame validated before writing, that
+    every validated row is stored, or, for a computed table, pandera on the stored rows."""
+    rows, problems = warehouse.stored_contract(con, t.model, schema, allow_empty)
+    failures = pd.DataFrame()
+    if validated_rows is not None:
+        validated_by = "pandera, before writing"
+        if rows != validated_rows:
+            problems.append(f"{t.name}: {rows} rows stored, {validated_rows} validated")
+    else:
+        validated_by = "pandera, on the stored table"
+        if not problems:
+            _, failures = stored_failures(con, t.model, warehouse.qualified(t.model, schema))
+            if len(failures):
+                sample = failures[["column", "check", "failure_case"]].head(5).to_dict("records")
+                problems.append(f"{t.name}: {len(failures)} value(s) fail the model, e.g. {sample}")
+    return Check(not problems, rows, problems, validated_by, failures)
+
+
+def source_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
+    """Parse the source's current raw file (cached per sha256 and parser code), validate, write, quarantine."""
+    source = SOURCES[t.source_id]
+    path = settings.source_dir(source.id) / source.filename
+    sha = sha256_of(path)
+    # Same bytes, same parser code: reuse the parsed frame (Excel parsing dominates a refresh).
+    df, hit = parse_cache.cached_parse(t.parse, path, settings.parse_cache_dir(source.id), t.name, sha)
+    return _write_validated(con, t, df, source.id, sha, hit)
+
+
+def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
+    return _write_validated(con, t, t.parse(settings), "reference", None, None)
+
+
+def _write_validated(
+    con, t: Table, df: pd.DataFrame, origin: str, sha: str | None, hit: bool | None
+) -> Built:
+    if "source_sha256" in t.model.to_schema().columns:
+        df["source_sha256"] = sha
+    valid, quarantined = validate(t.model, df, origin, sha)
+    warehouse.write_table(con, t.model, valid)
+    warehouse.record_quarantine(con, t.name, quarantined)
+    return Built(t, len(valid), check(con, t, len(valid)), quarantined, sha, hit)
+
+
+def python_tables(con: duckdb.DuckDBPyConnection, ts: list[Table], schema: str | None = None) -> list[Built]:
+    """Tables that share one Python computation (t.compute): computed once, each written and checked."""
+    frames = ts[0].compute(con)
+    out = []
+    for t in ts:
+        rows = warehouse.write_table(con, t.model, frames[t.name], schema, comments=schema is None)
+        # In a scratch rerun (build.run_marts) a subset may legitimately leave a table empty.
+        out.append(Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None)))
+    return out
+
+
+def sql_table(con: duckdb.DuckDBPyConnection, t: Table, schema: str | None = None) -> Built:
+    rows = warehouse.write_table(con, t.model, t.sql_text(), schema, comments=schema is None)
+    return Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None))
+
+
+def computed_table(con: duckdb.DuckDBPyConnection, name: str, schema: str | None = None) -> list[Built]:
+    """Build one SQL or Python table (a Python table's siblings of the same computation come along)."""
+    t = catalogue.table(name)
+    if t.kind == "sql":
+        return [sql_table(con, t, schema)]
+    if t.kind == "python":
+        siblings = [s for s in catalogue.tables("python") if s.compute is t.compute]
+        return python_tables(con, siblings, schema)
+    raise ValueError(f"{name} is a {t.kind} table: it is parsed or read, not computed")
+
+
+# --- Reruns of a part of the graph in a scratch catalog ------------------------------------------------
+
+SCRATCH = "bcm_scratch"
+
+
+@contextmanager
+def scratch(con: duckdb.DuckDBPyConnection, base: str | None = None) -> Iterator[str]:
+    """An in-memory catalog searched before `base` (default: the connection's own database): tables written
+    there shadow the real ones for unqualified names, as the mart SQL uses them. Yields the scratch
+    schema's name; everything in it is gone when the block ends."""
+    if base is None:
+        base = quote_ident(con.execute("SELECT current_database()").fetchone()[0])
+    old = con.execute("SELECT current_setting('search_path')").fetchone()[0]
+    con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
+    try:
+        con.execute(f"SET search_path = {sql_literal(f'{SCRATCH}.main,{base}.main')}")
+        yield f"{SCRATCH}.main"
+    finally:
+        con.execute(f"SET search_path = {sql_literal(old)}")
+        con.execute(f"DETACH {SCRATCH}")
+
+
+def marts_between(inputs: set[str], targets: set[str], held: set[str] = frozenset()) -> list[str]:
+    """The computed tables a change of `inputs` reaches on its way to `targets`, in build order (targets
+    always included): everything else reads the same rows as before. `held`: computed tables kept as they
+    are although they read a changed input (and what only they lead to)."""
+    reached = catalogue.downstream(inputs, through_not=held) & (catalogue.upstream(targets) | set(targets))
+    return catalogue.build_order((reached | set(targets)) - set(held))
+
+
+def run_marts(
+    con: duckdb.DuckDBPyConnection, targets: set[str], inputs: Mapping[str, pd.DataFrame | str], schema: str
+) -> dict[str, int]:
+    """Inside a `scratch` block: write `inputs` (frames, or SELECTs that name the base tables qualified)
+    into `schema`, then build there every mart between them and `targets`, in order. {table: rows}."""
+    counts = {}
+    for name, rows in inputs.items():
+        counts[name] = warehouse.write_table(con, catalogue.table(name).model, rows, schema, comments=False)
+    done: set[str] = set()
+    for name in marts_between(set(inputs), set(targets)):
+        if name in done:
+            continue
+        for built in computed_table(con, name, schema):
+            if not built.check.passed:
+                raise warehouse.ContractError("; ".join(built.check.problems))
+            counts[built.table.name] = built.rows
+            done.add(built.table.name)
+    return counts
