@@ -11,7 +11,7 @@ from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.marts import Agreements, ProjectCases, ScenarioParameters
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
 from bcm_pipeline.schemas.prices import FuelPricesMonthly
-from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, TechnologyCatalogue
+from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, Technologies, TechnologyCatalogue
 
 CORE_TABLES: list[TableSpec] = [
     TableSpec(IfiGridFactors, ifi.parse, source_id="ifi_grid_factors"),
@@ -27,6 +27,7 @@ CORE_TABLES: list[TableSpec] = [
     TableSpec(Gwp, reference_csv.gwp, source_id=None, group="core"),
     TableSpec(Countries, reference_csv.countries, source_id=None, group="core"),
     TableSpec(TechnologyCatalogue, reference_csv.technology_catalogue, source_id=None, group="core"),
+    TableSpec(Technologies, reference_csv.technologies, source_id=None, group="core"),
     # Methodology configuration authored in the repo: scenario parameters, agreements/*.yaml, cases/*.yaml.
     TableSpec(ScenarioParameters, config_files.parse_scenario_parameters, source_id=None),
     TableSpec(Agreements, config_files.parse_agreements, source_id=None),

@@ -34,3 +34,7 @@ def countries(path: Path | None = None) -> pd.DataFrame:
 
 def technology_catalogue(path: Path | None = None) -> pd.DataFrame:
     return read_reference_csv("technology_catalogue.csv")
+
+
+def technologies(path: Path | None = None) -> pd.DataFrame:
+    return read_reference_csv("technologies.csv")
