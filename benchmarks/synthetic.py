@@ -25,6 +25,7 @@ CHAIN = ("plant_baselines", "technology_swaps", "credits", "host_country_program
 INPUT_TABLES = (
     "project_cases",
     "scenario_parameters",
+    "technologies",
     "technology_catalogue",
     "fuel_defaults",
     "gwp",
