@@ -182,7 +182,8 @@ class GasOilUnits(pa.DataFrameModel):
     status: Series[str] = pa.Field(isin=GAS_STATUSES, description="Unit status, lower case")
     gem_technology: Series[str] = pa.Field(
         isin=GAS_TECHNOLOGIES,
-        description="GEM's Technology code (technologies maps it, by fuel class, to the vocabulary): CC combined cycle, GT open-cycle gas turbine, ST steam turbine, IC internal combustion, "
+        description="GEM's Technology code (technologies maps it, by fuel class, to the vocabulary): "
+        "CC combined cycle, GT open-cycle gas turbine, ST steam turbine, IC internal combustion, "
         "ICCC IC combined cycle, ISCC integrated solar CC, AFC Allam-Fetvedt cycle, 'unknown' (not found)",
     )
     chp: Series[pd.BooleanDtype] = pa.Field(

@@ -168,8 +168,8 @@ class TechnologyCatalogue(pa.DataFrameModel):
     fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
     technology: Series[str] = pa.Field(
         description=(
-            "Coal: GEM combustion technology (subcritical, supercritical, ultra-supercritical, cfb, igcc, "
-            "unknown) or advanced-usc, fbs, pfbs; gas/oil: GEM GOGPT code (GT, ST, CC, IC, ICCC)"
+            "Technology id of the technologies vocabulary (coal_subcritical, coal_usc, coal_ausc, coal_fbs, "
+            "gas_combined_cycle, gas_open_cycle, oil_steam, ...)"
         )
     )
     gem_technology_code: Series[str] = pa.Field(
