@@ -31,7 +31,7 @@ from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
 from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
-from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, TechnologyCatalogue
+from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, Technologies, TechnologyCatalogue
 from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
 from bcm_pipeline.settings import SQL_DIR
 
@@ -101,6 +101,7 @@ TABLES: list[Table] = [
     _authored(FuelDefaults, reference.fuel_defaults),
     _authored(Gwp, reference.gwp),
     _authored(Countries, reference.countries),
+    _authored(Technologies, reference.technologies),
     _authored(TechnologyCatalogue, reference.technology_catalogue),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),

@@ -32,6 +32,9 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     gwp_ch4 = g.loc[g.gas == "CH4", "gwp_100"].max()
     gwp_n2o = g.loc[g.gas == "N2O", "gwp_100"].max()
     included = set(sp.loc[sp.parameter == "included_status", "key"])
+    # GEM's own code -> the technology vocabulary, by tracker and fuel class (technologies).
+    codes = t["technologies"].dropna(subset=["source_code"])
+    vocab = {(r.source_id, r.source_fuel_class, r.source_code): r.technology for r in codes.itertuples()}
 
     coal = t["coal_units"]
     coal = pd.DataFrame(
@@ -41,7 +44,8 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "country_iso3": coal.country_iso3,
             "fuel_class": "coal",
             "fuel_key": coal.coal_type,
-            "technology": coal.technology,
+            "technology": [vocab.get(("gem_coal_plant_tracker", "coal", c)) for c in coal.gem_technology],
+            "gem_technology": coal.gem_technology,
             "status": coal.status,
             "start_year": coal.start_year,
             "capacity_mw": coal.capacity_mw,
@@ -57,7 +61,11 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "country_iso3": gas.country_iso3,
             "fuel_class": np.where(gas.fuel_class == "oil", "oil", "gas"),
             "fuel_key": gas.fuel.str.split("/").str[0],
-            "technology": gas.technology,
+            "technology": [
+                vocab.get(("gem_oil_gas_plant_tracker", f, c))
+                for f, c in zip(gas.fuel_class, gas.gem_technology, strict=True)
+            ],
+            "gem_technology": gas.gem_technology,
             "status": gas.status,
             "start_year": gas.start_year,
             "capacity_mw": gas.capacity_mw,
@@ -232,6 +240,11 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     targets.columns = ["fuel_class", "to_technology", "to_fuel_class"]
     tracker = b[b.unit_source != "case"].merge(targets, on="fuel_class")
     tracker = tracker[tracker.technology.notna() & (tracker.to_technology != tracker.technology)]
+    # As the SQL: no target whose tracker code is the unit's own (oil CC units get no gas CC).
+    codes = t["technologies"].dropna(subset=["source_code"])
+    own = set(zip(codes.technology, codes.source_code, strict=True))
+    own_code = [(tt, c) in own for tt, c in zip(tracker.to_technology, tracker.gem_technology, strict=True)]
+    tracker = tracker[~np.array(own_code, dtype=bool)]
     cases = b[b.unit_source == "case"].merge(
         pc[["case_id", "to_technology"]], left_on="unit_id", right_on="case_id"
     )

@@ -19,7 +19,7 @@ COAL = pd.DataFrame(
         "plant_name": ["Vinh Tan", "Suralaya", "Mundra", "Waigaoqiao", "Duyen Hai"],
         "unit_name": ["1", "2", "3", "4", "5"],
         "coal_type": ["bituminous", "subbituminous", "bituminous", "bituminous", "unknown"],
-        "technology": ["subcritical", "subcritical", "supercritical", "ultra-supercritical", "unknown"],
+        "gem_technology": ["subcritical", "subcritical", "supercritical", "ultra-supercritical", "unknown"],
         "status": ["operating", "operating", "operating", "operating", "construction"],
         "start_year": pd.array([1995, 2010, 2012, 2008, None], dtype="Int64"),
         "capacity_mw": [300.0, 625.0, 660.0, 1000.0, 600.0],
@@ -37,7 +37,7 @@ GAS = pd.DataFrame(
         "unit_name": ["1", "2", "3"],
         "fuel": ["NG", "NG/FO", "D"],
         "fuel_class": ["gas", "gas/oil", "oil"],
-        "technology": ["GT", "CC", "ST"],
+        "gem_technology": ["GT", "CC", "ST"],
         "status": ["operating", "operating", "operating"],
         "start_year": pd.array([2000, 2005, 1990], dtype="Int64"),
         "capacity_mw": [250.0, 700.0, 200.0],
@@ -69,8 +69,8 @@ def test_generator_draws_from_the_template(fleet):
     assert 0.8 * 300 - 0.05 <= lo and hi < 1.2 * 1000 + 0.05  # capacities scaled by [0.8, 1.2)
     years = con.execute("SELECT min(start_year), max(start_year) FROM gas_oil_units").fetchone()
     assert years[0] >= 1990 - 2 and years[1] <= 2005 + 2
-    techs = {r[0] for r in con.execute("SELECT DISTINCT technology FROM coal_units").fetchall()}
-    assert techs == set(COAL["technology"])
+    techs = {r[0] for r in con.execute("SELECT DISTINCT gem_technology FROM coal_units").fetchall()}
+    assert techs == set(COAL["gem_technology"])
 
 
 def test_chain_runs_and_pandas_reference_agrees(fleet):

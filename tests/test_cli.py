@@ -46,7 +46,7 @@ def _coal_units() -> pd.DataFrame:
             dict(gem_unit_id=uid, gem_location_id=f"L{uid}", country_name="Vietnam", country_iso3="VNM",
                  plant_name=plant, unit_name=unit, owner=None, parent=None, capacity_mw=mw, status=status,
                  start_year=start, retired_year=2020 if status == "retired" else None, planned_retirement_year=None,
-                 combustion_technology=tech, technology=tech, has_ccs=False, coal_type="bituminous",
+                 combustion_technology=tech, gem_technology=tech, has_ccs=False, coal_type="bituminous",
                  coal_source=None, subnational_unit=None, subregion="South-eastern Asia", region="Asia",
                  latitude=21.0, longitude=106.0, location_accuracy="exact", captive="no",
                  gem_heat_rate_btu_per_kwh=9000.0, gem_ef_kg_per_tj=94600.0, gem_capacity_factor=0.6,

@@ -23,6 +23,7 @@ def _repo_tables() -> dict[str, pd.DataFrame]:
         "scenario_parameters": config.scenario_parameters_frame(),
         "agreements": config.agreements_frame(),
         "project_cases": config.cases_frame(),
+        "technologies": reference_csv.technologies(),
         "technology_catalogue": reference_csv.technology_catalogue(),
         "fuel_defaults": reference_csv.fuel_defaults(),
         "gwp": reference_csv.gwp(),

@@ -27,6 +27,7 @@ from test_methodology import (
 )
 
 from bcm_pipeline.parsers import config
+from bcm_pipeline.parsers import reference as reference_csv
 
 pytestmark = pytest.mark.unit
 
@@ -94,7 +95,7 @@ name: Partner-AAA test agreement with grid projects
 mechanism: Article 6.2
 partner_country_iso3: JPN
 host_country_iso3: AAA
-eligible_to_technologies: [ultra-supercritical, solar_pv, wind, efficiency]
+eligible_to_technologies: [coal_usc, solar_pv, wind, efficiency]
 eligible_swap_types: [efficiency_upgrade, grid_displacement]
 eligible_statuses: [operating, proposed]
 host_share: 0.4
@@ -149,6 +150,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
             "coal_units": COAL,
             "fuel_prices_monthly": PRICES,
             "scenario_parameters": PARAMS,
+            "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
             "fuel_defaults": FUELS,
             "gwp": GWP,
@@ -334,10 +336,10 @@ def test_marts_satisfy_their_pandera_models(world):
         ("capacity_factor: 0.2", "capacity_factor: 0.2\nfuel_class: coal", "fuel_class"),
         ("capacity_factor: 0.2\n", "", "capacity_factor"),
         ("capacity_factor: 0.2", "capacity_factor: 0.2\nnet_generation_mwh_per_yr: 100", "capacity_factor"),
-        ("to_technology: solar_pv", "to_technology: CC", "to_technology"),
+        ("to_technology: solar_pv", "to_technology: gas_combined_cycle", "to_technology"),
         (
             "to_technology: solar_pv",
-            "to_technology: solar_pv\nfrom_technology: subcritical",
+            "to_technology: solar_pv\nfrom_technology: coal_subcritical",
             "from_technology",
         ),
         ("capacity_mw: 5", "capacity_mw: -5", "capacity_mw"),
@@ -363,8 +365,8 @@ def test_plant_case_refuses_grid_fields(tmp_path):
         capacity_mw: 100
         capacity_factor: 0.5
         fuel_class: coal
-        from_technology: subcritical
-        to_technology: ultra-supercritical
+        from_technology: coal_subcritical
+        to_technology: coal_usc
         grid_ef_t_per_mwh: 0.7
         """)
     )

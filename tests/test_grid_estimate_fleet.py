@@ -18,7 +18,8 @@ def reference():
 
 def _coal(rows):
     return pd.DataFrame(
-        rows, columns=["gem_unit_id", "country_iso3", "technology", "start_year", "capacity_mw", "coal_type"]
+        rows,
+        columns=["gem_unit_id", "country_iso3", "gem_technology", "start_year", "capacity_mw", "coal_type"],
     ).assign(status="operating", start_year=lambda d: d["start_year"].astype("Int64"))
 
 
@@ -30,7 +31,7 @@ def _gas_oil(rows):
             "country_iso3",
             "fuel_class",
             "fuel",
-            "technology",
+            "gem_technology",
             "start_year",
             "capacity_mw",
         ],
@@ -83,6 +84,6 @@ def test_fleet_matches_one_lookup_per_unit(reference):
     # The per-unit lookup the keyed one replaced gives the very same column.
     per_unit = [
         estimate.unit_efficiency(f, t, y, catalogue)
-        for f, t, y in zip(units["fuel_class"], units["technology"], units["start_year"], strict=True)
+        for f, t, y in zip(units["fuel_class"], units["gem_technology"], units["start_year"], strict=True)
     ]
     assert units["net_efficiency_lhv"].tolist() == per_unit

@@ -167,7 +167,7 @@ def grid_warehouse(units, tmp_path_factory):
                 "gem_unit_id": ["C1", "C2"],
                 "country_iso3": ["VNM", "VNM"],
                 "status": ["operating", "retired"],
-                "technology": ["supercritical", "subcritical"],
+                "gem_technology": ["supercritical", "subcritical"],
                 "start_year": [2015, 1990],
                 "capacity_mw": [600.0, 300.0],
                 "coal_type": ["bituminous", "lignite"],
@@ -180,7 +180,7 @@ def grid_warehouse(units, tmp_path_factory):
                 "status": ["operating"],
                 "fuel_class": ["gas"],
                 "fuel": ["NG"],
-                "technology": ["CC"],
+                "gem_technology": ["CC"],
                 "start_year": [2010],
                 "capacity_mw": [400.0],
             }

@@ -17,6 +17,7 @@ import pytest
 
 from bcm_pipeline import build, catalogue
 from bcm_pipeline.parsers import config
+from bcm_pipeline.parsers import reference as reference_csv
 
 pytestmark = pytest.mark.unit
 
@@ -27,11 +28,11 @@ MARTS_WITH_CASES = [*MARTS, "project_case_results"]
 
 EMPTY_TABLES = {
     "coal_units": "gem_unit_id VARCHAR, country_iso3 VARCHAR, plant_name VARCHAR, unit_name VARCHAR, "
-    "coal_type VARCHAR, technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE, "
+    "coal_type VARCHAR, gem_technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE, "
     "gem_heat_rate_btu_per_kwh DOUBLE, gem_ef_kg_per_tj DOUBLE, gem_capacity_factor DOUBLE, "
     "gem_annual_co2_mt_per_yr DOUBLE",
     "gas_oil_units": "gem_unit_id VARCHAR, country_iso3 VARCHAR, plant_name VARCHAR, unit_name VARCHAR, "
-    "fuel VARCHAR, fuel_class VARCHAR, technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE",
+    "fuel VARCHAR, fuel_class VARCHAR, gem_technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE",
     "cea_india_units": "is_station_total BOOLEAN, fuel_1 VARCHAR, fiscal_year VARCHAR, "
     "net_generation_mwh DOUBLE, capacity_mw DOUBLE",
     "fuel_prices_monthly": "series_code VARCHAR, month DATE, price_usd_per_gj DOUBLE",
@@ -91,10 +92,10 @@ PARAMS = _params(
         ("fuel_price_window_months", "*", "*", "*", 2, None),
         ("included_status", "*", "*", "operating", None, "operating"),
         ("included_status", "*", "*", "construction", None, "construction"),
-        ("unknown_technology_assumed", "*", "coal", "*", None, "supercritical"),
-        ("swap_target", "*", "coal", "supercritical", None, "coal"),
-        ("swap_target", "*", "coal", "ultra-supercritical", None, "coal"),
-        ("swap_target", "*", "coal", "CC", None, "gas"),
+        ("unknown_technology_assumed", "*", "coal", "*", None, "coal_supercritical"),
+        ("swap_target", "*", "coal", "coal_supercritical", None, "coal"),
+        ("swap_target", "*", "coal", "coal_usc", None, "coal"),
+        ("swap_target", "*", "coal", "gas_combined_cycle", None, "gas"),
         ("fuel_map", "*", "gas", "*", None, "natural_gas"),
     ]
 )
@@ -118,18 +119,18 @@ _CAT_COLS = [
 N = None
 CATALOGUE = pd.DataFrame(
     [
-        ("sub", "catalogue", "coal", "subcritical", "any", N, N, 0.36, 0.33, 0.39, 700, N, 40, 4.0),
-        ("sc", "catalogue", "coal", "supercritical", "any", N, N, 0.40, 0.38, 0.42, N, N, N, N),
-        ("usc", "catalogue", "coal", "ultra-supercritical", "any", N, N, 0.45, 0.42, 0.47, 900, N, 42, 4.5),
-        ("cc", "catalogue", "gas", "CC", "any", N, N, 0.60, 0.55, 0.62, 1000, N, 15, 3.0),
-        ("t07_sub_old", "tool07_default", "coal", "subcritical", "<=2000", N, N, 0.37, N, N, N, N, N, N),
-        ("t07_sub_new", "tool07_default", "coal", "subcritical", ">2000", N, N, 0.39, N, N, N, N, N, N),
-        ("t07_sc_new", "tool07_default", "coal", "supercritical", ">2000", N, N, 0.45, N, N, N, N, N, N),
+        ("sub", "catalogue", "coal", "coal_subcritical", "any", N, N, 0.36, 0.33, 0.39, 700, N, 40, 4.0),
+        ("sc", "catalogue", "coal", "coal_supercritical", "any", N, N, 0.40, 0.38, 0.42, N, N, N, N),
+        ("usc", "catalogue", "coal", "coal_usc", "any", N, N, 0.45, 0.42, 0.47, 900, N, 42, 4.5),
+        ("cc", "catalogue", "gas", "gas_combined_cycle", "any", N, N, 0.60, 0.55, 0.62, 1000, N, 15, 3.0),
+        ("t07_sub_old", "tool07_default", "coal", "coal_subcritical", "<=2000", N, N, 0.37, N, N, N, N, N, N),
+        ("t07_sub_new", "tool07_default", "coal", "coal_subcritical", ">2000", N, N, 0.39, N, N, N, N, N, N),
+        ("t07_sc_new", "tool07_default", "coal", "coal_supercritical", ">2000", N, N, 0.45, N, N, N, N, N, N),
         (
             "t07_usc_new",
             "tool07_default",
             "coal",
-            "ultra-supercritical",
+            "coal_usc",
             ">2000",
             N,
             N,
@@ -141,7 +142,7 @@ CATALOGUE = pd.DataFrame(
             N,
             N,
         ),
-        ("tp_sub_300", "top_performer", "coal", "subcritical", "any", 300, 300, 0.396, N, N, N, N, N, N),
+        ("tp_sub_300", "top_performer", "coal", "coal_subcritical", "any", 300, 300, 0.396, N, N, N, N, N, N),
     ],
     columns=_CAT_COLS,
 )
@@ -209,7 +210,7 @@ COAL = pd.DataFrame(
     columns=[
         "gem_unit_id",
         "country_iso3",
-        "technology",
+        "gem_technology",
         "coal_type",
         "status",
         "start_year",
@@ -227,7 +228,7 @@ name: Partner-AAA test agreement
 mechanism: Article 6.2
 partner_country_iso3: JPN
 host_country_iso3: AAA
-eligible_to_technologies: [ultra-supercritical, CC]
+eligible_to_technologies: [coal_usc, gas_combined_cycle]
 eligible_swap_types: [efficiency_upgrade, fuel_switch]
 eligible_statuses: [operating, construction]
 host_share: 0.4
@@ -248,8 +249,8 @@ capacity_factor: 0
 fuel_class: coal
 coal_type: bituminous
 start_year: 2010
-from_technology: subcritical
-to_technology: ultra-supercritical
+from_technology: coal_subcritical
+to_technology: coal_usc
 """
 
 
@@ -266,6 +267,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
             "coal_units": COAL,
             "fuel_prices_monthly": PRICES,
             "scenario_parameters": PARAMS,
+            "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
             "fuel_defaults": FUELS,
             "gwp": GWP,
@@ -324,15 +326,15 @@ def test_statuses_and_countries(world):
 def test_unknown_technology_and_missing_start_year(world):
     r = row(world, "plant_baselines", "unit_id = 'U2'")
     assert r["vintage"] == ">2000"
-    assert r["technology_assumed"] == "supercritical"
+    assert r["technology_assumed"] == "coal_supercritical"
     assert r["efficiency_lhv"] == pytest.approx(3412.14 / 8605)  # the tracker's own heat rate
     assert r["estimation_tier"] == "default"
-    assert "unknown_technology:assumed_supercritical" in r["flags"]
+    assert "unknown_technology:assumed_coal_supercritical" in r["flags"]
     assert "missing_start_year" in r["flags"]
     assert r["fuel"] == "sub_bituminous_coal"  # GEM's rule for unknown coal
     # Swap to USC: the reference is the TOOL07 supercritical default (45 %) = the USC project's 45 %,
     # so nothing is creditable although the BAU reduction is positive.
-    s = row(world, "technology_swaps", "unit_id = 'U2' AND to_technology = 'ultra-supercritical'")
+    s = row(world, "technology_swaps", "unit_id = 'U2' AND to_technology = 'coal_usc'")
     assert s["efficiency_reference_lhv"] == pytest.approx(0.45)
     assert s["reference_rule"].startswith("tool07_default")
     assert s["reduction_creditable_t_per_yr"] == 0
@@ -343,7 +345,7 @@ def test_unknown_technology_and_missing_start_year(world):
 
 
 def test_efficiency_upgrade_reductions_and_economics(world):
-    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:coal_usc'")
     project_fuel = ELEC_TJ_U1 / 0.45  # 39,945.6 TJ
     assert s["swap_type"] == "efficiency_upgrade" and s["sector"] == "power_coal" and s["is_upgrade"]
     assert s["project_co2_t_per_yr"] == pytest.approx(project_fuel * 94.6)
@@ -375,7 +377,7 @@ def test_efficiency_upgrade_reductions_and_economics(world):
 
 
 def test_fuel_switch(world):
-    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:CC'")
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:gas_combined_cycle'")
     gas_tj = ELEC_TJ_U1 / 0.60  # 29,959.2 TJ
     assert s["swap_type"] == "fuel_switch" and s["is_upgrade"]
     assert s["reduction_bau_t_per_yr"] == pytest.approx(CO2_U1 - gas_tj * 56.1)
@@ -391,7 +393,7 @@ def test_fuel_switch(world):
 
 
 def test_non_upgrade_swap(world):
-    s = row(world, "technology_swaps", "swap_id = 'coal_units:U5:supercritical'")
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U5:coal_supercritical'")
     assert not s["is_upgrade"]
     assert s["reduction_bau_t_per_yr"] < 0
     assert s["reduction_creditable_t_per_yr"] == 0
@@ -400,7 +402,7 @@ def test_non_upgrade_swap(world):
     # A unit is never swapped to its own technology.
     assert (
         world.execute(
-            "SELECT count(*) FROM technology_swaps WHERE swap_id = 'coal_units:U5:ultra-supercritical'"
+            "SELECT count(*) FROM technology_swaps WHERE swap_id = 'coal_units:U5:coal_usc'"
         ).fetchone()[0]
         == 0
     )
@@ -417,7 +419,7 @@ def test_zero_capacity_factor_case(world):
 
 def test_credits_split_and_scope(world):
     creditable = ELEC_TJ_U1 / 0.396 * 89.5 - ELEC_TJ_U1 / 0.45 * 89.5
-    c = row(world, "credits", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    c = row(world, "credits", "swap_id = 'coal_units:U1:coal_usc'")
     credited = creditable * 0.9 * (1 - 0.05 - 0.02)
     assert c["credited_t_per_yr"] == pytest.approx(credited)
     assert c["host_credits_t_per_yr"] == pytest.approx(0.4 * credited)
@@ -434,10 +436,10 @@ def test_credits_split_and_scope(world):
     # emits more than gas at 60 %). Out: BBB (U3), U2 -> USC (0 creditable), U5 -> supercritical (not
     # eligible, not an upgrade), the project case.
     expected = {
-        "coal_units:U1:ultra-supercritical",
-        "coal_units:U1:CC",
-        "coal_units:U2:CC",
-        "coal_units:U5:CC",
+        "coal_units:U1:coal_usc",
+        "coal_units:U1:gas_combined_cycle",
+        "coal_units:U2:gas_combined_cycle",
+        "coal_units:U5:gas_combined_cycle",
     }
     assert ids == expected
 
@@ -446,9 +448,9 @@ def test_programmes_and_mac_curve(world):
     p = row(
         world,
         "host_country_programmes",
-        "programme_id = 'AAA|power_coal|efficiency_upgrade|ultra-supercritical|operating'",
+        "programme_id = 'AAA|power_coal|efficiency_upgrade|coal_usc|operating'",
     )
-    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:ultra-supercritical'")
+    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:coal_usc'")
     assert p["units"] == 1
     assert p["reduction_bau_t_per_yr"] == pytest.approx(s["reduction_bau_t_per_yr"])
     assert p["mac_median_usd_per_t"] == pytest.approx(s["mac_usd_per_t"])
@@ -524,7 +526,7 @@ def test_agreement_bad_value_and_name_mismatch(tmp_path):
     [
         ("capacity_mw: 100", "capacity_mw: -100", "capacity_mw"),
         ("start_year: 2010", "start_year: 2010\nto_efficiency_lhv: 1.2", "to_efficiency_lhv"),
-        ("to_technology: ultra-supercritical", "to_technology: fusion", "to_technology"),
+        ("to_technology: coal_usc", "to_technology: fusion", "to_technology"),
     ],
 )
 def test_bad_case_is_refused_naming_case_and_field(tmp_path, old, new, field):

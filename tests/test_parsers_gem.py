@@ -17,6 +17,7 @@ from bcm_pipeline.parsers import gem
 from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.schemas.base import TableValidationError, validate
 from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
+from bcm_pipeline.settings import REFERENCE_DIR
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Unknown extension:UserWarning")]
 
@@ -77,7 +78,7 @@ def test_coal_technology_counts(coal):
         "supercritical/ccs": 3,
     }
     # The same with the /ccs suffix folded in, added up by hand.
-    assert coal["technology"].value_counts().to_dict() == {
+    assert coal["gem_technology"].value_counts().to_dict() == {
         "subcritical": 7_855,
         "unknown": 2_180,
         "supercritical": 2_101,
@@ -103,7 +104,7 @@ OPERATING_MW = {
 @pytest.mark.parametrize("iso3", sorted(OPERATING_MW))
 def test_operating_capacity_by_technology(coal, iso3):
     operating = coal[(coal["status"] == "operating") & (coal["country_iso3"] == iso3)]
-    mw = operating.groupby("technology")["capacity_mw"].sum()
+    mw = operating.groupby("gem_technology")["capacity_mw"].sum()
     for technology, expected in OPERATING_MW[iso3].items():
         assert mw.get(technology, 0.0) == pytest.approx(expected, abs=0.5), technology
 
@@ -188,7 +189,7 @@ def test_gas_oil_unit_and_technology_counts(gas, gas_csv):
     assert len(gas) == len(gas_csv) == 12_246
     assert gas["gem_unit_id"].is_unique
     # SOURCES.md technology table; 'Not Found' / 'not found' (326) become 'unknown'.
-    assert gas["technology"].value_counts().to_dict() == {
+    assert gas["gem_technology"].value_counts().to_dict() == {
         "CC": 4_772,
         "GT": 3_968,
         "ST": 2_544,
@@ -255,6 +256,19 @@ def test_gas_oil_units_validate_with_two_explained_quarantine_rows(gas):
     # A 2080 start year (Bangladesh, announced) and a fuel code 'B' not in GEM's Abbreviations sheet.
     assert reasons == {("G100000414473", "start_year", "2080"), ("G100000400109", "fuel", "NG/B")}
     assert len(valid) == 12_246 - 2
+
+
+def test_every_tracker_code_maps_to_one_technology(coal, gas):
+    """Every (fuel class, code) the parsed trackers hold, for the units plant_baselines reads, has exactly one
+    row in technologies.csv (read with the csv module)."""
+    with open(REFERENCE_DIR / "technologies.csv", newline="", encoding="utf-8") as f:
+        vocab = Counter((r["source_id"], r["source_fuel_class"], r["source_code"]) for r in csv.DictReader(f))
+    present = {(COAL, "coal", code) for code in coal["gem_technology"].unique()}
+    burning = gas[gas["fuel_class"].isin(["gas", "gas/oil", "oil"])]  # 'other' fuels get no baseline
+    present |= set(zip([GAS] * len(burning), burning["fuel_class"], burning["gem_technology"], strict=True))
+    # GCPT's 6 words; GOGPT's 8 codes on gas units, 7 on gas/oil (no AFC), 6 on oil (no ISCC, AFC).
+    assert len(present) == 6 + 8 + 7 + 6
+    assert {key: vocab[key] for key in present} == dict.fromkeys(present, 1)
 
 
 # ---------------------------------------------------------------- tiny hand-made workbooks
@@ -398,7 +412,7 @@ def test_gas_quirks_on_a_small_sheet(tmp_path):
     first = df.iloc[0]
     assert (first["fuel"], first["fuel_class"], first["status"]) == ("NG/FO", "gas/oil", "operating")
     assert (first["latitude"], first["longitude"], first["chp"]) == (23.5, 90.1, False)
-    assert df["technology"].tolist() == ["CC", "unknown", "unknown", "CC", "CC"]
+    assert df["gem_technology"].tolist() == ["CC", "unknown", "unknown", "CC", "CC"]
     assert df["chp"].tolist()[1:3] == [pd.NA, True]
     assert df.at[2, "fuel_class"] == "other"
 

@@ -134,8 +134,12 @@ def test_gem_heat_rates_match_the_gcpt_sheet_and_convert_by_hand():
         str(r[0]).strip().lower(): r[1] for r in wb["CO2 Parameters"].iter_rows(values_only=True) if r[0]
     }
     wb.close()
+    # The catalogue speaks the vocabulary; GEM's own words are technologies.source_code.
+    gem_word = {
+        r["technology"]: r["source_code"] for r in raw_rows("technologies.csv") if r["fuel_class"] == "coal"
+    }
     gem = {
-        r["technology"]: r
+        gem_word[r["technology"]]: r
         for r in raw_rows("technology_catalogue.csv")
         if r["parameter_set"] == "gem_heat_rate"
     }

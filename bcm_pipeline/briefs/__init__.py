@@ -35,10 +35,12 @@ def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def fleet_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
-    """Operating MW per commissioning decade and fuel/technology, decades in time order (unknown last)."""
+    """Operating MW per commissioning decade and technology (its readable name; GEM's code for units of other
+    fuels, which have none), decades in time order (unknown last)."""
     return con.execute(
         f"""WITH units AS (
-                SELECT {DECADE_SQL} AS decade, start_year, fuel_class || ' ' || technology AS category, capacity_mw
+                SELECT {DECADE_SQL} AS decade, start_year,
+                       coalesce(technology_name, fuel_class || ' ' || gem_technology) AS category, capacity_mw
                 FROM v_fleet WHERE country_iso3 = ? AND status = 'operating')
             SELECT decade, category, sum(capacity_mw) AS capacity_mw,
                    min(min(start_year)) OVER (PARTITION BY decade) AS decade_start
@@ -49,19 +51,27 @@ def fleet_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
 
 def baseline_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     return con.execute(
-        """SELECT fuel_class || ' ' || technology AS category,
-                  CASE WHEN is_operating THEN 'operating' ELSE 'pipeline' END AS status_group,
-                  count(*) AS units, sum(capacity_mw) AS capacity_mw, sum(co2_t_per_yr) AS co2_t_per_yr
-           FROM plant_baselines
-           WHERE country_iso3 = ? AND unit_source <> 'case'
-             AND status IN ('operating', 'construction', 'permitted', 'pre-permit', 'announced')
+        """SELECT coalesce(t.name, b.technology) AS category,
+                  CASE WHEN b.is_operating THEN 'operating' ELSE 'pipeline' END AS status_group,
+                  count(*) AS units, sum(b.capacity_mw) AS capacity_mw, sum(b.co2_t_per_yr) AS co2_t_per_yr
+           FROM plant_baselines AS b
+           LEFT JOIN (SELECT DISTINCT technology, name FROM technologies) AS t USING (technology)
+           WHERE b.country_iso3 = ? AND b.unit_source <> 'case'
+             AND b.status IN ('operating', 'construction', 'permitted', 'pre-permit', 'announced')
            GROUP BY ALL ORDER BY co2_t_per_yr DESC""",
         [iso3],
     ).df()
 
 
 def mac_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
-    return con.execute("SELECT * FROM v_mac_curve WHERE country_iso3 = ? ORDER BY mac_rank", [iso3]).df()
+    """v_mac_curve in MAC order, with the target technology's readable name (the chart's legend)."""
+    return con.execute(
+        """SELECT m.*, coalesce(t.name, m.to_technology) AS to_technology_name
+           FROM v_mac_curve AS m
+           LEFT JOIN (SELECT DISTINCT technology, name FROM technologies) AS t ON t.technology = m.to_technology
+           WHERE m.country_iso3 = ? ORDER BY m.mac_rank""",
+        [iso3],
+    ).df()
 
 
 def top_units(con: duckdb.DuckDBPyConnection, iso3: str, n: int = 10) -> pd.DataFrame:
@@ -140,7 +150,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
     mac = (
         mac_data(con, iso3)
         if "v_mac_curve" in have
-        else pd.DataFrame(columns=["mac_usd_per_t", "reduction_creditable_t_per_yr", "to_technology"])
+        else pd.DataFrame(columns=["mac_usd_per_t", "reduction_creditable_t_per_yr", "to_technology_name"])
     )
     charts.mac_curve(mac, out / "mac_curve.png")
     top = top_units(con, iso3) if "v_mac_curve" in have else pd.DataFrame()

@@ -97,7 +97,7 @@ def baseline_by_technology(baseline: pd.DataFrame, path: Path) -> Path:
 def mac_curve(options: pd.DataFrame, path: Path) -> Path:
     """Step MAC curve: bar width = creditable reduction (Mt/yr), height = MAC (USD/t), sorted by MAC.
 
-    options columns (in MAC order): mac_usd_per_t, reduction_creditable_t_per_yr, to_technology.
+    options columns (in MAC order): mac_usd_per_t, reduction_creditable_t_per_yr, to_technology_name.
     """
     title = "Marginal abatement cost curve (one option per unit, conservative reduction)"
     options = options[options["reduction_creditable_t_per_yr"] > 0]
@@ -105,14 +105,14 @@ def mac_curve(options: pd.DataFrame, path: Path) -> Path:
         return _empty(path, title, "No upgrade with a creditable reduction")
     widths = options["reduction_creditable_t_per_yr"].to_numpy() / 1e6
     lefts = widths.cumsum() - widths
-    techs = list(dict.fromkeys(options["to_technology"]))
+    techs = list(dict.fromkeys(options["to_technology_name"]))
     colors = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(techs)}
     fig, ax = _figure(4)
     # One collection of rectangles, not one bar patch per option (thousands in the large fleets).
     heights = options["mac_usd_per_t"].to_numpy(dtype=float)
     boxes = [[(x, 0), (x, h), (x + w, h), (x + w, 0)] for x, w, h in zip(lefts, widths, heights, strict=True)]
     ax.add_collection(
-        PolyCollection(boxes, facecolors=[colors[t] for t in options["to_technology"]], linewidths=0)
+        PolyCollection(boxes, facecolors=[colors[t] for t in options["to_technology_name"]], linewidths=0)
     )
     ax.autoscale_view()
     handles = [Patch(color=colors[t], label=f"to {t}") for t in techs]

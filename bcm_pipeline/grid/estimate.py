@@ -18,31 +18,50 @@ import pandas as pd
 from bcm_pipeline.grid import tool07
 
 MID_YEAR = "-07-01"
-GAS_TECH = {"CC": "CC", "ICCC": "CC", "ISCC": "CC", "AFC": "CC", "GT": "GT", "IC": "GT", "ST": "ST"}
-COAL_TECH = {"unknown": "subcritical", "fbs": "fbs", "pfbs": "pfbs"}
+# GEM's code -> the technology whose TOOL07 default a unit gets (technology_catalogue speaks the vocabulary of
+# technologies.csv). TOOL07 has no engine, solar, Allam or unknown rows: engines are read as open cycle, the
+# other combined cycles and unknown as combined cycle (the fuel class gives the prefix: gas_ or oil_).
+GAS_TECH = {
+    "CC": "combined_cycle",
+    "ICCC": "combined_cycle",
+    "ISCC": "combined_cycle",
+    "AFC": "combined_cycle",
+    "GT": "open_cycle",
+    "IC": "open_cycle",
+    "ST": "steam",
+}
+COAL_TECH = {
+    "subcritical": "coal_subcritical",
+    "supercritical": "coal_supercritical",
+    "ultra-supercritical": "coal_usc",
+    "cfb": "coal_cfb",
+    "igcc": "coal_igcc",
+    "unknown": "coal_subcritical",
+}
 
 
 def _vintage(start_year) -> str:
     return "<=2000" if pd.notna(start_year) and int(start_year) <= 2000 else ">2000"
 
 
-def unit_efficiency(fuel_class: str, technology: str, start_year, catalogue: pd.DataFrame) -> float:
-    """TOOL07 appendix default net efficiency (LHV) for one unit; unknown technologies fall back as noted."""
+def unit_efficiency(fuel_class: str, gem_technology: str, start_year, catalogue: pd.DataFrame) -> float:
+    """TOOL07 appendix default net efficiency (LHV) for one unit, from GEM's technology code; unknown
+    technologies fall back as noted."""
     tool = catalogue[catalogue["parameter_set"] == "tool07_default"]
-    return _efficiency(fuel_class, technology, _vintage(start_year), tool)
+    return _efficiency(fuel_class, gem_technology, _vintage(start_year), tool)
 
 
-def _efficiency(fuel_class: str, technology: str, vintage: str, tool: pd.DataFrame) -> float:
+def _efficiency(fuel_class: str, gem_technology: str, vintage: str, tool: pd.DataFrame) -> float:
     """unit_efficiency for a vintage ('<=2000' / '>2000'), tool: the catalogue's tool07_default rows."""
     if fuel_class == "coal":
-        tech = COAL_TECH.get(technology, technology)
-    else:
-        tech = GAS_TECH.get(technology, "CC")  # unknown gas/oil technology: CC (highest η, lowest EF)
+        tech = COAL_TECH.get(gem_technology)
+    else:  # unknown gas/oil technology: combined cycle (highest η, lowest EF)
+        tech = f"{fuel_class}_{GAS_TECH.get(gem_technology, 'combined_cycle')}"
     rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == tech)]
     exact = rows[rows["vintage"] == vintage]
     rows = exact if len(exact) else rows  # e.g. supercritical has only a >2000 default
     if not len(rows):
-        rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == "subcritical")]
+        rows = tool[(tool["fuel_class"] == fuel_class) & (tool["technology"] == "coal_subcritical")]
     return float(rows["net_efficiency_lhv"].max())
 
 
@@ -52,7 +71,7 @@ FLEET_COLUMNS = {
         "gem_unit_id",
         "country_iso3",
         "status",
-        "technology",
+        "gem_technology",
         "start_year",
         "capacity_mw",
         "coal_type",
@@ -63,7 +82,7 @@ FLEET_COLUMNS = {
         "status",
         "fuel_class",
         "fuel",
-        "technology",
+        "gem_technology",
         "start_year",
         "capacity_mw",
     ],
@@ -86,7 +105,7 @@ def fleet(
             "unit_id": coal["gem_unit_id"],
             "country_iso3": coal["country_iso3"],
             "fuel_class": "coal",
-            "technology": coal["technology"],
+            "gem_technology": coal["gem_technology"],
             "start_year": coal["start_year"],
             "capacity_mw": coal["capacity_mw"],
             "co2_ef_t_per_tj": coal["coal_type"].map(by_coal_type).fillna(lower["other_bituminous_coal"]),
@@ -108,7 +127,7 @@ def fleet(
             "unit_id": go["gem_unit_id"],
             "country_iso3": go["country_iso3"],
             "fuel_class": fuel_class,
-            "technology": go["technology"],
+            "gem_technology": go["gem_technology"],
             "start_year": go["start_year"],
             "capacity_mw": go["capacity_mw"],
             "co2_ef_t_per_tj": oil_fuel.where(fuel_class.eq("oil"), "natural_gas").map(lower),
@@ -116,14 +135,14 @@ def fleet(
     )
     units = pd.concat([coal, go], ignore_index=True)
     units = units[units["capacity_mw"].fillna(0) > 0]
-    # η depends only on (fuel class, technology, vintage): look it up once per distinct key, not once per
+    # η depends only on (fuel class, GEM technology, vintage): look it up once per distinct key, not once per
     # unit (15 k units, a few dozen keys). Vintage as _vintage(): int(start_year) <= 2000, i.e. < 2001 also
     # for a fractional year; missing: > 2000.
     older = units["start_year"].lt(2001).to_numpy(dtype=bool, na_value=False)
     keys = pd.DataFrame(
         {
             "fuel_class": units["fuel_class"],
-            "technology": units["technology"],
+            "gem_technology": units["gem_technology"],
             "vintage": np.where(older, "<=2000", ">2000"),
         }
     )

@@ -8,6 +8,7 @@ the SQL can test membership with string_split(). No Dagster here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Literal
 
@@ -22,19 +23,6 @@ from bcm_pipeline.settings import DEFAULTS_DIR, Settings
 AGREEMENTS_DIR = DEFAULTS_DIR / "agreements"
 CASES_DIR = DEFAULTS_DIR / "cases"
 
-# The technology vocabulary of coal_units / gas_oil_units plus the swap targets (scenario_parameters).
-COAL_TECHNOLOGIES = {
-    "subcritical",
-    "supercritical",
-    "ultra-supercritical",
-    "advanced-usc",
-    "cfb",
-    "igcc",
-}
-GAS_OIL_TECHNOLOGIES = {"CC", "GT", "ST", "IC", "ICCC"}
-TECHNOLOGIES = COAL_TECHNOLOGIES | GAS_OIL_TECHNOLOGIES
-# Grid-displacement projects (grid_displacement_swaps): MWh generated or saved x a grid emission factor.
-GRID_TECHNOLOGIES = {"solar_pv", "wind", "efficiency"}
 SWAP_TYPES = ("efficiency_upgrade", "fuel_switch", "grid_displacement")
 # Case fields that only one kind of case may set: the other kind refuses them rather than ignore them.
 PLANT_ONLY_FIELDS = (
@@ -55,6 +43,15 @@ ISO3 = r"^[A-Z]{3}$"
 
 class ConfigError(ValueError):
     """A configuration file is missing, unreadable or invalid; the message names the file and field."""
+
+
+@functools.cache
+def technologies(sector: str) -> dict[str, str | None]:
+    """The technology vocabulary (reference/technologies.csv) of one sector, id -> fuel class: 'power'
+    (units and their swap targets) or 'grid' (projects displacing grid power, fuel class None)."""
+    df = read_authored_csv("technologies")
+    df = df[df["sector"] == sector].drop_duplicates("technology")
+    return {t: (None if pd.isna(f) else f) for t, f in zip(df["technology"], df["fuel_class"], strict=True)}
 
 
 class _Strict(BaseModel):
@@ -86,7 +83,7 @@ class Agreement(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Agreement:
-        known = TECHNOLOGIES | GRID_TECHNOLOGIES
+        known = technologies("power").keys() | technologies("grid").keys()
         unknown = sorted(set(self.eligible_to_technologies) - known)
         if unknown:
             raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(known)}")
@@ -138,17 +135,23 @@ class ProjectCase(_Strict):
         for field in GRID_ONLY_FIELDS:
             if getattr(self, field) is not None:
                 raise ValueError(f"{field}: only for kind grid_displacement")
+        known = technologies("power")
         for field in ("from_technology", "to_technology"):
             value = getattr(self, field)
-            if value not in TECHNOLOGIES:
-                raise ValueError(f"{field}: unknown technology {value!r}; known {sorted(TECHNOLOGIES)}")
+            if value not in known:
+                raise ValueError(f"{field}: unknown technology {value!r}; known {sorted(known)}")
+        if known[self.from_technology] != self.fuel_class:
+            raise ValueError(
+                f"from_technology: {self.from_technology!r} burns {known[self.from_technology]}, "
+                f"not the case's fuel_class {self.fuel_class!r}"
+            )
         return self
 
     def _check_grid(self) -> ProjectCase:
-        if self.to_technology not in GRID_TECHNOLOGIES:
+        grid = technologies("grid")
+        if self.to_technology not in grid:
             raise ValueError(
-                f"to_technology: {self.to_technology!r} is no grid-displacement project; "
-                f"known {sorted(GRID_TECHNOLOGIES)}"
+                f"to_technology: {self.to_technology!r} is no grid-displacement project; known {sorted(grid)}"
             )
         if self.from_technology not in (None, "grid"):
             raise ValueError("from_technology: a grid_displacement case displaces 'grid' (leave it out)")

@@ -85,7 +85,7 @@ GAS_COLUMNS = {
     "Fuel": "fuel",
     "Capacity (MW)": "capacity_mw",
     "Status": "status",
-    "Technology": "technology",
+    "Technology": "gem_technology",
     "CHP": "chp",
     "Start year": "start_year",
     "Retired year": "retired_year",
@@ -177,7 +177,7 @@ def parse_coal_units(path: Path) -> pd.DataFrame:
         df[col] = _year(df, col)
     for col in ["status", "combustion_technology", "coal_type", "location_accuracy"]:
         df[col] = _lower(df[col])
-    df["technology"] = df["combustion_technology"].str.replace(r"/ccs$", "", regex=True)
+    df["gem_technology"] = df["combustion_technology"].str.replace(r"/ccs$", "", regex=True)
     df["has_ccs"] = df["combustion_technology"].str.endswith("/ccs").fillna(False).astype(bool)
     df["country_iso3"] = to_iso3(df, "country_name")
     return df
@@ -216,8 +216,8 @@ def parse_gas_oil_units(path: Path) -> pd.DataFrame:
         df[col] = _year(df, col)
     df["status"] = _lower(df["status"])
 
-    technology = clean_text(df["technology"])
-    df["technology"] = technology.mask(_missing(technology), "unknown")
+    technology = clean_text(df["gem_technology"])
+    df["gem_technology"] = technology.mask(_missing(technology), "unknown")
 
     chp = _lower(df["chp"])
     chp_missing = _missing(chp)

@@ -41,3 +41,7 @@ def cdm_registered_units(_: Settings | None = None) -> pd.DataFrame:
 
 def grid_project_defaults(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("grid_project_defaults")
+
+
+def technologies(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("technologies")

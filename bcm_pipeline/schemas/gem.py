@@ -19,6 +19,7 @@ COAL_STATUSES = [
     "retired",
     "mothballed",
 ]
+# GEM's own technology words and codes (technologies.csv maps each to the vocabulary).
 COAL_TECHNOLOGIES = ["subcritical", "supercritical", "ultra-supercritical", "cfb", "igcc", "unknown"]
 COAL_COMBUSTION_TECHNOLOGIES = COAL_TECHNOLOGIES + [f"{t}/ccs" for t in COAL_TECHNOLOGIES]
 COAL_TYPES = ["bituminous", "subbituminous", "lignite", "anthracite", "waste coal", "unknown"]
@@ -70,8 +71,9 @@ class CoalUnits(pa.DataFrameModel):
         isin=COAL_COMBUSTION_TECHNOLOGIES,
         description="GEM's combustion technology, lower case, with its '/ccs' suffix (e.g. 'subcritical/ccs')",
     )
-    technology: Series[str] = pa.Field(
-        isin=COAL_TECHNOLOGIES, description="Combustion technology without the '/ccs' suffix"
+    gem_technology: Series[str] = pa.Field(
+        isin=COAL_TECHNOLOGIES,
+        description="GEM's combustion technology without the '/ccs' suffix (technologies maps it to the vocabulary)",
     )
     has_ccs: Series[bool] = pa.Field(description="True when GEM marks the unit with carbon capture ('/ccs')")
     coal_type: Series[str] = pa.Field(isin=COAL_TYPES, description="Coal rank burned, lower case")
@@ -178,9 +180,10 @@ class GasOilUnits(pa.DataFrameModel):
         nullable=True, ge=0, description="Unit capacity, MW (GOGPT covers units of 50 MW, 20 MW in the EU/UK)"
     )
     status: Series[str] = pa.Field(isin=GAS_STATUSES, description="Unit status, lower case")
-    technology: Series[str] = pa.Field(
+    gem_technology: Series[str] = pa.Field(
         isin=GAS_TECHNOLOGIES,
-        description="CC combined cycle, GT open-cycle gas turbine, ST steam turbine, IC internal combustion, "
+        description="GEM's Technology code (technologies maps it, by fuel class, to the vocabulary): "
+        "CC combined cycle, GT open-cycle gas turbine, ST steam turbine, IC internal combustion, "
         "ICCC IC combined cycle, ISCC integrated solar CC, AFC Allam-Fetvedt cycle, 'unknown' (not found)",
     )
     chp: Series[pd.BooleanDtype] = pa.Field(

@@ -57,7 +57,9 @@ class Agreements(pa.DataFrameModel):
     partner_country_iso3: Series[str] = _f("Buying / partner country, ISO3", str_length=3)
     host_country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
     signed_date: Series[pa.Date] = _f("Date the bilateral document was signed", nullable=True)
-    eligible_to_technologies: Series[str] = _f("Project technologies in scope, ';'-separated")
+    eligible_to_technologies: Series[str] = _f(
+        "Project technologies in scope (technologies vocabulary), ';'-separated"
+    )
     eligible_swap_types: Series[str] = _f("Swap types in scope, ';'-separated")
     eligible_statuses: Series[str] = _f("Unit statuses in scope, ';'-separated")
     host_share: Series[float] = _f("Share of credits to the host government (fraction)", ge=0, le=1)
@@ -107,7 +109,8 @@ class ProjectCases(pa.DataFrameModel):
     coal_type: Series[str] = _f("GEM coal type (bituminous, ...)", nullable=True)
     start_year: Series[float] = _f("Start year (sets the TOOL07 vintage)", nullable=True)
     from_technology: Series[str] = _f(
-        "Baseline technology; null for grid cases (they displace 'grid')", nullable=True
+        "Baseline technology (technologies vocabulary); null for grid cases (they displace 'grid')",
+        nullable=True,
     )
     to_technology: Series[str] = _f("Project technology (grid cases: solar_pv, wind or efficiency)")
     from_efficiency_lhv: Series[float] = _f("Baseline efficiency override (LHV)", nullable=True, gt=0, lt=1)
@@ -184,8 +187,13 @@ class PlantBaselines(pa.DataFrameModel):
     fuel_class: Series[str] = _f("coal, gas or oil", isin=["coal", "gas", "oil"])
     fuel: Series[str] = _f("fuel_defaults row burnt", nullable=True)
     coal_type: Series[str] = _f("GEM coal type", nullable=True)
-    technology: Series[str] = _f("Technology as reported")
-    technology_assumed: Series[str] = _f("Technology used for lookups (conservative default if unknown)")
+    technology: Series[str] = _f("Technology (technologies vocabulary) of the unit as the tracker reports it")
+    gem_technology: Series[str] = _f(
+        "The tracker's own code (coal_units / gas_oil_units.gem_technology); null for cases", nullable=True
+    )
+    technology_assumed: Series[str] = _f(
+        "Technology used for lookups (technologies vocabulary; conservative default if unknown)"
+    )
     capacity_mw: Series[float] = _f("Capacity, MW", ge=0)
     capacity_factor: Series[float] = _f("Capacity factor (fraction)", ge=0, le=1)
     capacity_factor_source: Series[str] = _f("Where the capacity factor came from")
@@ -273,8 +281,12 @@ class TechnologySwaps(pa.DataFrameModel):
         "efficiency_upgrade, fuel_switch or grid_displacement",
         isin=["efficiency_upgrade", "fuel_switch", "grid_displacement"],
     )
-    from_technology: Series[str] = _f("Baseline technology as reported ('grid' for grid displacement)")
-    to_technology: Series[str] = _f("Project technology (solar_pv, wind, efficiency for grid displacement)")
+    from_technology: Series[str] = _f(
+        "Baseline technology as reported (technologies vocabulary; 'grid' for grid displacement)"
+    )
+    to_technology: Series[str] = _f(
+        "Project technology (technologies vocabulary; solar_pv, wind, efficiency for grid displacement)"
+    )
     is_upgrade: Series[bool] = _f(
         "Project emits less per MWh than the unit (central values); true for grid displacement"
     )

@@ -168,8 +168,8 @@ class TechnologyCatalogue(pa.DataFrameModel):
     fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
     technology: Series[str] = pa.Field(
         description=(
-            "Coal: GEM combustion technology (subcritical, supercritical, ultra-supercritical, cfb, igcc, "
-            "unknown) or advanced-usc, fbs, pfbs; gas/oil: GEM GOGPT code (GT, ST, CC, IC, ICCC)"
+            "Technology id of the technologies vocabulary (coal_subcritical, coal_usc, coal_ausc, coal_fbs, "
+            "gas_combined_cycle, gas_open_cycle, oil_steam, ...)"
         )
     )
     gem_technology_code: Series[str] = pa.Field(
@@ -240,5 +240,76 @@ class TechnologyCatalogue(pa.DataFrameModel):
             "in the repo."
         )
         metadata = {"key": ["technology_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class Technologies(pa.DataFrameModel):
+    technology: Series[str] = pa.Field(
+        str_matches=r"^[a-z][a-z0-9_]*$",
+        description=(
+            "Technology id, the one vocabulary of every mart, view, catalogue, scenario parameter, agreement "
+            "and case (e.g. coal_subcritical, coal_usc, gas_combined_cycle, gas_open_cycle, solar_pv)"
+        ),
+    )
+    fuel_class: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil"], nullable=True, description="Fuel the technology burns; null for grid"
+    )
+    sector: Series[str] = pa.Field(
+        isin=["power", "grid"],
+        description="power (a generating unit that burns fuel) or grid (a project displacing grid power)",
+    )
+    name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Readable name (chart labels)")
+    description: Series[str] = pa.Field(str_length={"min_value": 1}, description="What the technology is")
+    source_id: Series[str] = pa.Field(
+        isin=["gem_coal_plant_tracker", "gem_oil_gas_plant_tracker"],
+        nullable=True,
+        description="Tracker whose code maps to the technology; null for catalogue-only and grid technologies",
+    )
+    source_fuel_class: Series[str] = pa.Field(
+        isin=["coal", "gas", "gas/oil", "oil"],
+        nullable=True,
+        description=(
+            "Fuel class the tracker unit has (gas_oil_units.fuel_class; 'coal' for every GCPT unit): "
+            "gas/oil units count as gas; null without a tracker code"
+        ),
+    )
+    source_code: Series[str] = pa.Field(
+        nullable=True,
+        description=(
+            "The tracker's own code, as stored in coal_units / gas_oil_units.gem_technology (GCPT combustion "
+            "technology without '/ccs'; GOGPT Technology code); null for catalogue-only technologies"
+        ),
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+
+    @pa.dataframe_check(description="A tracker row names its source, fuel class and code together")
+    def tracker_columns_together(cls, df: pd.DataFrame) -> pd.Series:
+        tracker = df[["source_id", "source_fuel_class", "source_code"]].notna()
+        return tracker.all(axis=1) | ~tracker.any(axis=1)
+
+    @pa.dataframe_check(description="Each tracker code of a fuel class maps to exactly one technology")
+    def one_technology_per_code(cls, df: pd.DataFrame) -> pd.Series:
+        coded = df["source_code"].notna()
+        dup = df.duplicated(["source_id", "source_fuel_class", "source_code"], keep=False)
+        return ~(coded & dup)
+
+    @pa.dataframe_check(description="One fuel class, sector and name per technology")
+    def one_meaning_per_technology(cls, df: pd.DataFrame) -> pd.Series:
+        meaning = df[["technology", "fuel_class", "sector", "name"]].fillna("").drop_duplicates()
+        return ~df["technology"].isin(meaning.loc[meaning["technology"].duplicated(), "technology"])
+
+    class Config:
+        name = "technologies"
+        description = (
+            "The technology vocabulary: one row per technology id and per tracker code that maps to it (GEM "
+            "GCPT combustion technology, GEM GOGPT Technology code by fuel class), with a readable name and "
+            "GEM's definition; catalogue-only and grid technologies have no code. Authored in the repo."
+        )
+        metadata = {"key": ["technology", "source_id", "source_fuel_class", "source_code"]}
+        unique = ["technology", "source_id", "source_fuel_class", "source_code"]
         strict = "filter"
         coerce = True

@@ -1,7 +1,8 @@
 -- plant_baselines: one row per coal, gas or oil unit (and per user project case) with its CO2 baseline.
 -- EG = MW x CF x 8760 x (1 - aux); fuel TJ = EG x 0.0036 / eta(LHV); CO2 = fuel TJ x EF (OXID = 1).
 -- Every parameter comes from a table: scenario_parameters, technology_catalogue, fuel_defaults, gwp,
--- cea_india_units (reported generation), project_cases (a case's own values win).
+-- cea_india_units (reported generation), project_cases (a case's own values win); technologies maps
+-- GEM's technology codes to the one vocabulary.
 
 WITH
 -- Scalar scenario settings, one row.
@@ -26,20 +27,28 @@ included_status AS (
 
 -- All units in one shape. gas/oil units burning both count as gas (their first fuel is gas);
 -- 'other' fuels (blast-furnace gas, ...) have no IPCC default here and are left out.
+-- GEM's own code (gem_technology) is mapped to the vocabulary by technologies (tracker, fuel class, code).
 tracker_units AS (
     SELECT
-        gem_unit_id AS unit_id, 'coal_units' AS unit_source, country_iso3, plant_name, unit_name,
-        'coal' AS fuel_class, coal_type AS fuel_key, coal_type, technology, status, start_year,
-        capacity_mw, gem_heat_rate_btu_per_kwh, gem_ef_kg_per_tj, gem_capacity_factor,
-        gem_annual_co2_mt_per_yr
-    FROM coal_units
+        c.gem_unit_id AS unit_id, 'coal_units' AS unit_source, c.country_iso3, c.plant_name, c.unit_name,
+        'coal' AS fuel_class, c.coal_type AS fuel_key, c.coal_type, k.technology, c.gem_technology, c.status,
+        c.start_year, c.capacity_mw, c.gem_heat_rate_btu_per_kwh, c.gem_ef_kg_per_tj, c.gem_capacity_factor,
+        c.gem_annual_co2_mt_per_yr
+    FROM coal_units AS c
+    LEFT JOIN technologies AS k
+        ON k.source_id = 'gem_coal_plant_tracker' AND k.source_fuel_class = 'coal'
+        AND k.source_code = c.gem_technology
     UNION ALL BY NAME
     SELECT
-        gem_unit_id AS unit_id, 'gas_oil_units' AS unit_source, country_iso3, plant_name, unit_name,
-        CASE fuel_class WHEN 'oil' THEN 'oil' ELSE 'gas' END AS fuel_class,
-        split_part(fuel, '/', 1) AS fuel_key, NULL AS coal_type, technology, status, start_year, capacity_mw
-    FROM gas_oil_units
-    WHERE fuel_class IN ('gas', 'gas/oil', 'oil')
+        g.gem_unit_id AS unit_id, 'gas_oil_units' AS unit_source, g.country_iso3, g.plant_name, g.unit_name,
+        CASE g.fuel_class WHEN 'oil' THEN 'oil' ELSE 'gas' END AS fuel_class,
+        split_part(g.fuel, '/', 1) AS fuel_key, NULL AS coal_type, k.technology, g.gem_technology, g.status,
+        g.start_year, g.capacity_mw
+    FROM gas_oil_units AS g
+    LEFT JOIN technologies AS k
+        ON k.source_id = 'gem_oil_gas_plant_tracker' AND k.source_fuel_class = g.fuel_class
+        AND k.source_code = g.gem_technology
+    WHERE g.fuel_class IN ('gas', 'gas/oil', 'oil')
 ),
 
 units AS (
@@ -52,7 +61,7 @@ units AS (
     SELECT
         case_id AS unit_id, 'case' AS unit_source, country_iso3, case_id AS plant_name, NULL AS unit_name,
         fuel_class, coalesce(coal_type, '*') AS fuel_key, coal_type, from_technology AS technology,
-        'case' AS status, start_year, capacity_mw, capacity_factor AS case_capacity_factor,
+        NULL AS gem_technology, 'case' AS status, start_year, capacity_mw, capacity_factor AS case_capacity_factor,
         aux_consumption_share AS case_aux_share, from_efficiency_lhv AS case_efficiency,
         co2_ef_t_per_tj AS case_ef_t_per_tj
     FROM project_cases
@@ -293,6 +302,7 @@ SELECT
     e.fuel,
     e.coal_type,
     e.technology,
+    e.gem_technology,
     e.lookup_technology AS technology_assumed,
     e.capacity_mw,
     e.capacity_factor,

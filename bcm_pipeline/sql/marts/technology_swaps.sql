@@ -68,6 +68,12 @@ candidates AS (
     FROM plant_baselines AS b
     JOIN targets AS t ON t.from_fuel_class = b.fuel_class AND t.to_technology <> b.technology
     WHERE b.unit_source <> 'case'
+        -- Kept from GEM's codes, which were compared here before the one vocabulary (figures unchanged):
+        -- no target whose tracker code is the unit's own, so oil CC units get no gas CC fuel switch.
+        AND NOT EXISTS (
+            SELECT 1 FROM technologies AS k
+            WHERE k.technology = t.to_technology AND k.source_code = b.gem_technology
+        )
     UNION ALL BY NAME
     SELECT b.*, pc.to_technology,
         coalesce((SELECT any_value(t.to_fuel_class) FROM targets AS t
