@@ -16,6 +16,7 @@ import click
 import duckdb
 import pandas as pd
 
+from bcm_pipeline import lock
 from bcm_pipeline.settings import Settings
 
 # Step events worth a line of progress (the dagster_event on each log record says which happened).
@@ -139,13 +140,27 @@ def _progress_logger():
 @click.option(
     "--mirror", envvar="BCM_SOURCE_MIRROR", help="Fetch every source from <mirror>/<source_id>/<file>."
 )
+@click.option(
+    "--no-wait", is_flag=True, help="Fail at once if another refresh writes this data directory (else wait)."
+)
 @click.pass_context
-def refresh(ctx: click.Context, mirror: str | None) -> None:
+def refresh(ctx: click.Context, mirror: str | None, no_wait: bool) -> None:
     """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
+    settings = _settings(ctx)
+    try:
+        # One writer per data directory (bcm_pipeline/lock.py); the run's resource holds the same lock.
+        with lock.writer_lock(
+            settings.data_dir, "bcm refresh", wait=not no_wait, report=lambda m: click.echo(m, err=True)
+        ):
+            _run_refresh(settings, mirror)
+    except lock.DataDirBusy as err:
+        raise CliError(str(err)) from err
+
+
+def _run_refresh(settings: Settings, mirror: str | None) -> None:
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
-    settings = _settings(ctx)
     defs = build_defs(BcmResource(data_dir=str(settings.data_dir), source_mirror=mirror or ""))
     job = defs.resolve_job_def("refresh").with_logger_defs({"progress": _progress_logger()})
     click.echo(f"refresh into {settings.data_dir}")

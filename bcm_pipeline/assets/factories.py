@@ -42,6 +42,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     )
     def _raw(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        bcm.hold_writer_lock()  # before the download: one writer of data/raw too
         raw = fetch(source, bcm.settings(), bcm.http_options())
         with bcm.build_connection() as con:
             warehouse.record_raw_file(con, raw.to_dict())
@@ -96,6 +97,7 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
         check_specs=[schema_check_spec(spec.model)],
     )
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        bcm.hold_writer_lock()  # before the parse cache is written
         if spec.source_id:
             source = SOURCES[spec.source_id]
             settings = bcm.settings()
