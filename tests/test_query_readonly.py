@@ -60,7 +60,8 @@ def test_statement_is_refused_and_writes_nothing(world, name):
     result = bcm(data, "query", REFUSED[name].format(out=outside))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()  # CliRunner mixes stderr into output
-    assert len(lines) == 1 and lines[0].startswith("error: refused: bcm query reads the warehouse only ("), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: refused: bcm query reads the warehouse only (")
     assert sorted(p.name for p in outside.iterdir()) == before  # no file written (x.csv, export/ ...)
 
 
