@@ -15,6 +15,7 @@ import click
 import duckdb
 import pandas as pd
 
+from bcm_pipeline import lock
 from bcm_pipeline.settings import Settings
 
 
@@ -29,12 +30,25 @@ def _settings(ctx: click.Context, **overrides) -> Settings:
     return Settings.load(data_dir=ctx.obj.get("data_dir"), **overrides)
 
 
-def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse (never the build file a refresh writes)."""
+# `bcm query` runs SQL handed over by scripts and colleagues: besides the warehouse it may touch no file
+# (COPY ... TO, read_csv, ATTACH, EXPORT DATABASE), load or install no extension, and change no setting
+# (lock_configuration refuses the SET that would give access back). Built-in extensions still load.
+LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def connect_published(settings: Settings, locked: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse (never the build file a refresh writes);
+    `locked`: with no access to files, extensions or settings beyond it (LOCKED_DOWN)."""
     path = settings.warehouse_path
     if not path.exists():
         raise CliError(f"no published warehouse at {path}; run `bcm refresh` first")
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(path), read_only=True, config=LOCKED_DOWN if locked else {})
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -77,14 +91,28 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 @click.option(
     "--mirror", envvar="BCM_SOURCE_MIRROR", help="Fetch every source from <mirror>/<source_id>/<file>."
 )
+@click.option(
+    "--no-wait", is_flag=True, help="Fail at once if another refresh writes this data directory (else wait)."
+)
 @click.pass_context
-def refresh(ctx: click.Context, mirror: str | None) -> None:
+def refresh(ctx: click.Context, mirror: str | None, no_wait: bool) -> None:
     """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
+    settings = _settings(ctx, source_mirror=mirror)
+    try:
+        # One writer per data directory (bcm_pipeline/lock.py); the run's resource holds the same lock.
+        with lock.writer_lock(
+            settings.data_dir, "bcm refresh", wait=not no_wait, report=lambda m: click.echo(m, err=True)
+        ):
+            _run_refresh(settings, mirror)
+    except lock.DataDirBusy as err:
+        raise CliError(str(err)) from err
+
+
+def _run_refresh(settings: Settings, mirror: str | None) -> None:
     from bcm_pipeline.assets.progress import progress_logger
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
-    settings = _settings(ctx, source_mirror=mirror)
     defs = build_defs(BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror))
     job = defs.resolve_job_def("refresh").with_logger_defs({"progress": progress_logger(click.echo)})
     click.echo(f"refresh into {settings.data_dir}")
@@ -161,10 +189,18 @@ def status(ctx: click.Context) -> None:
 @click.option("--limit", default=50, show_default=True, help="Rows shown on screen (files get all rows).")
 @click.pass_context
 def query(ctx: click.Context, sql: str, csv_path: str | None, parquet_path: str | None, limit: int) -> None:
-    """Run SQL against the published warehouse, read-only, and print the result as a table."""
-    with connect_published(_settings(ctx)) as con:
+    """Run SQL against the published warehouse, read-only, and print the result as a table.
+
+    The SQL can read the warehouse only: no files (COPY, read_csv, ATTACH ...), extensions or settings;
+    --csv / --parquet are written by this command."""
+    with connect_published(_settings(ctx), locked=True) as con:
         try:
             df = con.execute(sql).df()
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as err:
+            first = str(err).splitlines()[0]
+            if isinstance(err, duckdb.PermissionException) or "configuration has been locked" in first:
+                raise CliError(f"refused: bcm query reads the warehouse only ({first})") from err
+            raise CliError(first) from err
         except duckdb.Error as err:
             raise CliError(str(err).splitlines()[0]) from err
     _show(df, limit)

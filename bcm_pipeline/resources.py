@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -10,7 +12,10 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
+from bcm_pipeline import lock
 from bcm_pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class BcmResource(dg.ConfigurableResource):
@@ -24,6 +29,8 @@ class BcmResource(dg.ConfigurableResource):
     _run_scope: ExitStack | None = PrivateAttr(default=None)
     _run_settings: Settings | None = PrivateAttr(default=None)
     _run_db: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _run_context: dg.InitResourceContext | None = PrivateAttr(default=None)
+    _run_locked: bool = PrivateAttr(default=False)
 
     @classmethod
     def of(cls, **overrides) -> BcmResource:
@@ -31,7 +38,7 @@ class BcmResource(dg.ConfigurableResource):
         return cls(settings_overrides={k: str(v) for k, v in overrides.items() if v not in (None, "")})
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._run_scope = ExitStack()
+        self._run_scope, self._run_context, self._run_locked = ExitStack(), context, False
         self._run_settings = Settings.load(**self.settings_overrides)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
@@ -43,6 +50,17 @@ class BcmResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         return self._run_settings or Settings.load(**self.settings_overrides)
 
+    def hold_writer_lock(self) -> None:
+        """In a run: hold the data directory's writer lock (bcm_pipeline/lock.py) until the run ends, waiting
+        with a message while another refresh holds it. Called before a run first writes the data directory."""
+        if self._run_scope is None or self._run_locked:
+            return
+        run = self._run_context.dagster_run
+        what = f"dagster run {self._run_context.run_id}" + (f" ({run.job_name})" if run else "")
+        log = self._run_context.log
+        self._run_scope.enter_context(lock.writer_lock(self.settings().data_dir, what, report=log.warning))
+        self._run_locked = True
+
     @contextmanager
     def build_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write connection to the build warehouse (never the published file analysts read).
@@ -51,9 +69,15 @@ class BcmResource(dg.ConfigurableResource):
         cursor on it: opening and checkpointing the file per step cost ~40 ms × 60 steps. Outside a run
         (tests, CLI) each call opens and closes the file."""
         if self._run_scope is None:
-            with self._open() as con:
+            with (
+                lock.writer_lock(
+                    self.settings().data_dir, f"pid {os.getpid()} outside a run", report=log.warning
+                ),
+                self._open() as con,
+            ):
                 yield con
             return
+        self.hold_writer_lock()
         if self._run_db is None:
             self._run_db = self._run_scope.enter_context(self._open())
         cursor = self._run_db.cursor()

@@ -38,6 +38,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     )
     def _raw(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        bcm.hold_writer_lock()  # before the download: one writer of data/raw too
         try:
             raw = fetch(source, bcm.settings())
         except DownloadError as exc:
@@ -147,6 +148,7 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
     @dg.asset(name=t.name, kinds={"duckdb", "pandas"}, check_specs=[schema_check_spec(t)],
               **_spec_kwargs(t, t.model.Config.description))  # fmt: skip
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        bcm.hold_writer_lock()  # before the parse cache is written
         with bcm.build_connection() as con:
             if t.kind == "source":
                 built = build.source_table(con, t, bcm.settings())

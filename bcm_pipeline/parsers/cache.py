@@ -1,9 +1,10 @@
 """A Parquet cache of parsed raw files: data/cache/<source_id>/<table>-<sha256>.parquet.
 
-Parsing the Excel workbooks dominates a refresh (openpyxl reads ~30 MB of XML), yet a raw file with the
-same sha256 always parses to the same frame, as long as the parser code is the same. So the frame is
-stored once per (table, sha256) and tagged with a fingerprint of the parser code; a changed parser module
-(or common.py), a changed pandas/pyarrow, or an unreadable file is a miss and the file is parsed again.
+Parsing the Excel workbooks dominates a cold refresh (~30 MB of XML), yet a raw file with the same sha256
+always parses to the same frame, as long as the parser code is the same. So the frame is stored once per
+(table, sha256) and tagged with a fingerprint of the parser code; a changed parser module (or common.py), a
+changed Excel reader (common.EXCEL_ENGINE) or version of it, of pandas or of pyarrow, or an unreadable file
+is a miss and the file is parsed again.
 
 A frame is only cached if it reads back identical (dtypes, nulls and the `_problems` lists included): a
 parser whose output Parquet cannot hold exactly is simply not cached.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import inspect
 import json
 import logging
@@ -25,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bcm_pipeline.parsers import common
 from bcm_pipeline.parsers.common import PROBLEMS
 from bcm_pipeline.sources.download import remove_stale_temps
 
@@ -35,10 +38,13 @@ PARSERS_DIR = Path(__file__).resolve().parent
 
 
 @functools.cache
-def parser_fingerprint(module_file: str) -> str:
-    """sha256 over the parser's module, the helpers every parser shares, this file and the library versions
-    that shape the frame (parsers import nothing else from the project)."""
-    digest = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pa.__version__}".encode())
+def parser_fingerprint(module_file: str, excel_engine: str) -> str:
+    """sha256 over the parser's module, the helpers every parser shares, this file, the Excel reader and the
+    library versions that shape the frame (parsers import nothing else from the project)."""
+    libraries = [f"{name} {importlib.metadata.version(name)}" for name in ("python-calamine", "openpyxl")]
+    digest = hashlib.sha256(
+        f"pandas {pd.__version__} pyarrow {pa.__version__} excel {excel_engine} {libraries}".encode()
+    )
     for module in (Path(module_file), PARSERS_DIR / "common.py", Path(__file__)):
         digest.update(module.name.encode())
         digest.update(module.read_bytes())
@@ -46,7 +52,7 @@ def parser_fingerprint(module_file: str) -> str:
 
 
 def fingerprint_of(parse: Callable) -> str:
-    return parser_fingerprint(inspect.getfile(parse))
+    return parser_fingerprint(inspect.getfile(parse), common.EXCEL_ENGINE)
 
 
 def cache_path(cache_dir: Path, table: str, sha256: str) -> Path:

@@ -1,7 +1,7 @@
 """CEA CO2 Baseline Database v15 (database_15.zip → 'database_15 (1).xlsm'): sheets "Data" and "Results".
 
-The workbook is read from inside the zip, in memory, with openpyxl in read-only, values-only mode: the cached
-cell values are used and the VBA project is never loaded or run.
+The workbook is read from inside the zip, in memory, values only (common.read_sheet_rows): the cached cell
+values are used and the VBA project is never loaded or run.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,11 +20,9 @@ from bcm_pipeline.parsers.common import (
     SourceFormatError,
     clean_text,
     new_problems,
+    read_sheet_rows,
     to_number,
 )
-
-if TYPE_CHECKING:
-    import openpyxl
 
 SOURCE_ID = "cea_india_co2_baseline"
 # Zip-bomb guards, applied to the download and to the workbook (itself a zip). 200 MB is ~80x the v15
@@ -110,17 +107,8 @@ def read_workbook_bytes(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES) ->
     return data
 
 
-def _load(path: Path) -> openpyxl.Workbook:
-    import openpyxl  # imported when a workbook is parsed, not with the Dagster definitions
-
-    data = read_workbook_bytes(path)
-    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False)
-
-
-def _sheet(wb: openpyxl.Workbook, name: str):
-    if name not in wb.sheetnames:
-        raise SourceFormatError(f"{SOURCE_ID}: sheet {name!r} not found; sheets are {wb.sheetnames}")
-    return wb[name]
+def _rows(path: Path, sheet: str) -> list[tuple]:
+    return read_sheet_rows(read_workbook_bytes(path), sheet, SOURCE_ID)
 
 
 def _data_columns(header: tuple) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -151,15 +139,16 @@ def _data_columns(header: tuple) -> tuple[dict[str, int], dict[str, dict[str, in
     return static, years
 
 
-def _data_rows(ws) -> tuple[tuple, list[tuple], list[int]]:
-    header = next(ws.iter_rows(max_row=1, values_only=True), None)
-    filled = [pos for pos, cell in enumerate(header or ()) if _norm(cell)]
+def _data_rows(rows: list[tuple]) -> tuple[tuple, list[tuple], list[int]]:
+    header = rows[0] if rows else ()
+    filled = [pos for pos, cell in enumerate(header) if _norm(cell)]
     if not filled:
         raise SourceFormatError(f"{SOURCE_ID}: sheet 'Data' has no header row")
     # The sheet declares 15,875 formatted columns: read only as far as the header goes.
     width = filled[-1] + 1
     body, sheet_rows, empty_run = [], [], 0
-    for number, row in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+    for number, row in enumerate(rows[1:], start=2):
+        row = row[:width]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             empty_run += 1
             if empty_run >= STOP_AFTER_EMPTY_ROWS:
@@ -183,11 +172,7 @@ def _to_date(value: object) -> object:
 
 def parse_cea_units(path: Path) -> pd.DataFrame:
     """Sheet "Data" in LONG form: one row per station (unit_no 0) or unit, per fiscal year."""
-    wb = _load(path)
-    try:
-        header, body, sheet_rows = _data_rows(_sheet(wb, "Data"))
-    finally:
-        wb.close()
+    header, body, sheet_rows = _data_rows(_rows(path, "Data"))
     static, years = _data_columns(header)
     width = len(header)
     body = [tuple(row) + (None,) * (width - len(row)) for row in body]
@@ -293,11 +278,7 @@ def _flag(long: pd.DataFrame, source: str, column: str) -> pd.Series:
 
 def parse_cea_published_margins(path: Path) -> pd.DataFrame:
     """Sheet "Results": the published average, OM, BM and CM per fiscal year, excluding and including imports."""
-    wb = _load(path)
-    try:
-        grid = [list(row) for row in _sheet(wb, "Results").iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    grid = [list(row) for row in _rows(path, "Results")]
     records = []
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):

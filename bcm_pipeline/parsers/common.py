@@ -7,15 +7,22 @@ while parsing (an unparseable number, an unknown country) stay in the frame as a
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import io
 import logging
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from bcm_pipeline.schemas.base import PROBLEMS  # noqa: F401  (parsers fill it; validation reads it)
+
+# The Excel reader: "calamine" (python-calamine, Rust); "openpyxl", the former one, is kept for the sheets
+# calamine cannot read exactly (error cells) and for the test that proves both give the same frames.
+EXCEL_ENGINE = "calamine"
 
 # Markers that mean "no value" in the sources (GEM: "not found"; World Bank: "…"; CEA: "n/a").
 MISSING_MARKERS = frozenset({"", "not found", "…", "...", "n/a", "na", "-", "--", "none", "nan"})
@@ -52,14 +59,135 @@ def require_columns(df: pd.DataFrame, required: Iterable[str], source_id: str, w
         )
 
 
-def read_excel_sheet(path: Path, sheet: str, source_id: str, **kwargs) -> pd.DataFrame:
-    """Read one sheet with openpyxl (values only); a missing sheet is a table-level error."""
+def read_excel_sheet(
+    path: Path, sheet: str, source_id: str, engine: str | None = None, **kwargs
+) -> pd.DataFrame:
+    """One sheet as pd.read_excel reads it (values only); a missing sheet is a table-level error.
+
+    Read with calamine (Rust, ~5x faster than openpyxl); the frame is the one openpyxl gave: pandas'
+    calamine reader turns date and duration cells into pd.Timestamp / pd.Timedelta where openpyxl's gives
+    datetime / timedelta, so those are turned back (only object columns can hold them).
+    """
+    engine = engine or EXCEL_ENGINE
     try:
-        return pd.read_excel(path, sheet_name=sheet, engine="openpyxl", **kwargs)
-    except ValueError as exc:
-        if "not found" in str(exc).lower() or "worksheet" in str(exc).lower():
-            raise SourceFormatError(f"{source_id}: sheet {sheet!r} not found in {path.name}: {exc}") from exc
-        raise
+        with pd.ExcelFile(path, engine=engine) as book:
+            if sheet not in book.sheet_names:
+                raise SourceFormatError(
+                    f"{source_id}: sheet {sheet!r} not found in {path.name}; sheets are {book.sheet_names}"
+                )
+            df = book.parse(sheet, **kwargs)
+    except _unreadable_errors() as exc:
+        raise SourceFormatError(f"{source_id}: {path.name} is not a readable workbook: {exc}") from exc
+    for column in df.select_dtypes(include="object").columns:
+        values = df[column]
+        if values.map(lambda v: isinstance(v, pd.Timestamp | pd.Timedelta)).any():
+            df[column] = pd.Series([_python_value(v) for v in values], index=df.index, dtype=object)
+    return df
+
+
+def _python_value(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, pd.Timedelta):
+        return value.to_pytimedelta()
+    return value
+
+
+def read_sheet_rows(book: Path | bytes, sheet: str, source_id: str, engine: str | None = None) -> list[tuple]:
+    """One sheet's cell values row by row, as openpyxl (read-only, values only) gives them: int for a whole
+    number, datetime for a date, the cached values of formulas; None for an empty cell and for empty text
+    (calamine cannot tell them apart). Rows end at their last non-empty cell; trailing empty rows are
+    dropped. `book`: a workbook file, or its bytes (read from a zip).
+
+    calamine reads an error cell (#N/A, #DIV/0!) as empty, where openpyxl gives its text, which the parsers
+    then report as a row problem: a sheet holding error cells is therefore read with openpyxl.
+    """
+    engine = engine or EXCEL_ENGINE
+    name = book.name if isinstance(book, Path) else "the workbook"
+    if engine == "calamine" and _has_error_cells(book):
+        engine = "openpyxl"
+    try:
+        sheets, rows = _calamine_rows(book, sheet) if engine == "calamine" else _openpyxl_rows(book, sheet)
+    except _unreadable_errors() as exc:
+        raise SourceFormatError(f"{source_id}: {name} is not a readable workbook: {exc}") from exc
+    if rows is None:
+        raise SourceFormatError(f"{source_id}: sheet {sheet!r} not found in {name}; sheets are {sheets}")
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _calamine_rows(book: Path | bytes, sheet: str) -> tuple[list[str], list[tuple] | None]:
+    import python_calamine  # imported when a workbook is parsed, not with the Dagster definitions
+
+    with python_calamine.CalamineWorkbook.from_object(_readable(book)) as wb:
+        if sheet not in wb.sheet_names:
+            return wb.sheet_names, None
+        grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    rows = []
+    for cells in grid:
+        row = [_openpyxl_value(v) for v in cells]
+        while row and row[-1] is None:
+            row.pop()
+        rows.append(tuple(row))
+    return wb.sheet_names, rows
+
+
+def _openpyxl_value(value: object) -> object:
+    # calamine: '' for an empty cell, float for every number, date for a date without time.
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _openpyxl_rows(book: Path | bytes, sheet: str) -> tuple[list[str], list[tuple] | None]:
+    """The former reader, kept for the sheets calamine cannot read exactly and for tests/test_excel_engines.py."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(_readable(book), read_only=True, data_only=True, keep_vba=False)
+    try:
+        if sheet not in wb.sheetnames:
+            return wb.sheetnames, None
+        ws = wb[sheet]
+        # Rows as long as their cells, not padded to the declared dimension (CEA's Data: 15,875 columns).
+        ws.reset_dimensions()
+        rows = []
+        for cells in ws.iter_rows(values_only=True):
+            cells = tuple(None if v == "" else v for v in cells)
+            end = len(cells)
+            while end and cells[end - 1] is None:
+                end -= 1
+            rows.append(tuple(cells[:end]))
+        return wb.sheetnames, rows
+    finally:
+        wb.close()
+
+
+def _readable(book: Path | bytes) -> Path | io.BytesIO:
+    return io.BytesIO(book) if isinstance(book, bytes) else book
+
+
+def _has_error_cells(book: Path | bytes) -> bool:
+    """Whether any worksheet holds a cell of type error (<c ... t="e">)."""
+    try:
+        with zipfile.ZipFile(_readable(book)) as zf:
+            return any(
+                b' t="e"' in zf.read(info)
+                for info in zf.infolist()
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            )
+    except zipfile.BadZipFile:
+        return False  # not an xlsx: the reader says why
+
+
+def _unreadable_errors() -> tuple[type[Exception], ...]:
+    import python_calamine
+
+    return (python_calamine.CalamineError, zipfile.BadZipFile)
 
 
 def new_problems(df: pd.DataFrame) -> pd.DataFrame:

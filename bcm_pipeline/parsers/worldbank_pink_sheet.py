@@ -17,6 +17,7 @@ from bcm_pipeline.parsers.common import (
     MISSING_MARKERS,
     SourceFormatError,
     new_problems,
+    read_sheet_rows,
     to_number,
 )
 from bcm_pipeline.schemas.worldbank_pink_sheet import COAL_GJ_PER_T, CRUDE_GJ_PER_BBL, GJ_PER_MMBTU
@@ -54,15 +55,7 @@ def _unit(value: object) -> str | None:
 
 
 def parse_pink_sheet(path: Path) -> pd.DataFrame:
-    import openpyxl  # imported when a workbook is parsed, not with the Dagster definitions
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if SHEET not in wb.sheetnames:
-            raise SourceFormatError(f"{SOURCE_ID}: sheet {SHEET!r} not found; sheets are {wb.sheetnames}")
-        grid = list(wb[SHEET].iter_rows(values_only=True))
-    finally:
-        wb.close()
+    grid = read_sheet_rows(path, SHEET, SOURCE_ID)
 
     r = _code_row(grid)
     if r < 2:
@@ -79,7 +72,9 @@ def parse_pink_sheet(path: Path) -> pd.DataFrame:
                 f"{SOURCE_ID}: series {code} has unit cell {units[c]!r} above it; expected '($/...)' "
                 f"in row {r}, directly above the codes"
             )
-        name = " ".join(str(names[c] or "").split()).rstrip("* ").strip()  # drop footnote markers '**'
+        name = (
+            " ".join(str((names[c] if c < len(names) else None) or "").split()).rstrip("* ").strip()
+        )  # drop footnote markers '**'
         series[c] = (code, name, unit)
     found = {code for code, _, _ in series.values()}
     missing = [c for c in REQUIRED_CODES if c not in found]
