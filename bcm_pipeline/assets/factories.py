@@ -6,6 +6,7 @@ validate the table a second time, and every Dagster step costs events and a star
 The numbers are computed elsewhere (parsers, SQL); this module only wires them into Dagster.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         owners=["team:bcm-data"],
         description=(
             f"{source.title}, published by {source.publisher} ({source.licence}). Downloaded from "
-            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.id}/{source.filename}. "
+            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.raw_folder}/{source.filename}. "
             f"Cite: {source.citation}"
         ),
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
@@ -72,6 +73,9 @@ class TableSpec:
     source_id: str | None = None  # None: authored reference table, parse() gets no path
     group: str = "core"
     deps: list[str] = field(default_factory=list)
+    # Further files of the same release in the same raw folder, read by parse() next to the source_id file
+    # (POSTED's three CSVs) until sources have multi-file releases; they join the cache key and the deps.
+    sibling_source_ids: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -80,6 +84,7 @@ class TableSpec:
 
 def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
     deps = [raw_key(spec.source_id)] if spec.source_id else []
+    deps += [raw_key(s) for s in spec.sibling_source_ids]
     deps += [dg.AssetKey(d) for d in spec.deps]
 
     @dg.asset(
@@ -99,8 +104,12 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
         if spec.source_id:
             source = SOURCES[spec.source_id]
             settings = bcm.settings()
-            path = settings.source_dir(source.id) / source.filename
+            path = settings.source_dir(source.raw_folder) / source.filename
             sha = sha256_of(path)
+            if spec.sibling_source_ids:  # one key over every file the parser reads
+                siblings = [SOURCES[s] for s in spec.sibling_source_ids]
+                shas = [sha] + [sha256_of(settings.source_dir(s.raw_folder) / s.filename) for s in siblings]
+                sha = hashlib.sha256(" ".join(shas).encode()).hexdigest()
             # Same bytes, same parser code: reuse the parsed frame (Excel parsing dominates a refresh).
             df, hit = parse_cache.cached_parse(
                 spec.parse, path, settings.data_dir / "cache" / source.id, spec.name, sha

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import dagster as dg
 import requests
@@ -87,7 +88,7 @@ def source_url(source: Source, settings: Settings) -> str:
     if override:
         return override
     if settings.source_mirror:
-        return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+        return _mirror_url(source, settings)
     return source.url
 
 
@@ -283,14 +284,14 @@ def fetch(
     options: HttpOptions | None = None,
     session: requests.Session | None = None,
 ) -> RawFile:
-    """Bring data/raw/<source_id>/<filename> up to date and return its provenance.
+    """Bring data/raw/<folder>/<filename> (folder: the source id by default) up to date and return its provenance.
 
     A file dropped into the folder by hand (no provenance sidecar) is used as it is: the route for sources
     whose publisher puts the download behind a form.
     """
     options = options or HttpOptions()
     try:
-        folder = confined(settings.raw_dir, source.id)
+        folder = confined(settings.raw_dir, source.raw_folder)
         target = confined(folder, source.filename)
         if target.parent != folder:  # e.g. previous/<name>: the kept files are never the source
             raise ValueError(f"file name {source.filename!r} must be a plain name")
@@ -419,7 +420,8 @@ def fetch(
 def _mirror_url(source: Source, settings: Settings) -> str | None:
     if not settings.source_mirror:
         return None
-    return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+    # Names with spaces or '&' (the steel files) are URL-encoded; the other names are unchanged by quote().
+    return f"{settings.source_mirror.rstrip('/')}/{source.raw_folder}/{quote(source.filename)}"
 
 
 def _manual(source: Source, target: Path) -> RawFile:
