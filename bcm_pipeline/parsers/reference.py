@@ -34,3 +34,11 @@ def countries(path: Path | None = None) -> pd.DataFrame:
 
 def technology_catalogue(path: Path | None = None) -> pd.DataFrame:
     return read_reference_csv("technology_catalogue.csv")
+
+
+def steel_defaults(path: Path | None = None) -> pd.DataFrame:
+    return read_reference_csv("steel_defaults.csv")
+
+
+def price_deflators(path: Path | None = None) -> pd.DataFrame:
+    return read_reference_csv("price_deflators.csv")
