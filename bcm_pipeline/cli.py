@@ -394,3 +394,7 @@ def dictionary(out: str | None) -> None:
 
     path = dd.write_markdown(Path(out) if out else dd.DOC_PATH)
     click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # `python -m bcm_pipeline.cli ...`, as the docs run it
+    main()

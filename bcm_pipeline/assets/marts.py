@@ -13,7 +13,7 @@ from bcm_pipeline import warehouse
 from bcm_pipeline.assets.factories import check_stored_table, schema_check_spec
 from bcm_pipeline.lineage import dagster_column_lineage
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.schemas import grid
+from bcm_pipeline.schemas import grid, steel
 from bcm_pipeline.schemas import marts as methodology
 from bcm_pipeline.schemas.base import comment_statements, dagster_column_schema, table_name
 
@@ -92,6 +92,12 @@ MARTS: list[SqlTable] = [
             "project_cases",  # grid-displacement cases
         ],
     ),
+    # Iron and steel (issue 16).
+    SqlTable(
+        steel.SteelBaselines,
+        deps=["steel_plants", "steel_defaults", "grid_emission_factors", "grid_factor_for_crediting"],
+    ),
+    SqlTable(steel.PostedSteelCosts, deps=["posted_steel_technologies", "price_deflators"]),
 ]
 
 
