@@ -134,8 +134,9 @@ def steel_comparison(con: duckdb.DuckDBPyConnection, iso3: str, production_mt: f
     national_mt, source = row
     return (
         f"Modelled production of the tracked plants: {production_mt:,.1f} Mt/yr, {production_mt / national_mt:.2f} "
-        f"times the national crude steel production of 2023 ({national_mt:,.1f} Mt; {source}). GIST tracks "
-        "plants of about 0.5 Mt/yr and more; small induction and arc furnaces are not in it."
+        f"times the national crude steel production of 2023 ({national_mt:,.1f} Mt; {source}). GIST covers "
+        "the larger plants: small induction and arc furnace works may be missing from it, and the "
+        "utilisation is national or world-wide, not the plant's own."
     )
 
 

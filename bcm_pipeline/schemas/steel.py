@@ -153,7 +153,7 @@ class PostedSteelTechnologies(pa.DataFrameModel):
         ],
         description="POSTED technology (its file name)",
     )
-    source_row: Series[int] = pa.Field(ge=2, description="Line of the POSTED CSV the value is on")
+    source_row: Series[int] = pa.Field(ge=2, description="Line of the POSTED CSV the value is on (line 1: header)")
     source: Series[str] = pa.Field(description="POSTED key of the publication cited (e.g. Vogl-2018)")
     source_detail: Series[str] = pa.Field(
         nullable=True, description="Page, table or section in that publication"
