@@ -65,7 +65,10 @@ class SteelPlants(pa.DataFrameModel):
         nullable=True, description="Plant start as GIST gives it: a year, year-month or date; null if unknown"
     )
     start_year: Series[pd.Int64Dtype] = pa.Field(
-        ge=1700, le=2050, nullable=True, description="Calendar year of the plant's start (from start_date; Urals works date from the 1700s)"
+        ge=1700,
+        le=2050,
+        nullable=True,
+        description="Calendar year of the plant's start (from start_date; four Russian and Romanian works date from the 1700s)",
     )
     main_production_equipment: Series[str] = pa.Field(
         nullable=True, description="GIST's list of equipment, e.g. 'BF; BOF; EAF'"
@@ -153,7 +156,9 @@ class PostedSteelTechnologies(pa.DataFrameModel):
         ],
         description="POSTED technology (its file name)",
     )
-    source_row: Series[int] = pa.Field(ge=2, description="Line of the POSTED CSV the value is on (line 1: header)")
+    source_row: Series[int] = pa.Field(
+        ge=2, description="Line of the POSTED CSV the value is on (line 1: header)"
+    )
     source: Series[str] = pa.Field(description="POSTED key of the publication cited (e.g. Vogl-2018)")
     source_detail: Series[str] = pa.Field(
         nullable=True, description="Page, table or section in that publication"
