@@ -10,6 +10,7 @@ fails the build: our own computation has no bad input to set aside.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,8 +76,12 @@ def check(
 def source_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
     """Parse the source's current raw file (cached per sha256 and parser code), validate, write, quarantine."""
     source = SOURCES[t.source_id]
-    path = settings.source_dir(source.id) / source.filename
+    path = settings.source_dir(source.raw_folder) / source.filename
     sha = sha256_of(path)
+    if t.sibling_source_ids:  # one key over every file the parser reads
+        siblings = [SOURCES[s] for s in t.sibling_source_ids]
+        shas = [sha] + [sha256_of(settings.source_dir(s.raw_folder) / s.filename) for s in siblings]
+        sha = hashlib.sha256(" ".join(shas).encode()).hexdigest()
     # Same bytes, same parser code: reuse the parsed frame (Excel parsing dominates a refresh).
     df, hit = parse_cache.cached_parse(t.parse, path, settings.parse_cache_dir(source.id), t.name, sha)
     return _write_validated(con, t, df, source.id, sha, hit)

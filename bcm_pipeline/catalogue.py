@@ -21,7 +21,7 @@ from pathlib import Path
 import pandera.pandas as pa
 
 from bcm_pipeline.grid import marts as grid_marts
-from bcm_pipeline.parsers import cea, gem, ifi, owid, reference, worldbank_pink_sheet
+from bcm_pipeline.parsers import cea, gem, ifi, owid, reference, steel, worldbank_pink_sheet
 from bcm_pipeline.parsers import config as config_files
 from bcm_pipeline.schemas import grid
 from bcm_pipeline.schemas import marts as m
@@ -31,7 +31,22 @@ from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
 from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
-from bcm_pipeline.schemas.reference import Countries, FuelDefaults, Gwp, Technologies, TechnologyCatalogue
+from bcm_pipeline.schemas.reference import (
+    Countries,
+    FuelDefaults,
+    Gwp,
+    PriceDeflators,
+    Technologies,
+    TechnologyCatalogue,
+)
+from bcm_pipeline.schemas.steel import (
+    PostedSteelCosts,
+    PostedSteelTechnologies,
+    SteelBaselines,
+    SteelDefaults,
+    SteelPlants,
+    SteelUnits,
+)
 from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
 from bcm_pipeline.settings import SQL_DIR
 
@@ -44,6 +59,9 @@ class Table:
     parse: Callable | None = None  # source: parse(path) -> frame; authored: parse(settings) -> frame
     compute: Callable | None = None  # python: compute(con) -> {table name: frame}, shared by its tables
     reads: tuple[str, ...] = ()  # python: the tables compute() reads
+    # source: further files of the same release the parser reads next to source_id's (POSTED's three CSVs),
+    # until sources have multi-file releases; they join the parse cache key and the dependencies.
+    sibling_source_ids: tuple[str, ...] = ()
     sql: str | None = None  # sql: path under bcm_pipeline/sql/
     country_column: str | None = None  # marts rerun one host country at a time: the column naming it
     notes: dict = field(default_factory=dict)
@@ -70,8 +88,8 @@ class Table:
         return sql_text(self.sql)
 
 
-def _source(model, parse, source_id) -> Table:
-    return Table(model, "core", source_id=source_id, parse=parse)
+def _source(model, parse, source_id, siblings: tuple[str, ...] = ()) -> Table:
+    return Table(model, "core", source_id=source_id, parse=parse, sibling_source_ids=siblings)
 
 
 def _authored(model, read) -> Table:
@@ -98,11 +116,21 @@ TABLES: list[Table] = [
     _source(CeaIndiaPublishedMargins, cea.parse_cea_published_margins, "cea_india_co2_baseline"),
     _source(OwidCarbonIntensity, owid.parse_owid, "owid_carbon_intensity"),
     _source(FuelPricesMonthly, worldbank_pink_sheet.parse_pink_sheet, "worldbank_pink_sheet"),
+    _source(SteelPlants, steel.parse_steel_plants, "gem_steel_plant_tracker_plants"),
+    _source(SteelUnits, steel.parse_steel_units, "gem_steel_plant_tracker"),
+    _source(
+        PostedSteelTechnologies,
+        steel.parse_posted_steel,
+        "posted_steel_technologies",
+        ("posted_steel_technologies_dri", "posted_steel_technologies_eaf"),
+    ),
     _authored(FuelDefaults, reference.fuel_defaults),
     _authored(Gwp, reference.gwp),
     _authored(Countries, reference.countries),
     _authored(Technologies, reference.technologies),
     _authored(TechnologyCatalogue, reference.technology_catalogue),
+    _authored(SteelDefaults, reference.steel_defaults),
+    _authored(PriceDeflators, reference.price_deflators),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),
     _authored(m.ProjectCases, config_files.parse_cases),
@@ -136,6 +164,8 @@ TABLES: list[Table] = [
     _mart(m.HostCountryProgrammes, "country_iso3"),
     _mart(m.MacCurve, "country_iso3"),
     _mart(m.ProjectCaseResults, "country_iso3"),
+    _mart(SteelBaselines),
+    _mart(PostedSteelCosts),
     # Written after every table and view (bcm_pipeline/dictionary.py): what the warehouse holds.
     Table(DataDictionary, "reports"),
 ]

@@ -32,7 +32,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         owners=OWNERS,
         description=(
             f"{source.title}, published by {source.publisher} ({source.licence}). Downloaded from "
-            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.id}/{source.filename}. "
+            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.raw_folder}/{source.filename}. "
             f"Cite: {source.citation}"
         ),
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
@@ -105,7 +105,7 @@ def check_result(t: Table, check: Check) -> dg.AssetCheckResult:
 
 
 def _spec_kwargs(t: Table, description: str) -> dict:
-    deps = [raw_key(t.source_id)] if t.kind == "source" else []
+    deps = [raw_key(s) for s in (t.source_id, *t.sibling_source_ids)] if t.kind == "source" else []
     deps += [dg.AssetKey(d) for d in catalogue.reads(t)]
     return dict(
         group_name=t.layer,

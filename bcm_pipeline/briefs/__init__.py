@@ -115,6 +115,38 @@ def grid_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     ).df()
 
 
+def steel_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Operating steel plants by route: capacity, production and CO2 (Mt/yr), from steel_baselines."""
+    return con.execute(
+        """SELECT route_id AS route, count(DISTINCT gem_plant_id) AS plants,
+                  sum(capacity_t_per_yr) / 1e6 AS capacity_mt_per_yr,
+                  sum(production_t_per_yr) / 1e6 AS production_mt_per_yr,
+                  sum(direct_co2_t_per_yr) / 1e6 AS direct_co2_mt_per_yr,
+                  sum(indirect_co2_t_per_yr) / 1e6 AS indirect_co2_mt_per_yr,
+                  sum(total_co2_t_per_yr) / 1e6 AS total_co2_mt_per_yr
+           FROM steel_baselines WHERE country_iso3 = ? GROUP BY ALL ORDER BY total_co2_mt_per_yr DESC""",
+        [iso3],
+    ).df()
+
+
+def steel_comparison(con: duckdb.DuckDBPyConnection, iso3: str, production_mt: float) -> str:
+    """One sentence: modelled production against the cited national production (steel_defaults)."""
+    row = con.execute(
+        """SELECT value / 1e6, source_document FROM steel_defaults
+           WHERE parameter = 'crude_steel_production_2023' AND country_iso3 = ?""",
+        [iso3],
+    ).fetchone()
+    if row is None or production_mt == 0:
+        return ""
+    national_mt, source = row
+    return (
+        f"Modelled production of the tracked plants: {production_mt:,.1f} Mt/yr, {production_mt / national_mt:.2f} "
+        f"times the national crude steel production of 2023 ({national_mt:,.1f} Mt; {source}). GIST covers "
+        "the larger plants: small induction and arc furnace works may be missing from it, and the "
+        "utilisation is national or world-wide, not the plant's own."
+    )
+
+
 def _table(df: pd.DataFrame) -> str:
     if df.empty:
         return "<p class='none'>None.</p>"
@@ -158,6 +190,12 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
     charts.credits_by_agreement(credits, out / "credits.png")
     grid = grid_data(con, iso3)
     charts.grid_factors(grid, out / "grid_factors.png")
+    steel = steel_data(con, iso3) if "steel_baselines" in have else pd.DataFrame()
+    steel_note = (
+        steel_comparison(con, iso3, steel["production_mt_per_yr"].sum())
+        if len(steel) and "steel_defaults" in have
+        else ""
+    )
 
     operating_gw = fleet["capacity_mw"].sum() / 1000
     baseline_mt = (
@@ -181,6 +219,8 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         top_table=_table(top),
         credits_table=_table(credits),
         grid_table=_table(grid.drop(columns=["label"])),
+        steel_table=_table(steel),
+        steel_note=html.escape(steel_note),
         sources_table=_table(sources),
         iso3=iso3,
     )
@@ -231,6 +271,11 @@ Capacity from the GEM tracker file whose sha256 starts as shown (see Sources; fu
 <h2>6. Grid emission factors compared</h2>
 <img src="grid_factors.png" alt="Grid emission factors">
 {grid_table}
+<h2>7. Iron and steel plants</h2>
+<p>Operating plants of GEM's Global Iron and Steel Tracker by route (steel_baselines, Mt/yr). Total CO2
+includes the indirect CO2 of grid electricity (EAF, DRI), which the power baseline above already counts:
+add only the direct CO2 to it. {steel_note}</p>
+{steel_table}
 <h2>Sources</h2>
 {sources_table}
 <p class="meta">Query this country yourself: <code>bcm query "SELECT * FROM v_mac_curve WHERE country_iso3 = '{iso3}'"</code></p>

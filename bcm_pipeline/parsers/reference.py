@@ -45,3 +45,11 @@ def grid_project_defaults(_: Settings | None = None) -> pd.DataFrame:
 
 def technologies(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("technologies")
+
+
+def steel_defaults(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("steel_defaults")
+
+
+def price_deflators(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("price_deflators")

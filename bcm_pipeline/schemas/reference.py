@@ -313,3 +313,32 @@ class Technologies(pa.DataFrameModel):
         unique = ["technology", "source_id", "source_fuel_class", "source_code"]
         strict = "filter"
         coerce = True
+
+
+class PriceDeflators(pa.DataFrameModel):
+    series: Series[str] = pa.Field(
+        isin=["us_gdp_deflator", "usd_per_eur"],
+        description="us_gdp_deflator (BEA GDP implicit price deflator, index 2017 = 100) or usd_per_eur "
+        "(ECB annual average reference rate, USD per EUR)",
+    )
+    year: Series[int] = pa.Field(ge=2000, le=2030, description="Calendar year (the price year)")
+    value: Series[float] = pa.Field(gt=0, description="Index value (2017 = 100) or USD per EUR")
+    unit: Series[str] = pa.Field(description="'index (2017 = 100)' or 'USD per EUR'")
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Remarks")
+
+    class Config:
+        name = "price_deflators"
+        description = (
+            "Price-year conversion for the whole project: US GDP implicit price deflator (BEA NIPA Table 1.1.9, "
+            "via FRED A191RD3A086NBEA) and ECB annual average USD per EUR, 2005-2025, each row cited. "
+            "to_usd (bcm_pipeline/price_years.py): EUR x usd_per_eur[price year], then x deflator[target] / "
+            "deflator[price year]. Authored in the repo."
+        )
+        metadata = {"key": ["series", "year"]}
+        unique = ["series", "year"]
+        strict = "filter"
+        coerce = True

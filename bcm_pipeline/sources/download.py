@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -76,7 +77,7 @@ def source_url(source: Source, settings: Settings) -> str:
     if override:
         return override
     if settings.source_mirror:
-        return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+        return _mirror_url(source, settings)
     return source.url
 
 
@@ -274,7 +275,7 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
     whose publisher puts the download behind a form.
     """
     try:
-        folder = confined(settings.raw_dir, source.id)
+        folder = confined(settings.raw_dir, source.raw_folder)
         target = confined(folder, source.filename)
         if target.parent != folder:  # e.g. previous/<name>: the kept files are never the source
             raise ValueError(f"file name {source.filename!r} must be a plain name")
@@ -403,7 +404,8 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
 def _mirror_url(source: Source, settings: Settings) -> str | None:
     if not settings.source_mirror:
         return None
-    return f"{settings.source_mirror.rstrip('/')}/{source.id}/{source.filename}"
+    # Names with spaces or '&' (the steel files) are URL-encoded; the other names are unchanged by quote().
+    return f"{settings.source_mirror.rstrip('/')}/{source.raw_folder}/{quote(source.filename)}"
 
 
 def _manual(source: Source, target: Path) -> RawFile:

@@ -1,4 +1,5 @@
-"""What each source is and where it lives. One entry per folder of data/raw/.
+"""What each source is and where it lives. One entry per file of data/raw/<folder>/ (the folder is the
+source id, or the `folder` several files of one release share).
 
 Pinned sha256 values are for the immutable copies behind the default URLs (a Git commit); sources that the
 publisher updates in place (OWID, World Bank) are not pinned.
@@ -22,10 +23,42 @@ class Source:
     sha256: str | None = None
     max_bytes: int = 50_000_000
     how_to_get: str = ""  # shown when the file can be had neither by download nor on disk
+    # data/raw/<folder>/ (and the mirror's <folder>/): the source id unless several single-file sources hold
+    # the files of one release (steel tracker, POSTED) until the registry knows multi-file releases.
+    folder: str = ""
 
     @property
     def landing_hint(self) -> str:
         return self.how_to_get or f"download {self.url}"
+
+    @property
+    def raw_folder(self) -> str:
+        return self.folder or self.id
+
+
+# The publishers' own repositories at pinned commits: immutable, so the files are sha256-pinned.
+GIST_URL = (
+    "https://raw.githubusercontent.com/GlobalEnergyMonitor/maps/7c863f3c4db039c9ca073352ffc19c794375d46a/"
+    "trackers/gist/compilation_output/"
+)
+GIST_CITATION = (
+    "Global Energy Monitor, Global Iron and Steel Tracker, March 2025 release (map files built for GEM's web "
+    "map, GlobalEnergyMonitor/maps commit 7c863f3, trackers/gist/compilation_output/)."
+)
+GIST_HOW_TO_GET = (
+    "download the tracker at https://globalenergymonitor.org/projects/global-iron-and-steel-tracker/"
+)
+POSTED_URL = (
+    "https://raw.githubusercontent.com/PhilippVerpoort/posted/7c44a32aba5f0de4572e372a45e7b55c2a2f1afb/"
+    "posted/database/tedfs/Tech/"
+)
+POSTED_CITATION = (
+    "Verpoort, P. C. et al., POSTED: Potsdam open-source techno-economic database (PhilippVerpoort/posted "
+    "commit 7c44a32, posted/database/tedfs/Tech/); every value cites its own publication and page."
+)
+POSTED_HOW_TO_GET = (
+    "download the file from https://github.com/PhilippVerpoort/posted (posted/database/tedfs/Tech/)"
+)
 
 
 SOURCES: dict[str, Source] = {
@@ -115,6 +148,79 @@ SOURCES: dict[str, Source] = {
             "CMO-Historical-Data-Monthly.xlsx",
             filename="CMO-Historical-Data-Monthly.xlsx",
             format="xlsx",
+        ),
+        # Steel (issue 16). One Source per file until sources have multi-file releases (sources.yaml): the
+        # GIST unit and plant files share data/raw/gem_steel_plant_tracker/, the three POSTED files share
+        # data/raw/posted_steel_technologies/.
+        Source(
+            id="gem_steel_plant_tracker",
+            title="Global Iron and Steel Tracker (GIST), March 2025 map file: one row per production unit",
+            publisher="Global Energy Monitor",
+            licence="CC BY 4.0",
+            citation=GIST_CITATION,
+            url=GIST_URL + "Iron%20%26%20Steel-map-file-2025-03-18.csv",
+            filename="Iron & Steel-map-file-2025-03-18.csv",
+            format="csv",
+            sha256="4525b6ce86125a8afb4b42ed065c35eff3964cf7930b6a21ec6428ce38d29767",
+            max_bytes=20_000_000,
+            folder="gem_steel_plant_tracker",
+            how_to_get=GIST_HOW_TO_GET,
+        ),
+        Source(
+            id="gem_steel_plant_tracker_plants",
+            title="Global Iron and Steel Tracker (GIST), March 2025 map file: one row per plant and status",
+            publisher="Global Energy Monitor",
+            licence="CC BY 4.0",
+            citation=GIST_CITATION,
+            url=GIST_URL + "Iron%20%26%20Steel-map-file-2025-03-19.csv",
+            filename="Iron & Steel-map-file-2025-03-19.csv",
+            format="csv",
+            sha256="15183543719a4d1227859d2271bb4a3ef7d47fb4f9d14d2a4cc7c7bf9f884ef2",
+            max_bytes=20_000_000,
+            folder="gem_steel_plant_tracker",
+            how_to_get=GIST_HOW_TO_GET,
+        ),
+        Source(
+            id="posted_steel_technologies",
+            title="POSTED techno-economic data: integrated BF-BOF",
+            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
+            licence="CC BY 4.0 (posted/database/LICENSE.md)",
+            citation=POSTED_CITATION,
+            url=POSTED_URL + "Integrated%20Blast%20Furnace%20and%20Basic%20Oxygen%20Furnace.csv",
+            filename="Integrated Blast Furnace and Basic Oxygen Furnace.csv",
+            format="csv",
+            sha256="69ac0fd0b33521e57f070476ef3d386b198359a2f346fba0a7d24cd99a7111f5",
+            max_bytes=5_000_000,
+            folder="posted_steel_technologies",
+            how_to_get=POSTED_HOW_TO_GET,
+        ),
+        Source(
+            id="posted_steel_technologies_dri",
+            title="POSTED techno-economic data: direct reduction of iron",
+            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
+            licence="CC BY 4.0 (posted/database/LICENSE.md)",
+            citation=POSTED_CITATION,
+            url=POSTED_URL + "Direct%20Reduction%20of%20Iron.csv",
+            filename="Direct Reduction of Iron.csv",
+            format="csv",
+            sha256="449772d8dd5ae76a67285629a46b0bf32bf773a7598a48880691a417738968d5",
+            max_bytes=5_000_000,
+            folder="posted_steel_technologies",
+            how_to_get=POSTED_HOW_TO_GET,
+        ),
+        Source(
+            id="posted_steel_technologies_eaf",
+            title="POSTED techno-economic data: electric arc furnace",
+            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
+            licence="CC BY 4.0 (posted/database/LICENSE.md)",
+            citation=POSTED_CITATION,
+            url=POSTED_URL + "Electric%20Arc%20Furnace.csv",
+            filename="Electric Arc Furnace.csv",
+            format="csv",
+            sha256="ed78324f52215dcdc5b96bdbad5a518cf058fdfe232ffe8562fc79d304ef42eb",
+            max_bytes=5_000_000,
+            folder="posted_steel_technologies",
+            how_to_get=POSTED_HOW_TO_GET,
         ),
     ]
 }
