@@ -63,7 +63,8 @@ def test_every_stored_column_has_the_type_the_dictionary_gives(built):
     ).fetchall()
     stored = con.execute(
         "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
-        "WHERE schema_name = 'main' AND table_name IN (SELECT object_name FROM data_dictionary) "
+        "WHERE schema_name = 'main' AND table_name IN (SELECT table_name FROM duckdb_tables()) "
+        "AND table_name IN (SELECT object_name FROM data_dictionary WHERE object_type = 'table') "
         "ORDER BY table_name, column_index"
     ).fetchall()
     assert len(dictionary) > 600
