@@ -21,8 +21,9 @@ from pathlib import Path
 import pandera.pandas as pa
 
 from bcm_pipeline.grid import marts as grid_marts
-from bcm_pipeline.parsers import cea, gem, ifi, owid, reference, steel, worldbank_pink_sheet
+from bcm_pipeline.parsers import article6, cdm, cea, gem, ifi, owid, reference, steel, worldbank_pink_sheet
 from bcm_pipeline.parsers import config as config_files
+from bcm_pipeline.schemas import article6 as a6
 from bcm_pipeline.schemas import grid
 from bcm_pipeline.schemas import marts as m
 from bcm_pipeline.schemas.base import table_name
@@ -124,6 +125,10 @@ TABLES: list[Table] = [
         "posted_steel_technologies",
         ("posted_steel_technologies_dri", "posted_steel_technologies_eaf"),
     ),
+    # Article 6.2 deals, JCM and CDM projects (issue 15).
+    _source(a6.Article6Agreements, article6.parse_article6_agreements, "unepccc_article6_pipeline"),
+    _source(a6.JcmProjects, article6.parse_jcm_projects, "unepccc_article6_pipeline"),
+    _source(a6.CdmPowerProjects, cdm.parse_cdm_power_projects, "cdm_power_projects"),
     _authored(FuelDefaults, reference.fuel_defaults),
     _authored(Gwp, reference.gwp),
     _authored(Countries, reference.countries),
@@ -134,9 +139,14 @@ TABLES: list[Table] = [
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),
     _authored(m.ProjectCases, config_files.parse_cases),
+    _authored(a6.Programmes, config_files.parse_programmes),
     _authored(grid.CdmRegisteredUnits, reference.cdm_registered_units),
     _authored(grid.GridProjectDefaults, reference.grid_project_defaults),
     _mart(m.HostCountries),
+    # Article 6.2: the agreements' real deals; units already under a CDM or JCM project (nesting), which
+    # credits and the estimated TOOL07 build margins leave out.
+    _mart(a6.AgreementStatus),
+    _mart(a6.RegisteredUnitMatches, "country_iso3"),
     # TOOL07 sample selection reads more clearly in pandas: both tables come out of one computation.
     _python(
         grid.GridMarginsComputed,
@@ -150,6 +160,7 @@ TABLES: list[Table] = [
             "fuel_defaults",
             "owid_carbon_intensity",
             "host_countries",
+            "registered_unit_matches",
         ],
     ),
     _python(
@@ -166,6 +177,13 @@ TABLES: list[Table] = [
     _mart(m.ProjectCaseResults, "country_iso3"),
     _mart(SteelBaselines),
     _mart(PostedSteelCosts),
+    # Article 6.2 (issue 15): vintages, the ITMO ledger, adjustments, exposure, programmes, reporting.
+    _mart(a6.CreditVintages, "host_country_iso3"),
+    _mart(a6.ItmoLedger, "host_country_iso3"),
+    _mart(a6.CorrespondingAdjustments, "host_country_iso3"),
+    _mart(a6.HostNdcExposure, "host_country_iso3"),
+    _mart(a6.ProgrammeCrediting, "host_country_iso3"),
+    _mart(a6.Article6Report, "host_country_iso3"),
     # Written after every table and view (bcm_pipeline/dictionary.py): what the warehouse holds.
     Table(DataDictionary, "reports"),
 ]

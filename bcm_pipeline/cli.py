@@ -231,7 +231,12 @@ def mart_names() -> list[str]:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["parquet", "csv", "xlsx"]), default="parquet", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv", "xlsx", "article6"]),
+    default="parquet",
+    show_default=True,
+    help="article6: the Article 6.2 reporting tables (xlsx + CSV, columns documented).",
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="export", show_default=True)
 @click.option("--table", "tables", multiple=True, help="Export only these tables or views (repeatable).")
@@ -239,6 +244,11 @@ def mart_names() -> list[str]:
 def export(ctx: click.Context, fmt: str, out_dir: str, tables: tuple[str, ...]) -> None:
     """Export the marts (or --table ...) to one file per table, or one xlsx workbook (a sheet per table)."""
     out = Path(out_dir)
+    if fmt == "article6":
+        with connect_published(_settings(ctx)) as con:
+            for path in export_article6(con, out):
+                click.echo(f"wrote {path}")
+        return
     with connect_published(_settings(ctx)) as con:
         present = _tables(con)
         names = list(tables) or [t for t in mart_names() if t in present]
@@ -270,6 +280,41 @@ def export(ctx: click.Context, fmt: str, out_dir: str, tables: tuple[str, ...]) 
         path = out / f"{name}.{fmt}"
         (_write_csv if fmt == "csv" else _write_parquet)(df, path)
         click.echo(f"wrote {path} ({len(df)} rows)")
+
+
+# The Article 6.2 reporting tables (issue 15): the model of each documents its columns.
+ARTICLE6_TABLES = ("article6_report", "corresponding_adjustments")
+
+
+def export_article6(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
+    """article6_report.xlsx (a sheet per table and one of column descriptions) and the same as CSV files."""
+    from bcm_pipeline.schemas.article6 import Article6Report, CorrespondingAdjustments
+
+    present = _tables(con)
+    missing = [t for t in ARTICLE6_TABLES if t not in present]
+    if missing:
+        raise CliError(f"the published warehouse lacks {', '.join(missing)}: run `bcm refresh` first")
+    frames = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').df() for t in ARTICLE6_TABLES}
+    columns = pd.DataFrame(
+        [
+            {"table": model.Config.name, "column": c, "type": str(col.dtype), "description": col.description}
+            for model in (Article6Report, CorrespondingAdjustments)
+            for c, col in model.to_schema().columns.items()
+        ]
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    xlsx = out / "article6_report.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
+        for name, df in frames.items():
+            df.to_excel(xl, sheet_name=name[:31], index=False)
+        columns.to_excel(xl, sheet_name="columns", index=False)
+    written.append(xlsx)
+    for name, df in [*frames.items(), ("article6_columns", columns)]:
+        path = out / f"{name}.csv"
+        _write_csv(df, path)
+        written.append(path)
+    return written
 
 
 def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,9 @@ UNIT_TABLES = ("coal_units", "gas_oil_units")
 # The methodology chain: every mart between the units and the host-country programmes, in build order. The
 # TOOL07 grid tables stay as built from the real fleet (a synthetic fleet is no grid), so they are inputs.
 GRID_TABLES = {"grid_margins_computed", "grid_bm_sample_units"}
-CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=GRID_TABLES))
+# Nesting (issue 15): synthetic unit ids match no registered project, so the matches are an input as built.
+HELD = GRID_TABLES | {"registered_unit_matches"}
+CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=HELD))
 # Tables the chain reads besides the units and its own marts (grid-displacement projects among them: one
 # per host country and type, unioned into technology_swaps as they are).
 INPUT_TABLES = tuple(

@@ -11,7 +11,7 @@ from bcm_pipeline.briefs import build_brief, fleet_data, host_countries
 pytestmark = pytest.mark.unit
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-CHARTS = ["fleet.png", "baseline.png", "mac_curve.png", "credits.png", "grid_factors.png"]
+CHARTS = ["fleet.png", "baseline.png", "mac_curve.png", "credits.png", "grid_factors.png", "itmos.png"]
 
 
 @pytest.fixture(scope="module")

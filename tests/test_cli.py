@@ -7,6 +7,7 @@ methodology notes §8), never read back from the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.cli import main
 from bcm_pipeline.dictionary import create_empty_table, create_views, table_models
 from bcm_pipeline.parsers.config import CASES_DIR
+from bcm_pipeline.schemas.article6 import Article6Agreements
 from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.gem import CoalUnits
 from bcm_pipeline.schemas.ifi import IfiGridFactors
@@ -71,6 +73,17 @@ def build_small_warehouse(path: Path) -> Path:
                   cm_consumption_ef_t_per_mwh=0.381, om_ef_t_per_mwh=0.5604, source_sha256="b" * 64)]
         )  # fmt: skip
         warehouse.write_table(con, IfiGridFactors, ifi)
+        # The real deal agreements/japan_vietnam.yaml names (UNEP-CCC Article 6 Pipeline): in force since 2013.
+        deal = pd.DataFrame(
+            [dict(article6_agreement_id="VNM-JPN-2013-07-02", host_country_iso3="VNM", host_country_name="Viet Nam",
+                  buyer_country_iso3="JPN", buyer_country_name="Japan", signed_date=dt.date(2013, 7, 2), status="MoU",
+                  in_force=True, in_force_rule="test", title="Viet Nam and Japan JCM", region="Asia",
+                  link_url="https://www.jcm.go.jp/vn-jp/about", link_text=None, associated_projects=20,
+                  data_as_of=dt.date(2026, 2, 28), flags=None, source_sha256="c" * 64)]
+        )  # fmt: skip
+        warehouse.write_table(
+            con, Article6Agreements, validate(Article6Agreements, deal, "test", "c" * 64)[0]
+        )
         raw = pd.DataFrame(
             [dict(source_id="gem_coal_plant_tracker", url="https://example.org/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,

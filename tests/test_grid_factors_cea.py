@@ -188,6 +188,10 @@ def grid_warehouse(units, tmp_path_factory):
         "technology_catalogue": reference.technology_catalogue(None),
         "fuel_defaults": reference.fuel_defaults(None),
         "project_cases": config.cases_frame(),  # grid_displacement_swaps also evaluates grid cases
+        # The BM exclusion list of the estimated grids (issue 15): none of these units is CDM-registered.
+        "registered_unit_matches": pd.DataFrame(
+            {"unit_id": pd.Series(dtype=str), "registry": pd.Series(dtype=str)}
+        ),
     }
     with bcm.build_connection() as con:
         for name, df in seeds.items():

@@ -44,6 +44,9 @@ EMPTY_TABLES = {
     "grid_project_defaults": "country_iso3 VARCHAR, to_technology VARCHAR, sector VARCHAR, capacity_mw DOUBLE, "
     "capacity_factor DOUBLE, net_generation_mwh_per_yr DOUBLE, capex_usd_per_kw DOUBLE, lifetime_yr INTEGER, "
     "discount_rate DOUBLE, crediting_period INTEGER",
+    # Nesting (issue 15): credits leaves out units already under a CDM or JCM project.
+    "registered_unit_matches": "unit_source VARCHAR, unit_id VARCHAR, registry VARCHAR, nesting_rule VARCHAR, "
+    "netted_t_per_yr DOUBLE",
 }
 
 

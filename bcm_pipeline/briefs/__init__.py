@@ -102,6 +102,38 @@ def credits_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     ).df()
 
 
+def itmo_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """ITMOs per agreement in force and vintage (v_itmo_vintages)."""
+    return con.execute(
+        """SELECT agreement_name AS agreement, vintage_year, units, issued_t, transferred_t, host_retained_t,
+                  sop_t, omge_t
+           FROM v_itmo_vintages WHERE host_country_iso3 = ? AND in_force
+           ORDER BY agreement, vintage_year""",
+        [iso3],
+    ).df()
+
+
+def exposure_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Host NDC exposure in the first and the last vintage (host_ndc_exposure)."""
+    return con.execute(
+        """SELECT vintage_year, transferred_t, host_power_co2_t_per_yr, share_of_power_co2, ndc_target_t_co2e,
+                  share_of_ndc_target, overselling_flag, flag_reason
+           FROM host_ndc_exposure WHERE host_country_iso3 = ?
+           QUALIFY vintage_year IN (min(vintage_year) OVER (), max(vintage_year) OVER ())
+           ORDER BY vintage_year""",
+        [iso3],
+    ).df()
+
+
+def nesting_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Units already under a CDM or JCM project (registered_unit_matches), per list and rule."""
+    return con.execute(
+        """SELECT registry, registry_list, nesting_rule, count(*) AS units, sum(capacity_mw) AS capacity_mw
+           FROM registered_unit_matches WHERE country_iso3 = ? GROUP BY ALL ORDER BY ALL""",
+        [iso3],
+    ).df()
+
+
 def grid_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     return con.execute(
         """SELECT publisher, factor, vintage, ef_t_per_mwh,
@@ -196,6 +228,10 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         if len(steel) and "steel_defaults" in have
         else ""
     )
+    itmos = itmo_data(con, iso3) if "v_itmo_vintages" in have else pd.DataFrame()
+    charts.itmos_by_vintage(itmos, out / "itmos.png")
+    exposure = exposure_data(con, iso3) if "host_ndc_exposure" in have else pd.DataFrame()
+    nesting = nesting_data(con, iso3) if "registered_unit_matches" in have else pd.DataFrame()
 
     operating_gw = fleet["capacity_mw"].sum() / 1000
     baseline_mt = (
@@ -221,6 +257,9 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         grid_table=_table(grid.drop(columns=["label"])),
         steel_table=_table(steel),
         steel_note=html.escape(steel_note),
+        itmo_table=_table(itmos[itmos["vintage_year"] <= 2035] if len(itmos) else itmos),
+        exposure_table=_table(exposure),
+        nesting_table=_table(nesting),
         sources_table=_table(sources),
         iso3=iso3,
     )
@@ -276,6 +315,20 @@ Capacity from the GEM tracker file whose sha256 starts as shown (see Sources; fu
 includes the indirect CO2 of grid electricity (EAF, DRI), which the power baseline above already counts:
 add only the direct CO2 to it. {steel_note}</p>
 {steel_table}
+<h2>8. Article 6.2: ITMOs per vintage</h2>
+<p>Each unit's largest eligible option, credited vintage by vintage: the reference falls each year, crediting
+stops at the end of the crediting period or when the unit would have retired (credit_vintages); the ledger
+splits every vintage into share of proceeds, OMGE cancellation, host-retained and transferred ITMOs
+(itmo_ledger). Vintages to 2035:</p>
+<img src="itmos.png" alt="ITMOs per vintage">
+{itmo_table}
+<p>Host NDC exposure, first and last vintage: authorised transfers against the power-sector CO2 of the
+operating fleet in the warehouse and, where an agreement file gives it, the NDC target (host_ndc_exposure;
+the flag marks shares above the thresholds in scenario_parameters):</p>
+{exposure_table}
+<p>Units already under a CDM or JCM project (registered_unit_matches), left out of new credits
+(excluded) or credited net of the registered project (netted):</p>
+{nesting_table}
 <h2>Sources</h2>
 {sources_table}
 <p class="meta">Query this country yourself: <code>bcm query "SELECT * FROM v_mac_curve WHERE country_iso3 = '{iso3}'"</code></p>

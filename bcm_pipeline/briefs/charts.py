@@ -166,3 +166,36 @@ def grid_factors(factors: pd.DataFrame, path: Path) -> Path:
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
+
+
+def itmos_by_vintage(vintages: pd.DataFrame, path: Path) -> Path:
+    """Stacked bars per vintage year: ITMOs transferred to the partner, kept by the host, and deducted
+    (SOP + OMGE), Mt; one group of bars per agreement (side by side when a host has several).
+
+    vintages columns: agreement, vintage_year, transferred_t, host_retained_t, sop_t, omge_t.
+    """
+    title = "ITMOs per vintage, Article 6.2 ledger"
+    if vintages.empty:
+        return _empty(path, title, "No agreement in force credits a unit of this country")
+    agreements = list(dict.fromkeys(vintages["agreement"]))
+    width = 0.8 / len(agreements)
+    fig, ax = _figure(3.6)
+    parts = [("transferred_t", "transferred to partner", PALETTE[1]), ("host_retained_t", "kept by host", PALETTE[5]),
+             ("deducted_t", "SOP + OMGE", PALETTE[4])]  # fmt: skip
+    for i, name in enumerate(agreements):
+        rows = vintages[vintages["agreement"] == name].sort_values("vintage_year")
+        rows = rows.assign(deducted_t=rows["sop_t"] + rows["omge_t"])
+        x = rows["vintage_year"] + (i - (len(agreements) - 1) / 2) * width
+        bottom = pd.Series(0.0, index=rows.index)
+        for column, label, color in parts:
+            values = rows[column] / 1e6
+            ax.bar(x, values, width=width, bottom=bottom, color=color, label=label if i == 0 else None)
+            bottom = bottom + values
+    ax.set_ylabel("ITMOs, Mt CO2e")
+    ax.set_xlabel("vintage year" + (f" ({', '.join(agreements)})" if len(agreements) > 1 else ""))
+    fig.suptitle(
+        f"{title}: {agreements[0]}" if len(agreements) == 1 else title, x=0.01, ha="left", fontsize=11
+    )
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return _save(fig, path)

@@ -7,7 +7,8 @@ Simplifications (all written into the note of each row, and every row is flagged
 - the system's total generation is fossil CO2 / OWID average intensity (same year), so the LCMR share
   is 1 − OWID / OM and does not depend on GEM's size threshold;
 - the BM sample is TOOL07's, drawn from fossil units by start year (mid-year date): renewable additions are
-  not in GEM, so the BM leans high (not conservative) and no CDM exclusion list is applied.
+  not in GEM, so the BM leans high (not conservative). Units on the CDM lists (registered_unit_matches,
+  registry CDM) are TOOL07's CDM units: left out of the sample unless it is short (step d).
 """
 
 from __future__ import annotations
@@ -154,8 +155,15 @@ def fleet(
     return units
 
 
-def margins(units: pd.DataFrame, owid_ef_t_per_mwh: float, year: int, country_iso3: str) -> list[dict]:
-    """Estimated OM, BM and CMs for one country from its fossil fleet and OWID's average intensity."""
+def margins(
+    units: pd.DataFrame,
+    owid_ef_t_per_mwh: float,
+    year: int,
+    country_iso3: str,
+    cdm_unit_ids: frozenset[str] | set[str] = frozenset(),
+) -> list[dict]:
+    """Estimated OM, BM and CMs for one country from its fossil fleet and OWID's average intensity.
+    cdm_unit_ids: GEM unit ids registered under the CDM (the TOOL07 BM exclusion list)."""
     df = units[units["start_year"].isna() | (units["start_year"] <= year)].copy()
     if not len(df):
         return []
@@ -168,16 +176,17 @@ def margins(units: pd.DataFrame, owid_ef_t_per_mwh: float, year: int, country_is
     df["commissioned_date"] = pd.to_datetime(
         df["start_year"].astype("Int64").astype(str) + MID_YEAR, errors="coerce"
     )
-    df["is_cdm"] = False
+    df["is_cdm"] = df["unit_id"].isin(cdm_unit_ids)
     bm = tool07.build_margin(df, total, pd.Timestamp(year, 12, 31))
     base = (
         f"estimate from {len(df)} operating GEM fossil units (TOOL07 A3 default η, IPCC lower-bound EF, "
         f"one CF for all) and OWID {year} average {owid_ef_t_per_mwh:.3f}; LCMR share {lcmr:.1%}"
     )
     om_note = base if lcmr < tool07.LCMR_THRESHOLD else "simple OM NOT allowed (LCMR ≥ 50 %); " + base
+    n_cdm = int(df["is_cdm"].sum())
     bm_note = (
         f"fossil units only ({bm.steps}; {len(bm.sample)} units): renewable additions missing, "
-        "leans high; no CDM exclusion list"
+        f"leans high; CDM exclusion: {n_cdm} unit(s) of the fleet on the CDM lists (registered_unit_matches)"
     )
     rows = [
         ("OM", "simple_om", om, om_note),

@@ -8,7 +8,7 @@ import pandas as pd
 from bcm_pipeline.grid import cea, estimate
 
 CEA_BASIS = "cea_india_units, cdm_registered_units"
-ESTIMATE_BASIS = "coal_units, gas_oil_units, technology_catalogue, fuel_defaults, owid_carbon_intensity"
+ESTIMATE_BASIS = "coal_units, gas_oil_units, technology_catalogue, fuel_defaults, owid_carbon_intensity, registered_unit_matches"
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -53,6 +53,9 @@ def _margins(con: duckdb.DuckDBPyConnection, india: pd.DataFrame) -> pd.DataFram
     # Split by country once (each part keeps its rows' order), not a scan of the whole table per host.
     units_by_country = {iso: part for iso, part in units.groupby("country_iso3", sort=False)}
     owid_by_country = {iso: part for iso, part in owid.groupby("country_iso3", sort=False)}
+    # The TOOL07 BM exclusion outside India: GEM units matched to a CDM project (issue 15).
+    matches = _table(con, "registered_unit_matches", ["unit_id", "registry"])
+    cdm_ids = frozenset(matches.loc[matches["registry"] == "CDM", "unit_id"])
     hosts = con.execute("SELECT country_iso3 FROM host_countries ORDER BY 1").df()
     rows = []
     for iso in hosts["country_iso3"]:
@@ -60,7 +63,9 @@ def _margins(con: duckdb.DuckDBPyConnection, india: pd.DataFrame) -> pd.DataFram
             continue
         latest = owid_by_country[iso].sort_values("year").iloc[-1]
         country_units = units_by_country.get(iso, units.iloc[:0])
-        rows += estimate.margins(country_units, float(latest["ef_t_per_mwh"]), int(latest["year"]), iso)
+        rows += estimate.margins(
+            country_units, float(latest["ef_t_per_mwh"]), int(latest["year"]), iso, cdm_ids
+        )
     est = pd.DataFrame(rows).assign(is_estimate=True, basis=ESTIMATE_BASIS)
     return pd.concat([india, est], ignore_index=True)
 

@@ -1,6 +1,6 @@
-"""Configuration authored in the repo: bilateral agreements, user project cases, scenario parameters.
+"""Configuration authored in the repo: bilateral agreements, programmes, user project cases, scenario parameters.
 
-agreements/<agreement_id>.yaml and cases/<case_id>.yaml are validated with pydantic on load; a bad file
+agreements/<agreement_id>.yaml, programmes/<programme_id>.yaml and cases/<case_id>.yaml are validated with pydantic on load; a bad file
 raises ConfigError naming the file and the field. Lists are stored in the tables as ';'-joined text, so
 the SQL can test membership with string_split(). No Dagster here.
 """
@@ -22,6 +22,7 @@ from bcm_pipeline.settings import DEFAULTS_DIR, Settings
 # The shipped defaults; a user's folders (Settings.agreements_dir / cases_dir) add files on top.
 AGREEMENTS_DIR = DEFAULTS_DIR / "agreements"
 CASES_DIR = DEFAULTS_DIR / "cases"
+PROGRAMMES_DIR = DEFAULTS_DIR / "programmes"  # sectoral crediting programmes (issue 15): shipped ones only
 
 SWAP_TYPES = ("efficiency_upgrade", "fuel_switch", "grid_displacement")
 # Case fields that only one kind of case may set: the other kind refuses them rather than ignore them.
@@ -39,6 +40,13 @@ PLANT_ONLY_FIELDS = (
 )
 GRID_ONLY_FIELDS = ("net_generation_mwh_per_yr", "capex_usd_per_kw", "grid_ef_t_per_mwh", "crediting_period")
 ISO3 = r"^[A-Z]{3}$"
+
+
+# --- Article 6.2 (issue 15) ----------------------------------------------------------------------------
+ARTICLE6_AGREEMENT_ID = r"^[A-Z]{3}-[A-Z]{3}-\d{4}-\d{2}-\d{2}(-\d+)?$"
+# Decision 2/CMA.3 annex: for NDC use the first transfer is the first international transfer; for OIMP
+# the host specifies it (authorisation, issuance or use/cancellation), methodology notes §7 and §15.
+OIMP_TRIGGERS = ("authorisation", "issuance", "use_or_cancellation")
 
 
 class ConfigError(ValueError):
@@ -78,6 +86,23 @@ class Agreement(_Strict):
     crediting_period_yr: int = Field(ge=1, le=30)
     credit_price_usd_per_t: float = Field(ge=0)
     capex_subsidy_share: float = Field(ge=0, le=1)
+    # Article 6.2 (issue 15): the real agreement, authorisation and crediting-period rules.
+    # article6_agreement_id names an article6_agreements row; in_force and the start date then come
+    # from the data, so the file may not set in_force (signed_date stays as the file's own citation).
+    article6_agreement_id: str | None = Field(default=None, pattern=ARTICLE6_AGREEMENT_ID)
+    in_force: bool | None = None
+    authorised_use: Literal["NDC", "OIMP"] = "NDC"
+    first_transfer_trigger: Literal["first_transfer", "authorisation", "issuance", "use_or_cancellation"] = (
+        "first_transfer"
+    )
+    issuance_lag_yr: int = Field(default=1, ge=0, le=5, description="years from vintage to issuance")
+    crediting_start_year: int | None = Field(default=None, ge=2021, le=2100)
+    crediting_period_renewals: int = Field(default=0, ge=0, le=2)
+    crediting_end_year: int | None = Field(default=None, ge=2021, le=2100)
+    reference_decline_per_yr: float | None = Field(default=None, ge=0, lt=0.2)
+    host_ndc_target_t_co2e: float | None = Field(default=None, gt=0)
+    host_ndc_target_year: int | None = Field(default=None, ge=2021, le=2100)
+    host_ndc_target_basis: str | None = None
     notes: str = ""
     sources: list[str] = Field(min_length=1)
 
@@ -89,6 +114,21 @@ class Agreement(_Strict):
             raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(known)}")
         if self.sop_share + self.omge_share >= 1:
             raise ValueError("sop_share + omge_share must be below 1")
+        if self.article6_agreement_id and self.in_force is not None:
+            raise ValueError("in_force: comes from article6_agreements when article6_agreement_id is set")
+        if self.authorised_use == "NDC" and self.first_transfer_trigger != "first_transfer":
+            raise ValueError(
+                "first_transfer_trigger: for NDC use the first transfer is the first international transfer"
+            )
+        if self.authorised_use == "OIMP" and self.first_transfer_trigger not in OIMP_TRIGGERS:
+            raise ValueError(
+                f"first_transfer_trigger: for OIMP the host specifies one of {list(OIMP_TRIGGERS)}"
+            )
+        ndc = (self.host_ndc_target_t_co2e, self.host_ndc_target_year, self.host_ndc_target_basis)
+        if any(v is not None for v in ndc) and not all(v is not None for v in ndc):
+            raise ValueError(
+                "host_ndc_target_t_co2e, host_ndc_target_year, host_ndc_target_basis: all or none"
+            )
         return self
 
 
@@ -170,6 +210,62 @@ class ProjectCase(_Strict):
         return self
 
 
+class Programme(_Strict):
+    """A sectoral (NAMA) crediting programme: one host, one sector, a sectoral baseline and a no-lose
+    threshold, and a penetration path of the eligible upgrade among the units in its boundary."""
+
+    programme_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    host_country_iso3: str = Field(pattern=ISO3)
+    sector: Literal["power_coal", "power_gas", "power_oil"]
+    agreement_id: str = Field(pattern=r"^[a-z0-9_]+$", description="cooperative approach it credits under")
+    boundary_statuses: list[str] = Field(min_length=1)
+    eligible_to_technologies: list[str] = Field(min_length=1)
+    # intensity_benchmark: threshold = benchmark t/MWh x the boundary's generation that year;
+    # bau_trajectory: threshold = BAU x (1 - threshold_below_bau_share) x (1 - trajectory_decline_per_yr)^t.
+    baseline_type: Literal["intensity_benchmark", "bau_trajectory"]
+    benchmark_t_per_mwh: float | None = Field(default=None, gt=0, lt=2)
+    threshold_below_bau_share: float | None = Field(default=None, ge=0, lt=1)
+    trajectory_decline_per_yr: float | None = Field(default=None, ge=0, lt=0.2)
+    start_year: int = Field(ge=2021, le=2100)
+    end_year: int = Field(ge=2021, le=2100)
+    # year: cumulative share of the boundary's units (by BAU CO2) running the upgrade; linear between
+    # the given years, flat after the last, 0 before the first.
+    penetration: dict[int, float] = Field(min_length=1)
+    notes: str = ""
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Programme:
+        if self.end_year < self.start_year:
+            raise ValueError("end_year: before start_year")
+        known = technologies("power").keys()
+        unknown = sorted(set(self.eligible_to_technologies) - known)
+        if unknown:
+            raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(known)}")
+        if self.baseline_type == "intensity_benchmark" and self.benchmark_t_per_mwh is None:
+            raise ValueError("benchmark_t_per_mwh: required for baseline_type intensity_benchmark")
+        if self.baseline_type == "bau_trajectory" and (
+            self.threshold_below_bau_share is None or self.trajectory_decline_per_yr is None
+        ):
+            raise ValueError(
+                "threshold_below_bau_share, trajectory_decline_per_yr: required for baseline_type bau_trajectory"
+            )
+        shares = list(dict(sorted(self.penetration.items())).values())
+        if any(not 0 <= v <= 1 for v in shares) or shares != sorted(shares):
+            raise ValueError("penetration: shares between 0 and 1, not decreasing over the years")
+        return self
+
+    def penetration_in(self, year: int) -> float:
+        points = sorted(self.penetration.items())
+        if year < points[0][0]:
+            return 0.0
+        for (y0, v0), (y1, v1) in zip(points, points[1:], strict=False):
+            if y0 <= year <= y1:
+                return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+        return points[-1][1]
+
+
 def _describe(path: Path, err: ValidationError) -> str:
     parts = []
     for e in err.errors():
@@ -229,6 +325,25 @@ def agreements_frame(folder: Path | list[Path] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def load_programme(path: Path) -> Programme:
+    return _load(path, Programme, "programme_id")
+
+
+def programmes_frame(folder: Path | None = None) -> pd.DataFrame:
+    """One row per programme x year from start_year to end_year, the penetration share interpolated."""
+    rows = []
+    for path in _yaml_files(folder or PROGRAMMES_DIR):
+        prog = load_programme(path)
+        base = prog.model_dump(exclude={"penetration"})
+        for key in ("boundary_statuses", "eligible_to_technologies", "sources"):
+            base[key] = ";".join(base[key])
+        base["penetration_path"] = ";".join(f"{y}:{v:g}" for y, v in sorted(prog.penetration.items()))
+        base["file"] = path.name
+        for year in range(prog.start_year, prog.end_year + 1):
+            rows.append({**base, "year": year, "penetration_share": prog.penetration_in(year)})
+    return pd.DataFrame(rows)
+
+
 def cases_frame(folder: Path | list[Path] | None = None) -> pd.DataFrame:
     return case_rows(_yaml_files(folder or CASES_DIR))
 
@@ -257,6 +372,10 @@ def parse_agreements(settings: Settings | None = None) -> pd.DataFrame:
 
 def parse_cases(settings: Settings | None = None) -> pd.DataFrame:
     return cases_frame(settings.config_dirs("cases") if settings else CASES_DIR)
+
+
+def parse_programmes(_: Settings | None = None) -> pd.DataFrame:
+    return programmes_frame()
 
 
 def parse_scenario_parameters(_: Settings | None = None) -> pd.DataFrame:

@@ -71,6 +71,37 @@ class Agreements(pa.DataFrameModel):
     capex_subsidy_share: Series[float] = _f(
         "Share of incremental capex paid by the partner (fraction)", ge=0, le=1
     )
+    # Article 6.2 (issue 15); agreement_status derives in_force and the start date.
+    article6_agreement_id: Series[str] = _f(
+        "The real deal (article6_agreements) the file names; its date and in_force then apply", nullable=True
+    )
+    in_force: Series[pd.BooleanDtype] = _f(
+        "In force as the file says (only without article6_agreement_id)", nullable=True
+    )
+    authorised_use: Series[str] = _f("Authorised use of the ITMOs: NDC or OIMP", isin=["NDC", "OIMP"])
+    first_transfer_trigger: Series[str] = _f(
+        "First-transfer trigger: first_transfer (NDC use), or authorisation, issuance, use_or_cancellation (OIMP)",
+        isin=["first_transfer", "authorisation", "issuance", "use_or_cancellation"],
+    )
+    issuance_lag_yr: Series[int] = _f("Years from a vintage to its issuance and first transfer", ge=0)
+    crediting_start_year: Series[pd.Int64Dtype] = _f(
+        "Earliest vintage under the agreement; null: the start date's year (not before 2021)", nullable=True
+    )
+    crediting_period_renewals: Series[int] = _f("Renewals of the crediting period (0-2)", ge=0, le=2)
+    crediting_end_year: Series[pd.Int64Dtype] = _f(
+        "Last vintage the agreement covers; null: no end", nullable=True
+    )
+    reference_decline_per_yr: Series[float] = _f(
+        "Yearly fall of the reference, fraction per yr; null: scenario_parameters",
+        nullable=True,
+        ge=0,
+        lt=0.2,
+    )
+    host_ndc_target_t_co2e: Series[float] = _f(
+        "Host NDC target emissions, t CO2e (null: not given)", nullable=True
+    )
+    host_ndc_target_year: Series[pd.Int64Dtype] = _f("Year of that target", nullable=True)
+    host_ndc_target_basis: Series[str] = _f("Document and basis of the target", nullable=True)
     notes: Series[str] = _f("Free text", nullable=True)
     sources: Series[str] = _f("Documents behind the values, ';'-separated")
     file: Series[str] = _f("YAML file the row was loaded from")

@@ -226,6 +226,14 @@ def verify_content(path: Path, source: Source) -> None:
         if text.startswith("<!doctype") or text.startswith("<html") or "<html" in text[:200]:
             raise ValueError("expected CSV but got an HTML page (an error or login page?)")
         check_utf8(path)
+    elif source.format == "json":
+        # A whole JSON document (an HTML error page or a truncated download does not parse).
+        check_utf8(path)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"expected JSON but the file does not parse: {exc}") from exc
 
 
 def check_zip_members(zf: zipfile.ZipFile, max_total: int) -> None:

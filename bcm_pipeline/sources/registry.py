@@ -19,7 +19,7 @@ class Source:
     citation: str
     url: str
     filename: str
-    format: str  # "xlsx" | "zip" | "csv": drives the content check after download
+    format: str  # "xlsx" | "zip" | "csv" | "json": drives the content check after download
     sha256: str | None = None
     max_bytes: int = 50_000_000
     how_to_get: str = ""  # shown when the file can be had neither by download nor on disk
@@ -221,6 +221,39 @@ SOURCES: dict[str, Source] = {
             max_bytes=5_000_000,
             folder="posted_steel_technologies",
             how_to_get=POSTED_HOW_TO_GET,
+        ),
+        # Article 6.2 deals and JCM projects (issue 15).
+        Source(
+            id="unepccc_article6_pipeline",
+            title="UNEP-CCC Article 6 Pipeline (data as of 2026-02-28), as JSON",
+            publisher="UNEP Copenhagen Climate Centre (compiled to JSON by hirotomurayama-coder/carbon-intelligence)",
+            licence="UNEP-CCC public database (no licence stated); the JSON's repository has no licence file",
+            citation="UNEP Copenhagen Climate Centre, Article 6 Pipeline, https://unepccc.org/article-6-pipeline/ "
+            "(data as of 2026-02-28); JSON built by scripts/build-article6-data.py of "
+            "hirotomurayama-coder/carbon-intelligence (commit 85ffec1).",
+            # The publisher's Excel workbook, converted by the script above; this is that commit's JSON.
+            url="https://raw.githubusercontent.com/hirotomurayama-coder/carbon-intelligence/"
+            "85ffec1754ef8cb6528e0ec6647b2f3c038514c3/src/data/article6-pipeline.json",
+            filename="article6-pipeline.json",
+            format="json",
+            sha256="315e63e5b228eb32d5f95d0159292bcc41fce287973ffe3d555ebc40cebdd38b",
+            max_bytes=20_000_000,
+            how_to_get="download the Article 6 Pipeline workbook at https://unepccc.org/article-6-pipeline/ and "
+            "convert it with scripts/build-article6-data.py of hirotomurayama-coder/carbon-intelligence",
+        ),
+        Source(
+            id="cdm_power_projects",
+            title="CDM power projects (WRI Global Power Plant Database v1.3.0 compilation of the UNEP DTU CDM pipeline)",
+            publisher="World Resources Institute (from the UNEP DTU CDM/JI Pipeline)",
+            licence="CC BY 4.0",
+            citation="World Resources Institute (2021). Global Power Plant Database v1.3.0, "
+            "source_databases_csv/database_CDMDB.csv (Clean Development Mechanism, https://cdm.unfccc.int).",
+            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
+            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/source_databases_csv/database_CDMDB.csv",
+            filename="database_CDMDB.csv",
+            format="csv",
+            sha256="6e26bf464483a0cb827c749e87142d004f8712c3dad79115aec54832f91f3efd",
+            max_bytes=20_000_000,
         ),
     ]
 }

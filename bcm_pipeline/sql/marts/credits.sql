@@ -1,16 +1,31 @@
 -- credits: creditable t/yr per unit x swap x bilateral agreement, split host / partner, with revenue.
 -- C = creditable reduction x (1 - haircut) x (1 - SOP share - OMGE share); host gets host_share x C.
 -- Only swaps the agreement covers appear: host country, eligible target technology, swap type and status,
--- an upgrade with a creditable reduction above zero. Project cases are reported in project_case_results.
+-- an upgrade with a creditable reduction above zero, a unit not already CDM-registered (a JCM project on
+-- the unit: its t/yr is deducted from C first). Project cases are reported in project_case_results.
 
 WITH
+-- >>> Nesting (issue 15): units already under a CDM or JCM project (registered_unit_matches, one rule per
+-- row). 'excluded': no new credits; 'netted': the registered project's t/yr is deducted first.
+nesting AS (
+    SELECT unit_source, unit_id,
+        bool_or(nesting_rule = 'excluded') AS nesting_excluded,
+        CAST(coalesce(sum(CAST(netted_t_per_yr AS DECIMAL(38, 6))) FILTER (WHERE nesting_rule = 'netted'), 0)
+            AS DOUBLE) AS nesting_netted_t_per_yr
+    FROM registered_unit_matches
+    GROUP BY ALL
+),
+-- <<< Nesting
+
 eligible AS (
-    SELECT s.*, a.*
+    SELECT s.*, a.*, coalesce(n.nesting_netted_t_per_yr, 0) AS nesting_netted_t_per_yr
     FROM technology_swaps AS s
     JOIN agreements AS a ON a.host_country_iso3 = s.country_iso3
+    LEFT JOIN nesting AS n ON n.unit_source = s.unit_source AND n.unit_id = s.unit_id
     WHERE s.unit_source <> 'case'
         AND s.is_upgrade
-        AND s.reduction_creditable_t_per_yr > 0
+        AND s.reduction_creditable_t_per_yr - coalesce(n.nesting_netted_t_per_yr, 0) > 0
+        AND NOT coalesce(n.nesting_excluded, false)
         AND list_contains(string_split(a.eligible_to_technologies, ';'), s.to_technology)
         AND list_contains(string_split(a.eligible_swap_types, ';'), s.swap_type)
         AND list_contains(string_split(a.eligible_statuses, ';'), s.status)
@@ -19,8 +34,8 @@ eligible AS (
 credited AS (
     SELECT
         e.*,
-        e.reduction_creditable_t_per_yr * (1 - e.haircut) * (1 - e.sop_share - e.omge_share)
-            AS credited_t_per_yr,
+        (e.reduction_creditable_t_per_yr - e.nesting_netted_t_per_yr) * (1 - e.haircut)
+            * (1 - e.sop_share - e.omge_share) AS credited_t_per_yr,
         -- Present value of 1 USD a year over the crediting period (capped at the economic lifetime).
         CASE WHEN e.discount_rate = 0 THEN least(e.crediting_period_yr, e.lifetime_yr)
              ELSE (1 - pow(1 + e.discount_rate, -least(e.crediting_period_yr, e.lifetime_yr))) / e.discount_rate

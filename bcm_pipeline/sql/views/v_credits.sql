@@ -2,14 +2,15 @@
 -- signing date, the unit's name and capacity, and the raw file the capacity came from.
 -- Stable analyst view: names and columns change only with a note in the README.
 -- agreement_name: Name of the bilateral agreement (agreements/<agreement_id>.yaml)
--- in_force: True when the agreement is signed on or before today
+-- signed_date: Start date of the agreement: the real deal's signing date (agreement_status), else the file's
+-- in_force: True when the agreement is in force (agreement_status: from article6_agreements when the file names its deal)
 SELECT
     c.credit_id,
     c.agreement_id,
     a.name AS agreement_name,
     a.mechanism,
-    a.signed_date,
-    coalesce(a.signed_date <= current_date, false) AS in_force,
+    st.start_date AS signed_date,
+    st.in_force,
     c.host_country_iso3,
     c.partner_country_iso3,
     c.swap_id,
@@ -39,6 +40,7 @@ SELECT
     f.source_sha256
 FROM credits AS c
 JOIN agreements AS a ON a.agreement_id = c.agreement_id
+JOIN agreement_status AS st ON st.agreement_id = c.agreement_id
 JOIN technology_swaps AS s ON s.swap_id = c.swap_id
 -- Grid-displacement projects have no plant row: LEFT JOIN keeps them, with the swap's own capacity.
 LEFT JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
