@@ -72,7 +72,7 @@ def _reported_net_mwh(con: duckdb.DuckDBPyConnection, matched: pd.DataFrame) -> 
         return {}
     stations = con.execute(
         "SELECT s_no AS cea_s_no, net_generation_mwh FROM cea_india_units "
-        "WHERE is_station_total AND fiscal_year = ? AND net_generation_mwh IS NOT NULL",
+        "WHERE is_station_total AND fiscal_year = ? AND net_generation_mwh IS NOT NULL ORDER BY s_no",
         [matched["fiscal_year"].iloc[0]],
     ).df()
     per_station = (
@@ -90,11 +90,12 @@ def _reported_net_mwh(con: duckdb.DuckDBPyConnection, matched: pd.DataFrame) -> 
 
 
 def activity_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    coal = con.execute("SELECT * FROM coal_units").df()
-    gas = con.execute("SELECT * FROM gas_oil_units").df()
+    # In key order: the sums below must not depend on the order the rows are stored in.
+    coal = con.execute("SELECT * FROM coal_units ORDER BY gem_unit_id").df()
+    gas = con.execute("SELECT * FROM gas_oil_units ORDER BY gem_unit_id").df()
     duplicates = tracker_duplicate_units(coal, gas)
     dropped = set(zip(duplicates["dropped_unit_source"], duplicates["dropped_gem_unit_id"], strict=True))
-    units = _units(coal, gas, con.execute("SELECT * FROM technologies").df())
+    units = _units(coal, gas, con.execute("SELECT * FROM technologies ORDER BY ALL").df())
     units = units[
         [(s, u) not in dropped for s, u in zip(units["unit_source"], units["gem_unit_id"], strict=True)]
     ]
@@ -104,8 +105,10 @@ def activity_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         units["country_iso3"].eq("IND") & units["status"].isin(["operating", "mothballed", "retired"])
     ]
     if fiscal_year is not None and len(india):
-        cea = con.execute("SELECT * FROM cea_india_units WHERE fiscal_year = ?", [fiscal_year]).df()
-        locations = con.execute("SELECT * FROM cea_station_locations").df()
+        cea = con.execute(
+            "SELECT * FROM cea_india_units WHERE fiscal_year = ? ORDER BY s_no, unit_no", [fiscal_year]
+        ).df()
+        locations = con.execute("SELECT * FROM cea_station_locations ORDER BY fiscal_year, s_no").df()
         matches = match_cea_stations(cea, locations, india, fiscal_year)
     else:
         matches = match_cea_stations(
@@ -126,7 +129,7 @@ def activity_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
             fiscal_year or "0000-00",
         )
 
-    params = con.execute("SELECT * FROM scenario_parameters").df()
+    params = con.execute("SELECT * FROM scenario_parameters ORDER BY ALL").df()
     cf_rows = params[(params["parameter"] == "capacity_factor") & (params["country_iso3"] == "*")]
     weights = {(r.fuel_class, r.key): float(r.value) for r in cf_rows.itertuples()}
     national = con.execute(
@@ -134,6 +137,7 @@ def activity_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         SELECT country_iso3, year, source AS fuel_class, generation_twh * 1e6 AS generation_mwh
         FROM owid_electricity_by_source
         WHERE NOT is_aggregate AND country_iso3 IS NOT NULL AND source IN ('coal', 'gas', 'oil')
+        ORDER BY country_iso3, year, source, entity
         """
     ).df()
     reported = matches[matches["match_status"] == "matched"]

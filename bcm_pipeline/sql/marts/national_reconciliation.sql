@@ -59,13 +59,15 @@ plants AS (
 plant_sums AS (
     SELECT
         p.country_iso3, p.fuel_class, p.year,
-        sum(p.capacity_mw * p.year_share) AS plant_capacity_online_mw,
-        sum(p.net_generation_mwh_per_yr * p.year_share) AS plant_net_generation_mwh,
-        sum(p.co2_t_per_yr * p.year_share) AS plant_co2_t,
-        sum(p.net_generation_mwh_per_yr * p.year_share) FILTER (WHERE p.estimation_tier = 'reported')
-            AS reported_net_generation_mwh,
-        sum(p.net_generation_mwh_per_yr * p.year_share) FILTER (WHERE p.estimation_tier = 'calibrated')
-            AS calibrated_net_generation_mwh
+        -- Exact decimal sums: a float sum would depend on the order the rows are stored in.
+        CAST(sum(CAST(p.capacity_mw * p.year_share AS DECIMAL(38, 6))) AS DOUBLE) AS plant_capacity_online_mw,
+        CAST(sum(CAST(p.net_generation_mwh_per_yr * p.year_share AS DECIMAL(38, 6))) AS DOUBLE)
+            AS plant_net_generation_mwh,
+        CAST(sum(CAST(p.co2_t_per_yr * p.year_share AS DECIMAL(38, 6))) AS DOUBLE) AS plant_co2_t,
+        CAST(sum(CAST(p.net_generation_mwh_per_yr * p.year_share AS DECIMAL(38, 6)))
+            FILTER (WHERE p.estimation_tier = 'reported') AS DOUBLE) AS reported_net_generation_mwh,
+        CAST(sum(CAST(p.net_generation_mwh_per_yr * p.year_share AS DECIMAL(38, 6)))
+            FILTER (WHERE p.estimation_tier = 'calibrated') AS DOUBLE) AS calibrated_net_generation_mwh
     FROM plants AS p
     GROUP BY p.country_iso3, p.fuel_class, p.year
 ),
@@ -76,7 +78,8 @@ cea_intensity AS (
     SELECT
         CASE WHEN u.fuel_1 IN ('COAL', 'LIGN') THEN 'coal' WHEN u.fuel_1 IN ('GAS', 'NAPT') THEN 'gas' ELSE 'oil' END
             AS fuel_class,
-        sum(u.co2_t) / nullif(sum(u.net_generation_mwh), 0) AS t_per_mwh
+        CAST(sum(CAST(u.co2_t AS DECIMAL(38, 6))) AS DOUBLE)
+            / nullif(CAST(sum(CAST(u.net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE), 0) AS t_per_mwh
     FROM cea_india_units AS u
     JOIN cea_year AS y ON u.fiscal_year = y.fiscal_year
     WHERE u.is_station_total AND u.fuel_1 IN ('COAL', 'LIGN', 'GAS', 'NAPT', 'DISL', 'OIL')
@@ -115,8 +118,9 @@ fossil_year AS (
 ),
 
 owid_total AS (
-    SELECT n.country_iso3, n.year, sum(n.generation_mwh) AS all_sources_mwh,
-        sum(n.generation_mwh) FILTER (WHERE n.fuel_class IN ('coal', 'gas', 'oil')) AS fossil_mwh
+    SELECT n.country_iso3, n.year, CAST(sum(CAST(n.generation_mwh AS DECIMAL(38, 6))) AS DOUBLE) AS all_sources_mwh,
+        CAST(sum(CAST(n.generation_mwh AS DECIMAL(38, 6))) FILTER (WHERE n.fuel_class IN ('coal', 'gas', 'oil'))
+            AS DOUBLE) AS fossil_mwh
     FROM national AS n
     GROUP BY n.country_iso3, n.year
 ),
@@ -124,11 +128,11 @@ owid_total AS (
 fossil AS (
     SELECT
         f.country_iso3, 'fossil' AS fuel_class, y.year,
-        sum(f.plant_capacity_online_mw) AS plant_capacity_online_mw,
-        sum(f.plant_net_generation_mwh) AS plant_net_generation_mwh,
-        sum(f.plant_co2_t) AS plant_co2_t,
-        sum(f.reported_net_generation_mwh) AS reported_net_generation_mwh,
-        sum(f.calibrated_net_generation_mwh) AS calibrated_net_generation_mwh,
+        CAST(sum(CAST(f.plant_capacity_online_mw AS DECIMAL(38, 6))) AS DOUBLE) AS plant_capacity_online_mw,
+        CAST(sum(CAST(f.plant_net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE) AS plant_net_generation_mwh,
+        CAST(sum(CAST(f.plant_co2_t AS DECIMAL(38, 6))) AS DOUBLE) AS plant_co2_t,
+        CAST(sum(CAST(f.reported_net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE) AS reported_net_generation_mwh,
+        CAST(sum(CAST(f.calibrated_net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE) AS calibrated_net_generation_mwh,
         any_value(t.fossil_mwh) AS national_generation_mwh,
         any_value(i.ef_t_per_mwh * t.all_sources_mwh) AS national_co2_t,
         coalesce(

@@ -167,8 +167,11 @@ tool07_eff AS (
 station_share AS (
     SELECT
         m.unit_source, m.gem_unit_id AS unit_id, m.fiscal_year, m.cea_s_no, m.cea_station_name,
-        m.capacity_mw / greatest(sum(m.capacity_mw) OVER (PARTITION BY m.cea_s_no), m.cea_station_capacity_mw)
-            AS generation_share
+        -- (an exact decimal sum: a float sum would depend on the order the rows are stored in)
+        m.capacity_mw / greatest(
+            CAST(sum(CAST(m.capacity_mw AS DECIMAL(38, 6))) OVER (PARTITION BY m.cea_s_no) AS DOUBLE),
+            m.cea_station_capacity_mw
+        ) AS generation_share
     FROM cea_gem_unit_matches AS m
     WHERE m.match_status = 'matched'
 ),
