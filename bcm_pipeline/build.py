@@ -160,7 +160,11 @@ def marts_between(inputs: set[str], targets: set[str], held: set[str] = frozense
 
 
 def run_marts(
-    con: duckdb.DuckDBPyConnection, targets: set[str], inputs: Mapping[str, pd.DataFrame | str], schema: str
+    con: duckdb.DuckDBPyConnection,
+    targets: set[str],
+    inputs: Mapping[str, pd.DataFrame | str],
+    schema: str,
+    held: set[str] = frozenset(),
 ) -> dict[str, int]:
     """Inside a `scratch` block: write `inputs` (frames, or SELECTs that name the base tables qualified)
     into `schema`, then build there every mart between them and `targets`, in order. {table: rows}."""
@@ -168,7 +172,7 @@ def run_marts(
     for name, rows in inputs.items():
         counts[name] = warehouse.write_table(con, catalogue.table(name).model, rows, schema, comments=False)
     done: set[str] = set()
-    for name in marts_between(set(inputs), set(targets)):
+    for name in marts_between(set(inputs), set(targets), held=held):
         if name in done:
             continue
         for built in computed_table(con, name, schema):

@@ -20,18 +20,37 @@ from pathlib import Path
 
 import pandera.pandas as pa
 
+from bcm_pipeline.activity.tables import activity_tables
 from bcm_pipeline.grid import marts as grid_marts
-from bcm_pipeline.parsers import article6, cdm, cea, gem, ifi, owid, reference, steel, worldbank_pink_sheet
+from bcm_pipeline.parsers import (
+    article6,
+    cdm,
+    cea,
+    gem,
+    ifi,
+    owid,
+    reference,
+    steel,
+    worldbank_pink_sheet,
+    wri,
+)
 from bcm_pipeline.parsers import config as config_files
 from bcm_pipeline.schemas import article6 as a6
 from bcm_pipeline.schemas import grid
 from bcm_pipeline.schemas import marts as m
+from bcm_pipeline.schemas.activity import (
+    CalibratedCapacityFactors,
+    CeaGemUnitMatches,
+    CeaStationLocations,
+    NationalReconciliation,
+    TrackerDuplicateUnits,
+)
 from bcm_pipeline.schemas.base import table_name
 from bcm_pipeline.schemas.cea import CeaIndiaPublishedMargins, CeaIndiaUnits
 from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
 from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles
-from bcm_pipeline.schemas.owid import OwidCarbonIntensity
+from bcm_pipeline.schemas.owid import OwidCarbonIntensity, OwidElectricityBySource
 from bcm_pipeline.schemas.reference import (
     Countries,
     FuelDefaults,
@@ -39,6 +58,7 @@ from bcm_pipeline.schemas.reference import (
     PriceDeflators,
     Technologies,
     TechnologyCatalogue,
+    UnitEfficiencyClasses,
 )
 from bcm_pipeline.schemas.steel import (
     PostedSteelCosts,
@@ -116,6 +136,8 @@ TABLES: list[Table] = [
     _source(CeaIndiaUnits, cea.parse_cea_units, "cea_india_co2_baseline"),
     _source(CeaIndiaPublishedMargins, cea.parse_cea_published_margins, "cea_india_co2_baseline"),
     _source(OwidCarbonIntensity, owid.parse_owid, "owid_carbon_intensity"),
+    _source(OwidElectricityBySource, owid.parse_owid_electricity_by_source, "owid_electricity_by_source"),
+    _source(CeaStationLocations, wri.parse_cea_station_locations, "wri_gppd_india"),
     _source(FuelPricesMonthly, worldbank_pink_sheet.parse_pink_sheet, "worldbank_pink_sheet"),
     _source(SteelPlants, steel.parse_steel_plants, "gem_steel_plant_tracker_plants"),
     _source(SteelUnits, steel.parse_steel_units, "gem_steel_plant_tracker"),
@@ -136,6 +158,7 @@ TABLES: list[Table] = [
     _authored(TechnologyCatalogue, reference.technology_catalogue),
     _authored(SteelDefaults, reference.steel_defaults),
     _authored(PriceDeflators, reference.price_deflators),
+    _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),
     _authored(m.ProjectCases, config_files.parse_cases),
@@ -169,6 +192,27 @@ TABLES: list[Table] = [
     _mart(grid.GridEmissionFactors),
     _mart(grid.GridFactorForCrediting),
     _mart(grid.GridDisplacementSwaps, "country_iso3"),
+    # Activity data (issue 12), one computation: the units in both trackers, India's CEA station of each GEM
+    # unit, each country's calibrated capacity factors (bcm_pipeline/activity).
+    _python(TrackerDuplicateUnits, activity_tables, reads=["coal_units", "gas_oil_units"]),
+    _python(
+        CeaGemUnitMatches,
+        activity_tables,
+        reads=["cea_india_units", "cea_station_locations", "coal_units", "gas_oil_units"],
+    ),
+    _python(
+        CalibratedCapacityFactors,
+        activity_tables,
+        reads=[
+            "coal_units",
+            "gas_oil_units",
+            "technologies",
+            "owid_electricity_by_source",
+            "scenario_parameters",
+            "cea_india_units",
+            "cea_station_locations",
+        ],
+    ),
     _mart(m.PlantBaselines, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
     _mart(m.Credits, "host_country_iso3"),
@@ -184,6 +228,7 @@ TABLES: list[Table] = [
     _mart(a6.HostNdcExposure, "host_country_iso3"),
     _mart(a6.ProgrammeCrediting, "host_country_iso3"),
     _mart(a6.Article6Report, "host_country_iso3"),
+    _mart(NationalReconciliation),  # plant sums against national totals (issue 12)
     # Written after every table and view (bcm_pipeline/dictionary.py): what the warehouse holds.
     Table(DataDictionary, "reports"),
 ]

@@ -19,6 +19,9 @@ from bcm_pipeline.schemas.base import quote_ident, sql_literal
 # The tables that hold units or cases of a country: filtered to it in a rerun (everything else the SQL
 # reads is reference data or grid data of every host, read whole).
 COUNTRY_INPUTS = ("coal_units", "gas_oil_units", "project_cases")
+# Computed from the units of every country and read whole (activity data, issue 12: the calibration year
+# depends on the whole tracker, the CEA matches on all of India): a scenario rerun keeps them as built.
+HELD = {"tracker_duplicate_units", "cea_gem_unit_matches", "calibrated_capacity_factors"}
 
 
 def host_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -32,7 +35,7 @@ def rerun_country(con: duckdb.DuckDBPyConnection, country_iso3: str) -> dict[str
     marts = catalogue.country_marts()
     with build.scratch(con) as schema:
         inputs = {t: f"SELECT * FROM {base}.{t} WHERE country_iso3 = {iso}" for t in COUNTRY_INPUTS}
-        build.run_marts(con, set(marts), inputs, schema)
+        build.run_marts(con, set(marts), inputs, schema, held=HELD)
         counts = {}
         con.execute("BEGIN TRANSACTION")
         try:

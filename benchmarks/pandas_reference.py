@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 KEYS = ["unit_source", "unit_id"]
+# The efficiency class a technology is assigned by, where not its own (plant_baselines.sql efficiency_technology).
+CLASS_TECHNOLOGY = {"gas_solar_combined_cycle": "gas_combined_cycle", "gas_allam_cycle": "gas_combined_cycle"}
 
 
 def _param(sp: pd.DataFrame, name: str, column: str = "value"):
@@ -73,6 +75,9 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     units = pd.concat([coal, gas], ignore_index=True)
     units = units[units.status.isin(included) & units.capacity_mw.notna()]
+    dup = t["tracker_duplicate_units"]
+    dropped = set(zip(dup.dropped_unit_source, dup.dropped_gem_unit_id, strict=True))
+    units = units[[(a, b) not in dropped for a, b in zip(units.unit_source, units.unit_id, strict=True)]]
     pc = t["project_cases"]
     if "kind" in pc.columns:  # grid-displacement cases have no unit: grid_displacement_swaps takes them
         pc = pc[pc["kind"] == "plant_swap"]
@@ -98,35 +103,27 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     assumed = sp[sp.parameter == "unknown_technology_assumed"].drop_duplicates("fuel_class")
     assumed = dict(zip(assumed.fuel_class, assumed.value_text, strict=True))
-    known = cat[cat.parameter_set.isin(["catalogue", "tool07_default"]) & cat.net_efficiency_lhv.notna()]
-    known = set(zip(known.fuel_class, known.technology, strict=True))
-    is_known = pd.Series([(f, tch) in known for f, tch in zip(u.fuel_class, u.technology, strict=True)])
+    classes = t["unit_efficiency_classes"]
+    known = set(classes.technology) | set(CLASS_TECHNOLOGY)
+    is_known = pd.Series([tch in known for tch in u.technology])
     u["technology_is_assumed"] = ~is_known.to_numpy()
     u["lookup_technology"] = np.where(
         is_known, u.technology, u.fuel_class.map(assumed).fillna(u.technology).astype(object)
     )
 
-    # Catalogue efficiency: the most specific row (size class, narrower class, vintage, no region).
-    c = cat[(cat.parameter_set == "catalogue") & cat.net_efficiency_lhv.notna()]
-    m = u[[*KEYS, "fuel_class", "lookup_technology", "vintage", "capacity_mw"]].merge(
-        c, left_on=["fuel_class", "lookup_technology"], right_on=["fuel_class", "technology"]
+    # Efficiency class by technology, size band and start-year band (no start year: the newest class).
+    u["_class_tech"] = [CLASS_TECHNOLOGY.get(x, x) for x in u.lookup_technology]
+    m = u[[*KEYS, "_class_tech", "capacity_mw", "start_year"]].merge(
+        classes, left_on="_class_tech", right_on="technology"
     )
+    year = m.start_year.astype("float64").fillna(9999)
     m = m[
-        ((m.vintage_y == "any") | (m.vintage_y == m.vintage_x))
-        & (m.capacity_mw >= m.size_min_mw.fillna(0))
-        & (m.capacity_mw <= m.size_max_mw.fillna(1e9))
-    ].assign(
-        _sized=lambda d: d.size_min_mw.notna(),
-        _width=lambda d: (d.size_max_mw - d.size_min_mw).fillna(1e9),
-        _vint=lambda d: d.vintage_y != "any",
-        _noregion=lambda d: d.capex_region.isna(),
-    )
-    ce = _first(
-        m,
-        KEYS,
-        [*KEYS, "_sized", "_width", "_vint", "_noregion", "technology_id"],
-        [True] * 2 + [False, True] + [False, False, True],
-    )[[*KEYS, "net_efficiency_lhv", "net_efficiency_lhv_low", "net_efficiency_lhv_high"]]
+        (m.capacity_mw >= m.size_min_mw)
+        & (m.size_max_mw.isna() | (m.capacity_mw < m.size_max_mw))
+        & (year >= m.start_year_min.astype("float64").fillna(0))
+        & (year <= m.start_year_max.astype("float64").fillna(9999))
+    ]
+    ce = m[[*KEYS, "net_efficiency_lhv", "net_efficiency_lhv_low", "net_efficiency_lhv_high"]]
 
     c7 = cat[cat.parameter_set == "tool07_default"]
     m7 = u[[*KEYS, "fuel_class", "lookup_technology", "vintage"]].merge(
@@ -136,17 +133,26 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     te = _first(m7, KEYS, [*KEYS, "technology_id"], [True, True, True])[[*KEYS, "net_efficiency_lhv"]]
     te = te.rename(columns={"net_efficiency_lhv": "tool07_efficiency"})
 
-    # India: the coal fleet's reported capacity factor for the chosen fiscal year.
-    fy = sp.loc[(sp.parameter == "reported_cf_fiscal_year") & (sp.country_iso3 == "IND"), "value_text"]
+    # Reported: a matched unit's share of its CEA station's net generation (capacity over the larger of the
+    # GEM capacity matched and CEA's) and the station's specific emissions.
+    mt = t["cea_gem_unit_matches"]
+    mt = mt[mt.match_status == "matched"].copy()
+    mt["_den"] = np.maximum(mt.groupby("cea_s_no").capacity_mw.transform("sum"), mt.cea_station_capacity_mw)
+    mt["share"] = mt.capacity_mw / mt._den
     cea = t["cea_india_units"]
-    cea = cea[
-        cea.is_station_total.fillna(False).astype(bool)
-        & cea.fuel_1.isin(["COAL", "LIGN"])
-        & (cea.capacity_mw > 0)
-        & cea.net_generation_mwh.notna()
-        & cea.fiscal_year.isin(set(fy))
-    ]
-    cea_cf = cea.net_generation_mwh.sum() / (cea.capacity_mw * 8760).sum() if len(cea) else np.nan
+    cea = cea[cea.is_station_total.fillna(False).astype(bool) & cea.net_generation_mwh.notna()]
+    rep = mt.merge(cea, left_on=["fiscal_year", "cea_s_no"], right_on=["fiscal_year", "s_no"])
+    rep = pd.DataFrame(
+        {
+            "unit_source": rep.unit_source,
+            "unit_id": rep.gem_unit_id,
+            "reported_mwh": rep.share * rep.net_generation_mwh,
+            "reported_ef": rep.ef_t_per_mwh.where(rep.ef_t_per_mwh != 0),
+        }
+    )
+    cal = t["calibrated_capacity_factors"][["country_iso3", "fuel_class", "technology", "capacity_factor"]]
+    cal = cal.rename(columns={"capacity_factor": "calibrated_cf"})
+    gross_to_net = _param(sp, "gross_to_net_share")
 
     cf = sp[sp.parameter == "capacity_factor"]
     mc = u[[*KEYS, "fuel_class", "country_iso3", "technology"]].merge(cf, on="fuel_class")
@@ -172,19 +178,35 @@ def plant_baselines(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     fuels = pd.concat([fc[KEYS + fuel_cols], fg[KEYS + fuel_cols]], ignore_index=True)
 
     b = u.merge(ce, on=KEYS, how="left").merge(te, on=KEYS, how="left").merge(dcf, on=KEYS, how="left")
-    b = b.merge(fuels, on=KEYS, how="left")
-    reported = (b.country_iso3 == "IND") & (b.fuel_class == "coal") & (b.unit_source != "case")
-    b["capacity_factor"] = b.case_capacity_factor.fillna(pd.Series(np.where(reported, cea_cf, np.nan)))
-    b["capacity_factor"] = b.capacity_factor.fillna(b.default_cf)
-    b["aux_consumption_share"] = b.case_aux_share.fillna(0 if pd.isna(aux_share) else aux_share)
+    b = b.merge(fuels, on=KEYS, how="left").merge(rep, on=KEYS, how="left")
+    b = b.merge(cal, on=["country_iso3", "fuel_class", "technology"], how="left")
+    aux = 0 if pd.isna(aux_share) else aux_share
+    tier = np.select(
+        [b.case_capacity_factor.notna(), b.reported_mwh.notna(), b.calibrated_cf.notna()],
+        ["project_case", "reported", "calibrated"],
+        "default",
+    )
+    b["estimation_tier"] = tier
+    b["capacity_factor"] = np.select(
+        [tier == "project_case", tier == "reported", tier == "calibrated"],
+        [b.case_capacity_factor, b.reported_mwh / (b.capacity_mw * 8760), b.calibrated_cf],
+        b.default_cf,
+    )
+    b["aux_consumption_share"] = np.select(
+        [tier == "project_case", tier == "reported", tier == "calibrated"],
+        [b.case_aux_share.fillna(aux), 0.0, 0.0 if pd.isna(gross_to_net) else gross_to_net],
+        aux,
+    )
+    implied = 0.0036 * b.co2_ef_t_per_tj / b.reported_ef
+    implied = implied.where((tier == "reported") & implied.between(0.15, 0.65))
     heat = b.get("gem_heat_rate_btu_per_kwh", pd.Series(np.nan, index=b.index)).astype("float64")
     ce_ok = b.net_efficiency_lhv.notna() & ~b.technology_is_assumed
     b["efficiency_lhv"] = np.select(
-        [b.case_efficiency.notna(), ce_ok, heat > 0],
-        [b.case_efficiency, b.net_efficiency_lhv, 3412.14 / heat],
+        [b.case_efficiency.notna(), implied.notna(), ce_ok, heat > 0],
+        [b.case_efficiency, implied, b.net_efficiency_lhv, 3412.14 / heat],
         b.net_efficiency_lhv.fillna(b.tool07_efficiency),
     )
-    band = b.case_efficiency.isna() & ~b.technology_is_assumed
+    band = b.case_efficiency.isna() & implied.isna() & ~b.technology_is_assumed
     b["efficiency_lhv_low"] = b.net_efficiency_lhv_low.where(band).fillna(b.efficiency_lhv)
     b["efficiency_lhv_high"] = b.net_efficiency_lhv_high.where(band).fillna(b.efficiency_lhv)
     ef = b.case_ef_t_per_tj

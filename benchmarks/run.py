@@ -89,7 +89,8 @@ def _child_pandas(args) -> dict:
     con = synthetic.prepare(Path(args.db), Path(args.warehouse), args.pandas)
     start = time.perf_counter()
     tables = {
-        t: con.execute(f'SELECT * FROM "{t}"').df() for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES)
+        t: con.execute(f'SELECT * FROM "{t}"').df()
+        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.PYTHON_IN_CHAIN)
     }
     load_s = time.perf_counter() - start
     con.close()

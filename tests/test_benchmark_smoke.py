@@ -27,6 +27,13 @@ COAL = pd.DataFrame(
         "gem_ef_kg_per_tj": [94600.0, 96100.0, 94600.0, 94600.0, 96100.0],
         "gem_capacity_factor": [0.53] * 5,
         "gem_annual_co2_mt_per_yr": [1.5, 3.0, 3.2, 4.5, 2.9],
+        # What the activity tables (CEA matching, duplicates, calibration) read of a unit.
+        "gem_location_id": ["L1", "L2", "L3", "L4", "L5"],
+        "retired_year": pd.array([None] * 5, dtype="Int64"),
+        "captive": [None, None, None, "aluminum", None],
+        "subnational_unit": ["Binh Thuan", "Banten", "Gujarat", "Shanghai", "Tra Vinh"],
+        "latitude": [11.3, -6.0, 22.8, 31.4, 9.6],
+        "longitude": [108.8, 106.0, 69.5, 121.6, 106.5],
     }
 )
 GAS = pd.DataFrame(
@@ -41,6 +48,11 @@ GAS = pd.DataFrame(
         "status": ["operating", "operating", "operating"],
         "start_year": pd.array([2000, 2005, 1990], dtype="Int64"),
         "capacity_mw": [250.0, 700.0, 200.0],
+        "gem_location_id": ["L100000000011", "L100000000012", "L100000000013"],
+        "retired_year": pd.array([None] * 3, dtype="Int64"),
+        "subnational_unit": ["Ba Ria-Vung Tau", "Chachoengsao", "Jakarta"],
+        "latitude": [10.5, 13.5, -6.1],
+        "longitude": [107.0, 100.9, 106.8],
     }
 )
 
@@ -83,7 +95,8 @@ def test_chain_runs_and_pandas_reference_agrees(fleet):
     assert marts["technology_swaps"][1] > 1000 and marts["credits"][1] > 0
 
     tables = {
-        t: con.execute(f'SELECT * FROM "{t}"').df() for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES)
+        t: con.execute(f'SELECT * FROM "{t}"').df()
+        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.PYTHON_IN_CHAIN)
     }
     out = pandas_reference.run(tables)
     for mart, column in [

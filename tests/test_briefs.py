@@ -35,6 +35,8 @@ def test_brief_page_and_charts(con, tmp_path):
     # Both operating units are eligible under the Japan–Viet Nam agreement (in force since 2013).
     assert "Japan–Viet Nam Joint Crediting Mechanism" in text
     assert "gem_coal_plant_tracker" in text and GEM_SHA in text  # Sources section
+    # Activity data: this warehouse has no OWID or CEA data, so both operating units are tier default.
+    assert "national_reconciliation" in text and "<td>default</td>" in text
 
 
 def test_fleet_by_decade(con):

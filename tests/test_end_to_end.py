@@ -20,8 +20,9 @@ def test_published_warehouse_has_every_table(built):
     data_dir, _ = built
     con = duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM ifi_grid_factors").fetchone()[0] == 234
-    # 6 power and grid sources + 5 steel files (GIST unit and plant files, three POSTED CSVs) + 2 Article 6
-    assert con.execute("SELECT count(*) FROM raw_files").fetchone()[0] == 13
+    # 6 power and grid sources + 2 of issue 12 (OWID electricity by source, WRI's CEA crosswalk) + 5 steel files
+    # (GIST unit and plant files, three POSTED CSVs) + 2 Article 6
+    assert con.execute("SELECT count(*) FROM raw_files").fetchone()[0] == 15
     vn = con.execute("SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'").fetchone()[0]
     assert vn == pytest.approx(0.5604, abs=5e-5)
     comment = con.execute(

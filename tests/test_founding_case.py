@@ -25,6 +25,7 @@ def _repo_tables() -> dict[str, pd.DataFrame]:
         "project_cases": config.cases_frame(),
         "technologies": reference_csv.technologies(),
         "technology_catalogue": reference_csv.technology_catalogue(),
+        "unit_efficiency_classes": reference_csv.unit_efficiency_classes(),
         "fuel_defaults": reference_csv.fuel_defaults(),
         "gwp": reference_csv.gwp(),
         "countries": reference_csv.countries(),

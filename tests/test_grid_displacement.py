@@ -17,6 +17,7 @@ import pytest
 from test_methodology import (
     CATALOGUE,
     COAL,
+    EFFICIENCY,
     FUELS,
     GWP,
     MARTS_WITH_CASES,
@@ -152,6 +153,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
             "scenario_parameters": PARAMS,
             "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
+            "unit_efficiency_classes": EFFICIENCY,
             "fuel_defaults": FUELS,
             "gwp": GWP,
             "countries": COUNTRIES,

@@ -202,7 +202,8 @@ def grid_warehouse(units, tmp_path_factory):
         t for t in catalogue.tables("sql") if t.name.startswith("grid_") or t.name == "host_countries"
     ]
     assets = [table_asset(catalogue.table(n)) for n in ("cdm_registered_units", "grid_project_defaults")]
-    assets += [python_asset(catalogue.tables("python"))] + [sql_asset(t) for t in grid_sql]
+    grid_python = [t for t in catalogue.tables("python") if t.compute is grid_marts.grid_tables]
+    assets += [python_asset(grid_python)] + [sql_asset(t) for t in grid_sql]
     result = dg.materialize(assets, resources={"bcm": bcm})
     assert result.success
     with bcm.build_connection() as con:

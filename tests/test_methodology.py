@@ -33,8 +33,14 @@ EMPTY_TABLES = {
     "gem_annual_co2_mt_per_yr DOUBLE",
     "gas_oil_units": "gem_unit_id VARCHAR, country_iso3 VARCHAR, plant_name VARCHAR, unit_name VARCHAR, "
     "fuel VARCHAR, fuel_class VARCHAR, gem_technology VARCHAR, status VARCHAR, start_year INTEGER, capacity_mw DOUBLE",
-    "cea_india_units": "is_station_total BOOLEAN, fuel_1 VARCHAR, fiscal_year VARCHAR, "
-    "net_generation_mwh DOUBLE, capacity_mw DOUBLE",
+    "cea_india_units": "s_no BIGINT, is_station_total BOOLEAN, fuel_1 VARCHAR, fiscal_year VARCHAR, "
+    "net_generation_mwh DOUBLE, capacity_mw DOUBLE, co2_t DOUBLE, ef_t_per_mwh DOUBLE",
+    # Activity data (issue 12): none in this world, so every unit takes the scenario defaults.
+    "tracker_duplicate_units": "dropped_unit_source VARCHAR, dropped_gem_unit_id VARCHAR",
+    "cea_gem_unit_matches": "unit_source VARCHAR, gem_unit_id VARCHAR, fiscal_year VARCHAR, match_status VARCHAR, "
+    "cea_s_no BIGINT, cea_station_name VARCHAR, capacity_mw DOUBLE, cea_station_capacity_mw DOUBLE",
+    "calibrated_capacity_factors": "country_iso3 VARCHAR, fuel_class VARCHAR, technology VARCHAR, year INTEGER, "
+    "capacity_factor DOUBLE, is_clamped BOOLEAN",
     "fuel_prices_monthly": "series_code VARCHAR, month DATE, price_usd_per_gj DOUBLE",
     # What grid_displacement_swaps reads of the grid tables (issue 4).
     "grid_margins_computed": "country_iso3 VARCHAR, period VARCHAR, margin VARCHAR, method VARCHAR, "
@@ -149,6 +155,28 @@ CATALOGUE = pd.DataFrame(
     ],
     columns=_CAT_COLS,
 )
+
+# Efficiency classes (unit_efficiency_classes) with the catalogue's values above, one class per technology.
+EFFICIENCY = pd.DataFrame(
+    [
+        ("sub", "coal_subcritical", "coal", 0.0, N, N, N, 0.36, 0.33, 0.39),
+        ("sc", "coal_supercritical", "coal", 0.0, N, N, N, 0.40, 0.38, 0.42),
+        ("usc", "coal_usc", "coal", 0.0, N, N, N, 0.45, 0.42, 0.47),
+        ("cc", "gas_combined_cycle", "gas", 0.0, N, N, N, 0.60, 0.55, 0.62),
+    ],
+    columns=[
+        "efficiency_class_id",
+        "technology",
+        "fuel_class",
+        "size_min_mw",
+        "size_max_mw",
+        "start_year_min",
+        "start_year_max",
+        "net_efficiency_lhv",
+        "net_efficiency_lhv_low",
+        "net_efficiency_lhv_high",
+    ],
+).astype({"size_max_mw": "float64", "start_year_min": "Int64", "start_year_max": "Int64"})
 
 _FUEL_COLS = [
     "fuel",
@@ -272,6 +300,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
             "scenario_parameters": PARAMS,
             "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
+            "unit_efficiency_classes": EFFICIENCY,
             "fuel_defaults": FUELS,
             "gwp": GWP,
             "countries": COUNTRIES,
@@ -309,7 +338,8 @@ def test_baseline_formulas(world):
     # CH4 1 kg/TJ x 28 + N2O 1.5 kg/TJ x 265 = 425.5 kg CO2e/TJ.
     assert r["ch4_n2o_co2e_t_per_yr"] == pytest.approx(49_932 * 0.4255)
     assert r["intensity_t_per_mwh"] == pytest.approx(4_723_567.2 / 4_993_200)
-    assert r["estimation_tier"] == "technology_based"
+    assert r["estimation_tier"] == "default"  # the CF is a scenario value, not this unit's own data
+    assert pd.isna(r["activity_year"])
     assert r["capacity_factor_source"].endswith("AAA/coal/*")
     # GEM: 1,000 MW x 0.53 x 8,760 h = 4.6428e9 kWh; x 9,000 Btu/kWh = 4.1785e13 Btu = 44,086 TJ;
     # x 94,600 kg/TJ = 4.1705 Mt.

@@ -218,6 +218,7 @@ def world(tmp_path_factory):
                     columns=CATALOGUE.columns)],
                 ignore_index=True,
             ),
+            "unit_efficiency_classes": reference_csv.unit_efficiency_classes(),
             "fuel_defaults": pd.concat([FUELS, oil_fuel], ignore_index=True),
             "gwp": GWP,
             "countries": pd.DataFrame([("AAA", "Aland", True)], columns=["country_iso3", "country_name",

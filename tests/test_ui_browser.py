@@ -141,7 +141,7 @@ def test_browser_shows_lineage_of_credits(webserver, tmp_path_factory):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1800, "height": 2400})
+            page = browser.new_page(viewport={"width": 1800, "height": 3400})  # the graph grew (issue 12)
             page.goto(
                 f"{webserver}/assets/{TARGET}?view=lineage&lineageScope=upstream&lineageDepth=4",
                 wait_until="networkidle",
@@ -160,6 +160,7 @@ def test_browser_shows_lineage_of_credits(webserver, tmp_path_factory):
             hovered = ""
             raw_nodes = page.get_by_text(re.compile(r"^raw"))
             for i in range(raw_nodes.count()):
+                raw_nodes.nth(i).scroll_into_view_if_needed(timeout=5000)  # the raw layer sits below the fold
                 raw_nodes.nth(i).hover(force=True, timeout=5000)
                 page.wait_for_timeout(300)
                 hovered += page.content()

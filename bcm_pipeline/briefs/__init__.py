@@ -63,6 +63,30 @@ def baseline_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     ).df()
 
 
+def reconciliation_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Plant sums against national totals (national_reconciliation), TWh and Mt."""
+    return con.execute(
+        """SELECT fuel_class AS fuel, year, plant_generation_mwh / 1e6 AS plant_twh,
+                  national_generation_mwh / 1e6 AS national_twh, generation_ratio,
+                  reported_share, calibrated_share, plant_co2_t / 1e6 AS plant_co2_mt,
+                  national_co2_t / 1e6 AS independent_co2_mt, co2_ratio, national_co2_basis, note
+           FROM national_reconciliation WHERE country_iso3 = ?
+           ORDER BY CASE fuel_class WHEN 'coal' THEN 1 WHEN 'gas' THEN 2 WHEN 'oil' THEN 3 ELSE 4 END""",
+        [iso3],
+    ).df()
+
+
+def tier_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Where the operating fleet's activity data come from: units, MW and CO2 per estimation tier."""
+    return con.execute(
+        """SELECT fuel_class AS fuel, estimation_tier, min(activity_year) AS activity_year, count(*) AS units,
+                  sum(capacity_mw) AS capacity_mw, sum(co2_t_per_yr) / 1e6 AS co2_mt_per_yr
+           FROM plant_baselines WHERE country_iso3 = ? AND is_operating AND unit_source <> 'case'
+           GROUP BY ALL ORDER BY fuel, estimation_tier""",
+        [iso3],
+    ).df()
+
+
 def mac_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     """v_mac_curve in MAC order, with the target technology's readable name (the chart's legend)."""
     return con.execute(
@@ -222,6 +246,19 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
     charts.credits_by_agreement(credits, out / "credits.png")
     grid = grid_data(con, iso3)
     charts.grid_factors(grid, out / "grid_factors.png")
+    reconciliation = reconciliation_data(con, iso3) if "national_reconciliation" in have else pd.DataFrame()
+    tiers = tier_data(con, iso3) if "plant_baselines" in have else pd.DataFrame()
+    states = (
+        con.execute("SELECT * FROM v_india_state_reconciliation").df()
+        if iso3 == "IND" and "v_india_state_reconciliation" in have
+        else None
+    )
+    states_html = (
+        "<p>India's coal and lignite CO2 by state: CEA's stations against our baselines of the units matched to "
+        "them (v_india_state_reconciliation).</p>" + _table(states)
+        if states is not None
+        else ""
+    )
     steel = steel_data(con, iso3) if "steel_baselines" in have else pd.DataFrame()
     steel_note = (
         steel_comparison(con, iso3, steel["production_mt_per_yr"].sum())
@@ -260,6 +297,9 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         itmo_table=_table(itmos[itmos["vintage_year"] <= 2035] if len(itmos) else itmos),
         exposure_table=_table(exposure),
         nesting_table=_table(nesting),
+        tiers_table=_table(tiers),
+        reconciliation_table=_table(reconciliation),
+        states_html=states_html,
         sources_table=_table(sources),
         iso3=iso3,
     )
@@ -298,6 +338,15 @@ v_credits, v_grid_factors) and plant_baselines; reproduce any of them with <code
 <h2>2. CO2 baseline</h2>
 <img src="baseline.png" alt="CO2 baseline by technology">
 {baseline_table}
+<h3>Activity data and the national totals</h3>
+<p>Where each unit's generation comes from (estimation_tier): <i>reported</i> (India: its CEA station's net
+generation and specific emissions), <i>calibrated</i> (this country's own capacity factor: OWID/Ember national
+generation ÷ the trackers' capacity online), <i>default</i> (a fleet value of another place, labelled).</p>
+{tiers_table}
+<p>The plants summed against the national totals (national_reconciliation): generation on OWID's gross basis,
+CO2 against an independent estimate; flagged outside ±10 %.</p>
+{reconciliation_table}
+{states_html}
 <h2>3. Marginal abatement cost curve</h2>
 <img src="mac_curve.png" alt="MAC curve">
 <h2>4. Top candidate units</h2>

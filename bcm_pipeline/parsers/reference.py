@@ -53,3 +53,7 @@ def steel_defaults(_: Settings | None = None) -> pd.DataFrame:
 
 def price_deflators(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("price_deflators")
+
+
+def unit_efficiency_classes(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("unit_efficiency_classes")

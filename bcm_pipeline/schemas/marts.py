@@ -227,14 +227,19 @@ class PlantBaselines(pa.DataFrameModel):
     )
     capacity_mw: Series[float] = _f("Capacity, MW", ge=0)
     capacity_factor: Series[float] = _f("Capacity factor (fraction)", ge=0, le=1)
-    capacity_factor_source: Series[str] = _f("Where the capacity factor came from")
+    capacity_factor_source: Series[str] = _f(
+        "Where the capacity factor came from: reported:<CEA station and fiscal year>, calibrated:<country/fuel/"
+        "technology year>, scenario_parameters:<row> (default), project_case"
+    )
     aux_consumption_share: Series[float] = _f("Auxiliary consumption (fraction)", ge=0, lt=1)
     net_generation_mwh_per_yr: Series[float] = _f("Net generation, MWh/yr", ge=0)
     efficiency_lhv: Series[float] = _eff("Central efficiency")
     efficiency_lhv_low: Series[float] = _eff("Low end of the efficiency range")
     efficiency_lhv_high: Series[float] = _eff("High end of the efficiency range")
     efficiency_source: Series[str] = _f(
-        "Where the efficiency came from (catalogue row, tracker heat rate, case)"
+        "Where the efficiency came from: reported (implied by CEA's specific emissions), "
+        "unit_efficiency_classes:<class> (technology, size, start year), the tracker's heat rate, a TOOL07 "
+        "default (technology_catalogue), or the case"
     )
     ncv_tj_per_gg: Series[float] = _f("Net calorific value of the fuel, TJ/Gg", gt=0)
     fuel_tj_per_yr: Series[float] = _f("Fuel input, TJ/yr (LHV)", ge=0)
@@ -251,8 +256,21 @@ class PlantBaselines(pa.DataFrameModel):
         "CO2 per net MWh, tCO2/MWh (null at zero output)", nullable=True, gt=0, lt=3
     )
     estimation_tier: Series[str] = _f(
-        "reported (CF from reported generation), technology_based, default (technology unknown or tracker heat rate)",
-        isin=["reported", "technology_based", "default"],
+        "Where the unit's activity data come from: reported (India: its CEA station's net generation of the "
+        "fiscal year, shared by capacity, and the station's specific emissions), calibrated (the country's own "
+        "capacity factor for the fuel and technology: OWID national generation / GEM capacity online, "
+        "calibrated_capacity_factors), default (a fleet value of another place or year from "
+        "scenario_parameters, named in capacity_factor_source), project_case (a user case's own values). The "
+        "efficiency's own source is efficiency_source",
+        isin=["reported", "calibrated", "default", "project_case"],
+    )
+    activity_year: Series[pd.Int64Dtype] = _f(
+        "Calendar year the activity data describe: reported, the year CEA's fiscal year starts in (FY2018-19: "
+        "2018, April 2018-March 2019); calibrated, the OWID year; null for default capacity factors (a fleet "
+        "value named in capacity_factor_source) and project cases",
+        nullable=True,
+        ge=1985,
+        le=2100,
     )
     gem_method_co2_t_per_yr: Series[float] = _f(
         "GEM's formula with GEM's parameters (MW x CF x heat rate x EF), t/yr; coal units only", nullable=True
@@ -275,7 +293,9 @@ class PlantBaselines(pa.DataFrameModel):
         description = (
             "CO2 baseline per coal, gas and oil unit (operating and pipeline) and per project case: "
             "EG = MW x CF x 8760 x (1 - aux), fuel = EG x 0.0036 / efficiency (LHV), CO2 = fuel x IPCC EF; "
-            "CH4/N2O as CO2e; a low/high band; GEM's own estimate beside it."
+            "CH4/N2O as CO2e; a low/high band; GEM's own estimate beside it. Activity data by tier: reported "
+            "(India's CEA stations), calibrated (each country's own CF from OWID), default (labelled). A unit "
+            "listed in both GEM trackers has one row (tracker_duplicate_units)."
         )
         metadata = {"key": ["baseline_id"]}
         strict = "filter"

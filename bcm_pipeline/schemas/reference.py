@@ -342,3 +342,118 @@ class PriceDeflators(pa.DataFrameModel):
         unique = ["series", "year"]
         strict = "filter"
         coerce = True
+
+
+class UnitEfficiencyClasses(pa.DataFrameModel):
+    efficiency_class_id: Series[str] = pa.Field(unique=True, description="Row identifier")
+    technology: Series[str] = pa.Field(
+        description="Technology in the project's vocabulary (coal_subcritical, gas_combined_cycle, gas_engine, ...)"
+    )
+    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    size_min_mw: Series[float] = pa.Field(ge=0, description="Smallest unit of the class, MW (inclusive)")
+    size_max_mw: Series[float] = pa.Field(
+        gt=0,
+        nullable=True,
+        description="Units of the class are smaller than this, MW (exclusive); null: no limit",
+    )
+    start_year_min: Series[pd.Int64Dtype] = pa.Field(
+        ge=1900,
+        le=2100,
+        nullable=True,
+        description="First start year of the class (inclusive); null: no limit",
+    )
+    start_year_max: Series[pd.Int64Dtype] = pa.Field(
+        ge=1900,
+        le=2100,
+        nullable=True,
+        description="Last start year of the class (inclusive); null: no limit",
+    )
+    net_efficiency_lhv: Series[float] = pa.Field(
+        ge=0.2,
+        le=0.65,
+        description="Net electric efficiency of an existing unit of the class (LHV, fraction)",
+    )
+    net_efficiency_lhv_low: Series[float] = pa.Field(
+        ge=0.2,
+        le=0.65,
+        nullable=True,
+        description="Low end of the class's range (fraction); null: none published",
+    )
+    net_efficiency_lhv_high: Series[float] = pa.Field(
+        ge=0.2,
+        le=0.65,
+        nullable=True,
+        description="High end of the class's range (fraction); null: none published",
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="What the class covers; remarks")
+
+    @pa.dataframe_check(description="Efficiency range ordered: low <= central <= high")
+    def efficiency_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return _ordered(df, "net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high")
+
+    @pa.dataframe_check(description="Size and start-year bands ordered: min < max")
+    def bands_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        size = df["size_max_mw"].isna() | (df["size_min_mw"] < df["size_max_mw"])
+        years = df["start_year_min"].isna() | df["start_year_max"].isna()
+        return size & (years | (df["start_year_min"] <= df["start_year_max"]))
+
+    @pa.dataframe_check(
+        description="One class per unit: within a technology, no two rows' size and start-year bands overlap"
+    )
+    def bands_do_not_overlap(cls, df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for _, group in df.groupby("technology"):
+            rows = list(group.itertuples())
+            for a in rows:
+                for b in rows:
+                    if a.Index < b.Index and _overlap(a, b):
+                        ok[a.Index] = ok[b.Index] = False
+        return ok
+
+    @pa.dataframe_check(
+        description="Monotonic in size: a bigger unit of a technology and vintage is never less efficient"
+    )
+    def monotonic_in_size(cls, df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for _, group in df.groupby("technology"):
+            rows = list(group.itertuples())
+            for a in rows:
+                for b in rows:
+                    same_years = _years_overlap(a, b)
+                    if (
+                        same_years
+                        and a.size_min_mw < b.size_min_mw
+                        and a.net_efficiency_lhv > b.net_efficiency_lhv
+                    ):
+                        ok[a.Index] = ok[b.Index] = False
+        return ok
+
+    class Config:
+        name = "unit_efficiency_classes"
+        description = (
+            "Net efficiency (LHV) of existing units by technology (the project vocabulary), size band and "
+            "start-year band, for plant_baselines: monotonic in size within a technology; gas engines, open "
+            "cycle, steam and combined cycle each their own class; combined-cycle efficiency by vintage. "
+            "Authored in the repo; every row cites its source."
+        )
+        metadata = {"key": ["efficiency_class_id"]}
+        strict = "filter"
+        coerce = True
+
+
+def _years_overlap(a, b) -> bool:
+    lo_a = -1 if pd.isna(a.start_year_min) else a.start_year_min
+    hi_a = 10_000 if pd.isna(a.start_year_max) else a.start_year_max
+    lo_b = -1 if pd.isna(b.start_year_min) else b.start_year_min
+    hi_b = 10_000 if pd.isna(b.start_year_max) else b.start_year_max
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def _overlap(a, b) -> bool:
+    hi_a = float("inf") if pd.isna(a.size_max_mw) else a.size_max_mw
+    hi_b = float("inf") if pd.isna(b.size_max_mw) else b.size_max_mw
+    return a.size_min_mw < hi_b and b.size_min_mw < hi_a and _years_overlap(a, b)

@@ -139,6 +139,33 @@ SOURCES: dict[str, Source] = {
             max_bytes=20_000_000,
         ),
         Source(
+            id="owid_electricity_by_source",
+            title="Electricity production by source (Our World in Data grapher)",
+            publisher="Our World in Data (Ember; Energy Institute Statistical Review)",
+            licence="CC BY 4.0",
+            citation="Our World in Data, Electricity production by source, based on Ember's yearly electricity "
+            "data and the Energy Institute Statistical Review of World Energy.",
+            url="https://ourworldindata.org/grapher/electricity-prod-source-stacked.csv",
+            filename="electricity-prod-source-stacked.csv",
+            format="csv",
+            max_bytes=20_000_000,
+        ),
+        Source(
+            id="wri_gppd_india",
+            title="Global Power Plant Database v1.3.0, India: CEA stations with coordinates (CEA_plants.csv)",
+            publisher="World Resources Institute",
+            licence="CC BY 4.0",
+            citation="Global Energy Observatory, Google, KTH Royal Institute of Technology in Stockholm, "
+            "Enipedia, World Resources Institute (2021). Global Power Plant Database v1.3.0, resources/IND/"
+            "CEA_plants.csv.",
+            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
+            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/resources/IND/CEA_plants.csv",
+            filename="CEA_plants.csv",
+            format="csv",
+            sha256="cdd2304b8f61c27f0946f6f391b9becf92e45929aafce06708b99748ed938b73",
+            max_bytes=5_000_000,
+        ),
+        Source(
             id="worldbank_pink_sheet",
             title="World Bank Commodity Price Data (Pink Sheet), monthly",
             publisher="World Bank, Prospects Group",

@@ -1,14 +1,19 @@
 -- plant_baselines: one row per coal, gas or oil unit (and per user project case) with its CO2 baseline.
 -- EG = MW x CF x 8760 x (1 - aux); fuel TJ = EG x 0.0036 / eta(LHV); CO2 = fuel TJ x EF (OXID = 1).
--- Every parameter comes from a table: scenario_parameters, technology_catalogue, fuel_defaults, gwp,
--- cea_india_units (reported generation), project_cases (a case's own values win); technologies maps
--- GEM's technology codes to the one vocabulary.
+-- Activity data, best first (estimation_tier): reported (India: the unit's CEA station's net generation,
+-- shared by capacity, and the station's specific emissions), calibrated (the country's own capacity factor:
+-- OWID generation / GEM capacity online), default (a scenario_parameters fleet value, labelled).
+-- Every parameter comes from a table: scenario_parameters, unit_efficiency_classes, technology_catalogue
+-- (TOOL07 fallback), fuel_defaults, gwp, cea_gem_unit_matches + cea_india_units (reported),
+-- calibrated_capacity_factors, tracker_duplicate_units (one unit counted once), project_cases (a case's
+-- own values win); technologies maps GEM's technology codes to the one vocabulary.
 
 WITH
 -- Scalar scenario settings, one row.
 settings AS (
     SELECT
         max(value) FILTER (WHERE parameter = 'aux_consumption_share' AND fuel_class = '*') AS aux_share,
+        max(value) FILTER (WHERE parameter = 'gross_to_net_share' AND fuel_class = '*') AS gross_to_net_share,
         max(value_text) FILTER (WHERE parameter = 'gwp_set') AS gwp_set
     FROM scenario_parameters
 ),
@@ -51,10 +56,16 @@ tracker_units AS (
     WHERE g.fuel_class IN ('gas', 'gas/oil', 'oil')
 ),
 
+-- A unit listed in both GEM trackers gets one baseline: the record tracker_duplicate_units keeps.
+dropped_duplicates AS (
+    SELECT dropped_unit_source AS unit_source, dropped_gem_unit_id AS unit_id FROM tracker_duplicate_units
+),
+
 units AS (
     SELECT t.*, NULL::DOUBLE AS case_capacity_factor, NULL::DOUBLE AS case_aux_share,
         NULL::DOUBLE AS case_efficiency, NULL::DOUBLE AS case_ef_t_per_tj
     FROM tracker_units AS t
+    ANTI JOIN dropped_duplicates AS d ON d.unit_source = t.unit_source AND d.unit_id = t.unit_id
     WHERE t.status IN (SELECT status FROM included_status) AND t.capacity_mw IS NOT NULL
     UNION ALL BY NAME
     -- User project cases are evaluated by the same SQL: a case is a unit with its own parameters.
@@ -82,53 +93,51 @@ dated AS (
     FROM units AS u
 ),
 
--- Technologies the catalogue knows per fuel class; anything else gets the conservative assumption.
+-- The efficiency class a technology is assigned by: its own, except integrated-solar and Allam-cycle
+-- units, which are combined cycles for their efficiency.
+efficiency_technology (technology, class_technology) AS (
+    VALUES ('gas_solar_combined_cycle', 'gas_combined_cycle'), ('gas_allam_cycle', 'gas_combined_cycle')
+),
+
+-- A technology is known when an efficiency class covers it; anything else gets the conservative assumption.
 known_technology AS (
-    SELECT DISTINCT fuel_class, technology FROM technology_catalogue
-    WHERE parameter_set IN ('catalogue', 'tool07_default') AND net_efficiency_lhv IS NOT NULL
+    SELECT DISTINCT technology FROM unit_efficiency_classes
+    UNION
+    SELECT technology FROM efficiency_technology
 ),
 
 typed AS (
     SELECT
         d.* EXCLUDE (assumed_technology),
-        CASE WHEN k.technology IS NOT NULL THEN d.technology ELSE d.assumed_technology END
-            AS lookup_technology,
+        CASE WHEN k.technology IS NOT NULL THEN d.technology ELSE d.assumed_technology END AS lookup_technology,
         k.technology IS NULL AS technology_is_assumed
     FROM dated AS d
-    LEFT JOIN known_technology AS k ON k.fuel_class = d.fuel_class AND k.technology = d.technology
+    LEFT JOIN known_technology AS k ON k.technology = d.technology
 ),
 
--- Catalogue efficiency by technology, vintage and size: the most specific row wins
--- (a size class beats a generic row; a narrower size class beats a wider one).
--- Each pick depends only on a few unit attributes: it is made once per distinct key, then joined
--- back to the units (IS NOT DISTINCT FROM: a null key gets the pick a null would get).
-catalogue_eff_key AS (
-    SELECT
-        k.fuel_class, k.lookup_technology, k.vintage, k.capacity_mw, c.net_efficiency_lhv,
-        c.net_efficiency_lhv_low, c.net_efficiency_lhv_high, c.technology_id
-    FROM (SELECT DISTINCT fuel_class, lookup_technology, vintage, capacity_mw FROM typed) AS k
-    JOIN technology_catalogue AS c
-        ON c.parameter_set = 'catalogue' AND c.fuel_class = k.fuel_class
-        AND c.technology = k.lookup_technology AND c.net_efficiency_lhv IS NOT NULL
-        AND c.vintage IN ('any', k.vintage)
-        AND k.capacity_mw BETWEEN coalesce(c.size_min_mw, 0) AND coalesce(c.size_max_mw, 1e9)
-    QUALIFY row_number() OVER (
-        PARTITION BY k.fuel_class, k.lookup_technology, k.vintage, k.capacity_mw
-        ORDER BY (c.size_min_mw IS NOT NULL) DESC,
-            coalesce(c.size_max_mw - c.size_min_mw, 1e9),
-            (c.vintage <> 'any') DESC, (c.capex_region IS NULL) DESC, c.technology_id
-    ) = 1
+-- Efficiency class by technology, size and start year (unit_efficiency_classes: bands do not overlap, a
+-- unit falls in one). A unit without a start year takes the newest class: the conservative side.
+-- The pick depends only on a few unit attributes: made once per distinct key, then joined back.
+class_eff_key AS (
+    SELECT k.fuel_class, k.lookup_technology, k.capacity_mw, k.start_year, c.net_efficiency_lhv,
+        c.net_efficiency_lhv_low, c.net_efficiency_lhv_high, c.efficiency_class_id
+    FROM (SELECT DISTINCT fuel_class, lookup_technology, capacity_mw, start_year FROM typed) AS k
+    LEFT JOIN efficiency_technology AS v ON v.technology = k.lookup_technology
+    JOIN unit_efficiency_classes AS c
+        ON c.technology = coalesce(v.class_technology, k.lookup_technology)
+        AND k.capacity_mw >= c.size_min_mw AND (c.size_max_mw IS NULL OR k.capacity_mw < c.size_max_mw)
+        AND coalesce(k.start_year, 9999) BETWEEN coalesce(c.start_year_min, 0) AND coalesce(c.start_year_max, 9999)
 ),
 
-catalogue_eff AS (
+class_eff AS (
     SELECT
-        t.unit_source, t.unit_id, k.net_efficiency_lhv, k.net_efficiency_lhv_low,
-        k.net_efficiency_lhv_high, k.technology_id
+        t.unit_source, t.unit_id, k.net_efficiency_lhv, k.net_efficiency_lhv_low, k.net_efficiency_lhv_high,
+        k.efficiency_class_id
     FROM typed AS t
-    JOIN catalogue_eff_key AS k
+    JOIN class_eff_key AS k
         ON k.fuel_class IS NOT DISTINCT FROM t.fuel_class
         AND k.lookup_technology IS NOT DISTINCT FROM t.lookup_technology
-        AND k.vintage IS NOT DISTINCT FROM t.vintage AND k.capacity_mw IS NOT DISTINCT FROM t.capacity_mw
+        AND k.capacity_mw IS NOT DISTINCT FROM t.capacity_mw AND k.start_year IS NOT DISTINCT FROM t.start_year
 ),
 
 tool07_eff_key AS (
@@ -151,21 +160,48 @@ tool07_eff AS (
         AND k.vintage IS NOT DISTINCT FROM t.vintage
 ),
 
--- Capacity factor: the case's own, else reported generation (CEA, India's coal fleet), else the most
--- specific scenario default (country beats '*', technology beats '*').
-cea_fleet_cf AS (
+-- Reported (India): a GEM unit matched to a CEA station and running in CEA's fiscal year (the latest in
+-- the CEA file: cea_gem_unit_matches.fiscal_year) takes its share of the station's net generation, by
+-- capacity over the larger of the GEM capacity matched there and CEA's own capacity (GEM missing a unit
+-- does not inflate the others), and the station's specific emissions.
+station_share AS (
     SELECT
-        'IND' AS country_iso3, 'coal' AS fuel_class, any_value(p.value_text) AS fiscal_year,
-        -- Exact decimal sums: a float sum would depend on the order rows are stored in.
-        CAST(sum(CAST(c.net_generation_mwh AS DECIMAL(38, 6))) AS DOUBLE)
-            / CAST(sum(CAST(c.capacity_mw AS DECIMAL(38, 6))) * 8760 AS DOUBLE) AS capacity_factor
-    FROM cea_india_units AS c
-    JOIN scenario_parameters AS p
-        ON p.parameter = 'reported_cf_fiscal_year' AND p.country_iso3 = 'IND' AND c.fiscal_year = p.value_text
-    WHERE c.is_station_total AND c.fuel_1 IN ('COAL', 'LIGN') AND c.capacity_mw > 0
-        AND c.net_generation_mwh IS NOT NULL
+        m.unit_source, m.gem_unit_id AS unit_id, m.fiscal_year, m.cea_s_no, m.cea_station_name,
+        -- (an exact decimal sum: a float sum would depend on the order the rows are stored in)
+        m.capacity_mw / greatest(
+            CAST(sum(CAST(m.capacity_mw AS DECIMAL(38, 6))) OVER (PARTITION BY m.cea_s_no) AS DOUBLE),
+            m.cea_station_capacity_mw
+        ) AS generation_share
+    FROM cea_gem_unit_matches AS m
+    WHERE m.match_status = 'matched'
 ),
 
+reported AS (
+    SELECT
+        s.unit_source, s.unit_id, s.fiscal_year, s.cea_s_no, s.cea_station_name, s.generation_share,
+        s.generation_share * c.net_generation_mwh AS reported_net_generation_mwh,
+        nullif(c.ef_t_per_mwh, 0) AS reported_ef_t_per_mwh
+    FROM station_share AS s
+    JOIN cea_india_units AS c
+        ON c.fiscal_year = s.fiscal_year AND c.s_no = s.cea_s_no AND c.is_station_total
+    WHERE c.net_generation_mwh IS NOT NULL
+),
+
+-- Calibrated: the country's own capacity factor for the fuel and technology (calibrated_capacity_factors).
+calibrated AS (
+    SELECT country_iso3, fuel_class, technology, year, capacity_factor, is_clamped
+    FROM calibrated_capacity_factors
+),
+
+-- Units at a CEA station that did not run in its fiscal year (newer): calibrated, and said so.
+matched_not_running AS (
+    SELECT unit_source, gem_unit_id AS unit_id, fiscal_year
+    FROM cea_gem_unit_matches
+    WHERE match_status = 'matched_not_in_fiscal_year'
+),
+
+-- Default capacity factor: the most specific scenario_parameters row (country beats '*', technology
+-- beats '*'): a fleet value of another place or year, used only where neither of the above applies.
 default_cf_key AS (
     SELECT k.fuel_class, k.country_iso3, k.technology, p.value AS capacity_factor,
         'scenario_parameters:capacity_factor ' || p.country_iso3 || '/' || p.fuel_class || '/' || p.key
@@ -212,64 +248,126 @@ fuel_of_unit AS (
     JOIN fuel_defaults AS f ON f.fuel = m.fuel AND f.is_primary
 ),
 
+-- The activity tier of each row: the case's own CF, else reported, else calibrated, else default.
+activity AS (
+    SELECT
+        t.unit_source, t.unit_id,
+        CASE
+            WHEN t.case_capacity_factor IS NOT NULL THEN 'project_case'
+            WHEN rep.unit_id IS NOT NULL THEN 'reported'
+            WHEN cal.capacity_factor IS NOT NULL THEN 'calibrated'
+            ELSE 'default'
+        END AS estimation_tier,
+        rep.fiscal_year, rep.cea_s_no, rep.cea_station_name, rep.generation_share,
+        rep.reported_net_generation_mwh, rep.reported_ef_t_per_mwh,
+        cal.year AS calibrated_year, cal.capacity_factor AS calibrated_cf, cal.is_clamped AS calibrated_is_clamped,
+        nr.fiscal_year AS not_running_fiscal_year
+    FROM typed AS t
+    LEFT JOIN reported AS rep ON rep.unit_source = t.unit_source AND rep.unit_id = t.unit_id
+    LEFT JOIN calibrated AS cal
+        ON cal.country_iso3 = t.country_iso3 AND cal.fuel_class = t.fuel_class AND cal.technology = t.technology
+    LEFT JOIN matched_not_running AS nr ON nr.unit_source = t.unit_source AND nr.unit_id = t.unit_id
+),
+
 resolved AS (
     SELECT
         t.*,
-        coalesce(t.case_capacity_factor,
-            CASE WHEN cea.capacity_factor IS NOT NULL AND t.unit_source <> 'case' THEN cea.capacity_factor END,
-            dcf.capacity_factor) AS capacity_factor,
-        CASE
-            WHEN t.case_capacity_factor IS NOT NULL THEN 'project_case'
-            WHEN cea.capacity_factor IS NOT NULL THEN 'reported_fleet:cea_india_units FY' || cea.fiscal_year
+        a.* EXCLUDE (unit_source, unit_id),
+        CASE a.estimation_tier
+            WHEN 'project_case' THEN t.case_capacity_factor
+            WHEN 'reported' THEN a.reported_net_generation_mwh / nullif(t.capacity_mw * 8760, 0)
+            WHEN 'calibrated' THEN a.calibrated_cf
+            ELSE dcf.capacity_factor
+        END AS capacity_factor,
+        CASE a.estimation_tier
+            WHEN 'project_case' THEN 'project_case'
+            WHEN 'reported' THEN 'reported:cea_india_units FY' || a.fiscal_year || ' S_NO ' || a.cea_s_no || ' '
+                || a.cea_station_name || ' (station net generation x capacity share '
+                || round(a.generation_share, 4) || ')'
+            WHEN 'calibrated' THEN 'calibrated:calibrated_capacity_factors ' || t.country_iso3 || '/' || t.fuel_class
+                || '/' || t.technology || ' ' || a.calibrated_year || ' (OWID generation / GEM capacity online'
+                || CASE WHEN a.calibrated_is_clamped THEN ', clamped' ELSE '' END || ')'
             ELSE dcf.capacity_factor_source
         END AS capacity_factor_source,
-        coalesce(t.case_aux_share, s.aux_share, 0) AS aux_consumption_share,
-        -- Efficiency: case value, else catalogue (technology, vintage, size), else the tracker's own
-        -- heat rate (coal of unknown technology), else the TOOL07 default.
+        -- CEA's generation is net; a calibrated CF is gross (OWID), netted with the gross-to-net share;
+        -- the default CFs are net-generation CFs (scenario aux share, 0).
+        CASE a.estimation_tier
+            WHEN 'project_case' THEN coalesce(t.case_aux_share, s.aux_share, 0)
+            WHEN 'reported' THEN 0
+            WHEN 'calibrated' THEN coalesce(s.gross_to_net_share, 0)
+            ELSE coalesce(s.aux_share, 0)
+        END AS aux_consumption_share,
+        CASE a.estimation_tier
+            WHEN 'reported' THEN CAST(substr(a.fiscal_year, 1, 4) AS INTEGER)
+            WHEN 'calibrated' THEN a.calibrated_year
+        END AS activity_year,
+        -- CEA's specific emissions (tCO2 per net MWh) imply the efficiency that, with the IPCC EF of the
+        -- unit's fuel, gives CEA's CO2: eta = 0.0036 x EF / specific emissions. Implausible values (CEA's
+        -- commissioning-year rows reach 22 t/MWh) are not used; 1960s lignite units do run near 0.19.
         CASE
-            WHEN t.case_efficiency IS NOT NULL THEN t.case_efficiency
-            WHEN ce.net_efficiency_lhv IS NOT NULL AND NOT t.technology_is_assumed THEN ce.net_efficiency_lhv
-            WHEN t.gem_heat_rate_btu_per_kwh > 0 THEN 3412.14 / t.gem_heat_rate_btu_per_kwh
-            ELSE coalesce(ce.net_efficiency_lhv, te.net_efficiency_lhv)
-        END AS efficiency_lhv,
-        CASE
-            WHEN t.case_efficiency IS NOT NULL THEN 'project_case'
-            WHEN ce.net_efficiency_lhv IS NOT NULL AND NOT t.technology_is_assumed
-                THEN 'technology_catalogue:' || ce.technology_id
-            WHEN t.gem_heat_rate_btu_per_kwh > 0 THEN 'gem_heat_rate (tracker, per unit)'
-            WHEN ce.net_efficiency_lhv IS NOT NULL
-                THEN 'technology_catalogue:' || ce.technology_id || ' (assumed ' || t.lookup_technology || ')'
-            ELSE 'technology_catalogue:' || te.technology_id
-        END AS efficiency_source,
-        -- The range belongs to the catalogue row only when that row set the central value.
-        CASE WHEN t.case_efficiency IS NULL AND NOT t.technology_is_assumed THEN ce.net_efficiency_lhv_low END
-            AS net_efficiency_lhv_low,
-        CASE WHEN t.case_efficiency IS NULL AND NOT t.technology_is_assumed THEN ce.net_efficiency_lhv_high END
-            AS net_efficiency_lhv_high,
+            WHEN a.estimation_tier = 'reported'
+                AND 0.0036 * f.co2_ef_t_per_tj / a.reported_ef_t_per_mwh BETWEEN 0.15 AND 0.65
+                THEN 0.0036 * f.co2_ef_t_per_tj / a.reported_ef_t_per_mwh
+        END AS reported_efficiency,
+        ce.net_efficiency_lhv AS class_efficiency, ce.net_efficiency_lhv_low AS class_efficiency_low,
+        ce.net_efficiency_lhv_high AS class_efficiency_high, ce.efficiency_class_id,
+        te.net_efficiency_lhv AS tool07_efficiency, te.technology_id AS tool07_id,
         f.fuel, f.ncv_tj_per_gg,
         -- A case's own EF counts as measured: no uncertainty band around it.
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj,
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj_lower, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj_lower,
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj_upper, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj_upper,
         f.ch4_kg_per_tj, f.n2o_kg_per_tj,
-        g.gwp_ch4, g.gwp_n2o, s.gwp_set,
-        cea.capacity_factor IS NOT NULL AND t.case_capacity_factor IS NULL AS cf_reported
+        g.gwp_ch4, g.gwp_n2o, s.gwp_set
     FROM typed AS t
+    JOIN activity AS a USING (unit_source, unit_id)
     CROSS JOIN settings AS s
     CROSS JOIN gwp_values AS g
-    LEFT JOIN catalogue_eff AS ce USING (unit_source, unit_id)
+    LEFT JOIN class_eff AS ce USING (unit_source, unit_id)
     LEFT JOIN tool07_eff AS te USING (unit_source, unit_id)
     LEFT JOIN default_cf AS dcf USING (unit_source, unit_id)
     LEFT JOIN fuel_of_unit AS f USING (unit_source, unit_id)
-    LEFT JOIN cea_fleet_cf AS cea
-        ON cea.country_iso3 = t.country_iso3 AND cea.fuel_class = t.fuel_class AND t.unit_source <> 'case'
+),
+
+-- Efficiency: the case's own, else the one CEA's reported CO2 implies, else the unit's efficiency class
+-- (technology, size, start year), else the tracker's own heat rate (coal of unknown technology), else the
+-- class of the assumed technology, else the TOOL07 default. The range belongs to the class only when the
+-- class set the central value.
+efficiency AS (
+    SELECT
+        r.*,
+        CASE
+            WHEN r.case_efficiency IS NOT NULL THEN r.case_efficiency
+            WHEN r.reported_efficiency IS NOT NULL THEN r.reported_efficiency
+            WHEN r.class_efficiency IS NOT NULL AND NOT r.technology_is_assumed THEN r.class_efficiency
+            WHEN r.gem_heat_rate_btu_per_kwh > 0 THEN 3412.14 / r.gem_heat_rate_btu_per_kwh
+            ELSE coalesce(r.class_efficiency, r.tool07_efficiency)
+        END AS efficiency_lhv,
+        CASE
+            WHEN r.case_efficiency IS NOT NULL THEN 'project_case'
+            WHEN r.reported_efficiency IS NOT NULL
+                THEN 'reported:cea_india_units FY' || r.fiscal_year || ' S_NO ' || r.cea_s_no
+                    || ' specific emissions ' || round(r.reported_ef_t_per_mwh, 4) || ' tCO2/MWh with IPCC EF '
+                    || r.co2_ef_t_per_tj || ' tCO2/TJ'
+            WHEN r.class_efficiency IS NOT NULL AND NOT r.technology_is_assumed
+                THEN 'unit_efficiency_classes:' || r.efficiency_class_id
+            WHEN r.gem_heat_rate_btu_per_kwh > 0 THEN 'gem_heat_rate (tracker, per unit)'
+            WHEN r.class_efficiency IS NOT NULL
+                THEN 'unit_efficiency_classes:' || r.efficiency_class_id || ' (assumed ' || r.lookup_technology || ')'
+            ELSE 'technology_catalogue:' || r.tool07_id
+        END AS efficiency_source,
+        CASE WHEN r.case_efficiency IS NULL AND r.reported_efficiency IS NULL AND NOT r.technology_is_assumed
+            THEN r.class_efficiency_low END AS net_efficiency_lhv_low,
+        CASE WHEN r.case_efficiency IS NULL AND r.reported_efficiency IS NULL AND NOT r.technology_is_assumed
+            THEN r.class_efficiency_high END AS net_efficiency_lhv_high
+    FROM resolved AS r
 ),
 
 computed AS (
     SELECT
         r.*,
         r.capacity_mw * r.capacity_factor * 8760 * (1 - r.aux_consumption_share) AS net_generation_mwh_per_yr
-    FROM resolved AS r
+    FROM efficiency AS r
 ),
 
 -- MWh x 0.0036 TJ/MWh / eta = fuel TJ; the band pairs the efficiency range with the IPCC EF bounds.
@@ -326,11 +424,8 @@ SELECT
     e.gwp_set,
     CASE WHEN e.net_generation_mwh_per_yr > 0 THEN e.co2_t_per_yr / e.net_generation_mwh_per_yr END
         AS intensity_t_per_mwh,
-    CASE
-        WHEN e.technology_is_assumed OR e.efficiency_source LIKE 'gem_heat_rate%' THEN 'default'
-        WHEN e.cf_reported THEN 'reported'
-        ELSE 'technology_based'
-    END AS estimation_tier,
+    e.estimation_tier,
+    e.activity_year,
     -- GEM's own method (MW x CF x heat rate x EF) with GEM's parameters, to compare with its Annual CO2:
     -- kW x h x Btu/kWh x 1.055056e-9 TJ/Btu x kg/TJ / 1000 = t.
     e.capacity_mw * 1000 * 8760 * e.gem_capacity_factor * e.gem_heat_rate_btu_per_kwh * 1.055056e-9
@@ -342,6 +437,11 @@ SELECT
         CASE WHEN e.capacity_factor = 0 THEN 'zero_capacity_factor' END,
         CASE WHEN e.capacity_mw = 0 THEN 'zero_capacity' END,
         CASE WHEN e.efficiency_lhv IS NULL THEN 'no_efficiency' END,
-        CASE WHEN e.fuel IS NULL THEN 'no_fuel_default' END
+        CASE WHEN e.fuel IS NULL THEN 'no_fuel_default' END,
+        CASE WHEN e.calibrated_is_clamped AND e.estimation_tier = 'calibrated' THEN 'calibrated_cf_clamped' END,
+        CASE WHEN e.estimation_tier = 'reported' AND e.reported_efficiency IS NULL
+            THEN 'cea_specific_emissions_unused' END,
+        CASE WHEN e.not_running_fiscal_year IS NOT NULL
+            THEN 'at_cea_station_not_running_fy' || e.not_running_fiscal_year END
     ), '') AS flags
 FROM emissions AS e
