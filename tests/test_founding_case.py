@@ -29,6 +29,8 @@ def _repo_tables() -> dict[str, pd.DataFrame]:
         "fuel_defaults": reference_csv.fuel_defaults(),
         "gwp": reference_csv.gwp(),
         "countries": reference_csv.countries(),
+        "price_deflators": reference_csv.price_deflators(),
+        "technology_retrofits": reference_csv.technology_retrofits(),
     }
 
 
