@@ -97,6 +97,22 @@ CATALOGUE = pd.DataFrame(
         "lifetime_yr",
     ],
 )
+# Existing units' efficiency by technology (unit_efficiency_classes): the catalogue's values, one class each.
+EFFICIENCY = pd.DataFrame(
+    [(i, t, f, 0.0, N, N, N, e, lo, hi) for i, f, t, e, lo, hi, *_ in _ROWS],
+    columns=[
+        "efficiency_class_id",
+        "technology",
+        "fuel_class",
+        "size_min_mw",
+        "size_max_mw",
+        "start_year_min",
+        "start_year_max",
+        "net_efficiency_lhv",
+        "net_efficiency_lhv_low",
+        "net_efficiency_lhv_high",
+    ],
+).astype({"size_max_mw": "float64", "start_year_min": "Int64", "start_year_max": "Int64"})
 RETROFITS = pd.DataFrame(
     [("gt_to_cc", "gas_open_cycle", "gas_combined_cycle", "gas", 400.0, 20.0, 3.0, 2020, "Pland")],
     columns=[
@@ -222,6 +238,7 @@ def world(tmp_path_factory):
             "scenario_parameters": PARAMS,
             "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
+            "unit_efficiency_classes": EFFICIENCY,
             "fuel_defaults": FUELS,
             "gwp": GWP,
             "countries": COUNTRIES,

@@ -205,8 +205,6 @@ def test_grid_displacement_credits_on_real_data(warehouse_path):
 def test_swap_economics_on_real_data(warehouse_path):
     """Issue 13 on the real build: no upgrade costs nothing, nothing rests on a missing input, one option per
     unit in every total, no implausible MAC on the curve."""
-    import yaml
-
     con = duckdb.connect(str(warehouse_path), read_only=True)
 
     def one(sql: str, params: list | None = None):
@@ -235,22 +233,33 @@ def test_swap_economics_on_real_data(warehouse_path):
     assert one("SELECT mac_curve_exclusion FROM chosen_options WHERE swap_id = 'grid:ETH:solar_pv'")[0] == (
         "grid_factor_below_0.05_t_per_mwh"
     )
-    # Credits per agreement = its host's chosen options x (1 - d)(1 - SOP - OMGE), one row per unit.
-    for name in ("japan_india", "japan_indonesia", "japan_vietnam"):
-        a = yaml.safe_load((config.AGREEMENTS_DIR / f"{name}.yaml").read_text())
-        keep = (1 - a["haircut"]) * (1 - a["sop_share"] - a["omge_share"])
+    # Credits per agreement = the chosen options in its scope x (1 - d)(1 - SOP - OMGE), one row per unit,
+    # after the nesting of issue 15: CDM-registered units left out, a JCM project's t/yr deducted first.
+    nesting = (
+        "SELECT unit_source, unit_id, bool_or(nesting_rule = 'excluded') AS excluded, "
+        "coalesce(sum(netted_t_per_yr) FILTER (WHERE nesting_rule = 'netted'), 0) AS netted "
+        "FROM registered_unit_matches GROUP BY ALL"
+    )
+    for a in config.agreements_frame().itertuples():
+        keep = (1 - a.haircut) * (1 - a.sop_share - a.omge_share)
         credited, rows, units = one(
-            "SELECT sum(credited_t_per_yr), count(*), count(DISTINCT unit_id) FROM credits WHERE agreement_id = ?",
-            [name],
+            "SELECT coalesce(sum(credited_t_per_yr), 0), count(*), count(DISTINCT unit_id) FROM credits "
+            "WHERE agreement_id = ?",
+            [a.agreement_id],
         )
         chosen = one(
-            "SELECT sum(o.reduction_creditable_t_per_yr) FROM chosen_options AS o "
-            "WHERE o.country_iso3 = ? AND list_contains(string_split(o.agreement_ids, ';'), ?)",
-            [a["host_country_iso3"], name],
+            f"SELECT coalesce(sum(o.reduction_creditable_t_per_yr - coalesce(n.netted, 0)), 0) "
+            f"FROM chosen_options AS o LEFT JOIN ({nesting}) AS n USING (unit_source, unit_id) "
+            "WHERE o.country_iso3 = ? AND list_contains(string_split(o.agreement_ids, ';'), ?) "
+            "AND NOT coalesce(n.excluded, false) AND o.reduction_creditable_t_per_yr - coalesce(n.netted, 0) > 0",
+            [a.host_country_iso3, a.agreement_id],
         )[0]
-        assert rows == units and credited == pytest.approx(chosen * keep, rel=1e-9), name
+        assert rows == units and credited == pytest.approx(chosen * keep, rel=1e-9), a.agreement_id
+    # host_country_programmes counts the same credits (one agreement per host here).
+    for host, credited in con.execute(
+        "SELECT host_country_iso3, sum(credited_t_per_yr) FROM credits GROUP BY 1"
+    ).fetchall():
         programmes = one(
-            "SELECT sum(credited_t_per_yr) FROM host_country_programmes WHERE country_iso3 = ?",
-            [a["host_country_iso3"]],
+            "SELECT sum(credited_t_per_yr) FROM host_country_programmes WHERE country_iso3 = ?", [host]
         )[0]
-        assert programmes == pytest.approx(credited, rel=1e-9), name
+        assert programmes == pytest.approx(credited, rel=1e-9), host
