@@ -58,6 +58,7 @@ from bcm_pipeline.schemas.reference import (
     PriceDeflators,
     Technologies,
     TechnologyCatalogue,
+    TechnologyRetrofits,
     UnitEfficiencyClasses,
 )
 from bcm_pipeline.schemas.steel import (
@@ -156,6 +157,7 @@ TABLES: list[Table] = [
     _authored(Countries, reference.countries),
     _authored(Technologies, reference.technologies),
     _authored(TechnologyCatalogue, reference.technology_catalogue),
+    _authored(TechnologyRetrofits, reference.technology_retrofits),
     _authored(SteelDefaults, reference.steel_defaults),
     _authored(PriceDeflators, reference.price_deflators),
     _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
@@ -215,6 +217,7 @@ TABLES: list[Table] = [
     ),
     _mart(m.PlantBaselines, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
+    _mart(m.ChosenOptions, "country_iso3"),
     _mart(m.Credits, "host_country_iso3"),
     _mart(m.HostCountryProgrammes, "country_iso3"),
     _mart(m.MacCurve, "country_iso3"),

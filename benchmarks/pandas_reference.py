@@ -1,7 +1,8 @@
 """The methodology chain in plain pandas, as an analyst's notebook would write it: merges, sort + drop
 duplicates for "the most specific row wins", numpy for the CASE expressions.
 
-It follows sql/marts/plant_baselines.sql → technology_swaps.sql → credits.sql → host_country_programmes.sql
+It follows sql/marts/plant_baselines.sql → technology_swaps.sql → chosen_options.sql → credits.sql →
+host_country_programmes.sql
 for the numeric columns (the text provenance columns are left out), and is only used to time the same
 computation and to cross-check the SQL's totals.
 """
@@ -233,11 +234,26 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     )
     discount_rate = _param(sp, "discount_rate")
     lifetime_yr = _param(sp, "economic_lifetime_yr")
-    window = _param(sp, "fuel_price_window_months")
+    window = _param(sp, "fuel_price_history_months")
+    hurdle = _param(sp, "hurdle_rate")
+    analysis_year = _param(sp, "analysis_year")
+    price_year = int(_param(sp, "usd_price_year"))
+    defl = t["price_deflators"]
+    defl = defl[defl.series == "us_gdp_deflator"].set_index("year").value
+    to_price_year = (defl[price_year] / defl) if price_year in defl.index else defl * np.nan
+    quantiles = sp[sp.parameter == "fuel_price_quantile"].set_index("key").value
 
+    # Scenario prices: quantiles of the last N monthly prices in USD of the price year (np.quantile's
+    # linear rule = quantile_cont); a series with a month that cannot be deflated has none.
     prices = t["fuel_prices_monthly"].dropna(subset=["price_usd_per_gj"])
     prices = prices.sort_values("month", ascending=False).groupby("series_code").head(int(window))
-    series_price = prices.groupby("series_code").price_usd_per_gj.mean()
+    years = pd.to_datetime(prices.month).dt.year
+    prices = prices.assign(real=prices.price_usd_per_gj.to_numpy() * years.map(to_price_year).to_numpy())
+
+    def quantile(values: pd.Series, q: float) -> float:
+        return np.nan if values.isna().any() else float(np.quantile(values.to_numpy(dtype=float), q))
+
+    series_price = {k: prices.groupby("series_code").real.apply(quantile, q=q) for k, q in quantiles.items()}
     grid = pd.MultiIndex.from_product(
         [b.country_iso3.dropna().unique(), b.fuel_class.unique()], names=["country_iso3", "fuel_class"]
     ).to_frame(index=False)
@@ -255,8 +271,9 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
 
     param_rows = sp[sp.parameter.isin(["fuel_price_usd_per_gj", "fuel_price_series"])]
     override = by_country("fuel_price_usd_per_gj", param_rows.value)
-    mapped = by_country("fuel_price_series", sp.value_text.map(series_price))
-    grid["price"] = override.fillna(mapped).to_numpy()
+    for k in quantiles.index:
+        mapped = by_country("fuel_price_series", sp.value_text.map(series_price[k]))
+        grid[f"price_{k}"] = override.fillna(mapped).to_numpy()
 
     targets = sp[sp.parameter == "swap_target"][["fuel_class", "key", "value_text"]]
     targets.columns = ["fuel_class", "to_technology", "to_fuel_class"]
@@ -295,24 +312,59 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
         pe[[*sk, "net_efficiency_lhv"]].rename(columns={"net_efficiency_lhv": "eta_project"}), how="left"
     )
 
-    # Costs per (fuel class, technology, country): the country's own region first.
-    cap = cat[(cat.parameter_set == "catalogue") & cat.capex_usd_per_kw.notna()]
-    names = t["countries"][["country_iso3", "country_name"]]
-    for side, fcol, tcol in (
-        ("from", "fuel_class", "technology_assumed"),
-        ("to", "to_fuel_class", "to_technology"),
-    ):
-        keys = s[[fcol, tcol, "country_iso3"]].drop_duplicates().merge(names, on="country_iso3", how="left")
-        m = keys.merge(cap, left_on=[fcol, tcol], right_on=["fuel_class", "technology"], suffixes=("", "_c"))
-        own = m.capex_region == m.country_name
-        m["_rank"] = np.where(own.fillna(False) & m.capex_region.notna() & m.country_name.notna(), 0, 1)
-        m.loc[m.capex_region.isna() | m.country_name.isna(), "_rank"] = 2
-        m["_no_eff"] = m.net_efficiency_lhv.isna()
-        by = [fcol, tcol, "country_iso3", "_rank", "_no_eff", "technology_id"]
-        m = _first(m, [fcol, tcol, "country_iso3"], by, [True] * 6)
-        cols = {"capex_usd_per_kw": f"capex_{side}", "fixed_om_usd_per_kw_yr": f"fom_{side}"}
-        cols["variable_om_usd_per_mwh"] = f"vom_{side}"
-        s = s.merge(m[[fcol, tcol, "country_iso3", *cols]].rename(columns=cols), how="left")
+    # Costs (issue 13), in USD of the price year, one row per technology and region. Regions tried in order:
+    # the country's own, the proxy of the baseline's fuel class, the proxy of the project's.
+    cap = cat[(cat.parameter_set == "catalogue") & cat.capex_usd_per_kw.notna()].copy()
+    cap["_eff"] = cap.net_efficiency_lhv.isna()
+    cap = _first(cap, ["fuel_class", "technology", "capex_region"], ["_eff", "technology_id"], [True, True])
+    f = cap.capex_price_year.map(to_price_year)
+    cap = cap.assign(capex=cap.capex_usd_per_kw * f, fom=cap.fixed_om_usd_per_kw_yr * f)
+    cap = cap.assign(vom=cap.variable_om_usd_per_mwh * f).set_index(
+        ["fuel_class", "technology", "capex_region"]
+    )
+    rf = t["technology_retrofits"]
+    g = rf.capex_price_year.map(to_price_year)
+    rf = rf.assign(capex=rf.capex_usd_per_kw * g, fom=rf.fixed_om_usd_per_kw_yr * g)
+    rf = rf.assign(vom=rf.variable_om_usd_per_mwh * g).set_index(
+        ["from_technology", "to_technology", "capex_region"]
+    )
+    names = t["countries"].set_index("country_iso3").country_name
+    proxy = sp[sp.parameter == "capex_proxy_region"]
+    proxy = {(r.country_iso3, r.fuel_class): r.value_text for r in proxy.itertuples()}
+
+    def proxy_of(country, fuel):
+        return proxy.get((country, fuel), proxy.get(("*", fuel)))
+
+    def first(table, keys):
+        return next((table.loc[k] for k in keys if k in table.index), None)
+
+    def value(row, column):
+        return np.nan if row is None else row[column]
+
+    key_cols = ["country_iso3", "fuel_class", "technology_assumed", "to_fuel_class", "to_technology"]
+    costs = []
+    for country, fuel, tech, to_fuel, to_tech in s[key_cols].drop_duplicates().itertuples(index=False):
+        regions = [names.get(country), proxy_of(country, fuel), proxy_of(country, to_fuel)]
+        c = dict(zip(key_cols, (country, fuel, tech, to_fuel, to_tech), strict=True))
+        pair = [r for r in regions if (fuel, tech, r) in cap.index and (to_fuel, to_tech, r) in cap.index]
+        if pair:
+            a, z = cap.loc[(fuel, tech, pair[0])], cap.loc[(to_fuel, to_tech, pair[0])]
+            c |= {"pair_capex": z.capex - a.capex, "pair_fom": z.fom - a.fom, "pair_vom": z.vom - a.vom}
+        retro = [r for r in regions if (tech, to_tech, r) in rf.index]
+        if retro:
+            x, old = rf.loc[(tech, to_tech, retro[0])], first(cap, [(fuel, tech, retro[0])])
+            c |= {"has_retrofit": True, "retro_capex": x.capex}
+            c |= {"retro_fom": x.fom - value(old, "fom"), "retro_vom": x.vom - value(old, "vom")}
+        new = first(cap, [(to_fuel, to_tech, r) for r in (regions[0], regions[2])])
+        old = first(cap, [(fuel, tech, r) for r in (regions[0], regions[1])])
+        c |= {f"new_{k}": value(new, k) for k in ("capex", "fom", "vom")}
+        c |= {f"old_{k}": value(old, k) for k in ("capex", "fom", "vom")}
+        c["old_life"] = value(old, "lifetime_yr")
+        costs.append(c)
+    s = s.merge(pd.DataFrame(costs), on=key_cols, how="left")
+    for column in ("pair_capex", "pair_fom", "pair_vom", "retro_capex", "retro_fom", "retro_vom"):
+        s[column] = s[column].astype("float64") if column in s else np.nan
+    s["has_retrofit"] = s.has_retrofit.eq(True) if "has_retrofit" in s else False
 
     c7 = cat[cat.parameter_set == "tool07_default"]
     m7 = s[[*sk, "fuel_class", "technology_assumed", "vintage"]].merge(
@@ -339,9 +391,10 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     fm = fm.set_index("fuel_class_x")
     s["pf_ef"] = s.to_fuel_class.map(fm.co2_ef_t_per_tj)
     s["pf_ef_upper"] = s.to_fuel_class.map(fm.co2_ef_t_per_tj_upper)
-    price = grid.set_index(["country_iso3", "fuel_class"]).price
-    s["base_price"] = pd.MultiIndex.from_arrays([s.country_iso3, s.fuel_class]).map(price)
-    s["to_price"] = pd.MultiIndex.from_arrays([s.country_iso3, s.to_fuel_class]).map(price)
+    for k in quantiles.index:
+        price = grid.set_index(["country_iso3", "fuel_class"])[f"price_{k}"]
+        s[f"base_price_{k}"] = pd.MultiIndex.from_arrays([s.country_iso3, s.fuel_class]).map(price)
+        s[f"to_price_{k}"] = pd.MultiIndex.from_arrays([s.country_iso3, s.to_fuel_class]).map(price)
 
     extra = pc.set_index("case_id")
     is_case = s.unit_source == "case"
@@ -355,13 +408,26 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     eta_bm = s.eta_bm.fillna(s.efficiency_lhv_high).fillna(0)
     ef_central = np.where(same_fuel, s.co2_ef_t_per_tj, s.pf_ef)
     ef_conservative = np.where(same_fuel, s.co2_ef_t_per_tj_lower, s.pf_ef_upper)
-    s["fuel_price_usd_per_gj"] = case_value("fuel_price_usd_per_gj").fillna(s.base_price)
-    project_price = np.where(same_fuel, s.fuel_price_usd_per_gj, s.to_price)
-    premium = case_value("capex_premium_usd_per_kw").fillna(s.capex_to - s.capex_from)
+    case_price = case_value("fuel_price_usd_per_gj")
+    base_price = {k: case_price.fillna(s[f"base_price_{k}"]) for k in quantiles.index}
+    project_price = {k: np.where(same_fuel, base_price[k], s[f"to_price_{k}"]) for k in quantiles.index}
+    s["fuel_price_usd_per_gj"] = base_price["central"]
+    # The decision by unit status and its cost basis (a premium that is not positive is unknown).
+    pipeline = is_case | (s.status != "operating")
+    s["decision"] = np.select([pipeline, s.has_retrofit], ["build_instead", "retrofit"], "replace")
+    replace = s.decision == "replace"
+    retro = ~replace & s.has_retrofit
+    pair_capex = s.pair_capex.where(s.pair_capex > 0)
+    per_kw = np.select([replace, retro], [s.new_capex, s.retro_capex], pair_capex)
+    fom = np.select([replace, retro], [s.new_fom - s.old_fom, s.retro_fom], s.pair_fom)
+    vom = np.select([replace, retro], [s.new_vom - s.old_vom, s.retro_vom], s.pair_vom)
+    premium = case_value("capex_premium_usd_per_kw").fillna(pd.Series(per_kw, index=s.index))
     s["incremental_capex_usd"] = premium * s.capacity_mw * 1000
-    dom = (s.fom_to.fillna(0) - s.fom_from.fillna(0)) * s.capacity_mw * 1000 + (
-        s.vom_to.fillna(0) - s.vom_from.fillna(0)
-    ) * s.net_generation_mwh_per_yr
+    remaining = np.fmax(0, s.start_year.astype("float64") + s.old_life - analysis_year)
+    stranded = s.old_capex * s.capacity_mw * 1000 * remaining / s.old_life
+    s["stranded_value_usd"] = np.where(replace, stranded, 0.0)
+    s["upfront_cost_usd"] = s.incremental_capex_usd + s.stranded_value_usd
+    dom = pd.Series(fom * s.capacity_mw * 1000 + vom * s.net_generation_mwh_per_yr, index=s.index)
     s["delta_om_usd_per_yr"] = case_value("delta_om_usd_per_yr").fillna(dom)
     s["discount_rate"] = case_value("discount_rate").fillna(discount_rate)
     s["lifetime_yr"] = case_value("lifetime_yr").fillna(lifetime_yr)
@@ -380,13 +446,24 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     s["reduction_creditable_t_per_yr"] = np.where(
         s.is_upgrade, np.fmax(0, s.reference_co2_t_per_yr - project_conservative), 0
     )
-    s["fuel_savings_usd_per_yr"] = (
-        s.fuel_tj_per_yr * 1000 * s.fuel_price_usd_per_gj - s.project_fuel_tj_per_yr * 1000 * project_price
-    )
-    s["annualised_cost_usd_per_yr"] = s.incremental_capex_usd * s.crf + s.delta_om_usd_per_yr
+    savings = {
+        k: s.fuel_tj_per_yr * 1000 * base_price[k] - s.project_fuel_tj_per_yr * 1000 * project_price[k]
+        for k in quantiles.index
+    }
+    s["fuel_savings_usd_per_yr"] = savings["central"]
+    s["annualised_cost_usd_per_yr"] = s.upfront_cost_usd * s.crf + s.delta_om_usd_per_yr
     s["mac_usd_per_t"] = (
         (s.annualised_cost_usd_per_yr - s.fuel_savings_usd_per_yr) / s.reduction_bau_t_per_yr
     ).where(s.reduction_bau_t_per_yr > 0)
+    # The investment test: NPV without credits at the hurdle rate, at each fuel price.
+    annuity = (1 - (1 + hurdle) ** -s.lifetime_yr) / hurdle if hurdle else s.lifetime_yr
+    npv = {k: -s.upfront_cost_usd + (savings[k] - s.delta_om_usd_per_yr) * annuity for k in quantiles.index}
+    known = npv["low"].notna() & npv["central"].notna() & npv["high"].notna() & s.is_upgrade
+    s["additionality"] = np.select(
+        [~known, npv["central"] >= 0, (npv["low"] >= 0) | (npv["high"] >= 0)],
+        [None, "not_additional", "depends_on_price"],
+        "additional",
+    )
     s["swap_type"] = np.where(same_fuel, "efficiency_upgrade", "fuel_switch")
     s["sector"] = "power_" + s.fuel_class
     s["swap_id"] = s.baseline_id + ":" + s.to_technology
@@ -396,21 +473,54 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     return s if grid is None else pd.concat([s, grid], ignore_index=True)
 
 
-def credits(s: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
-    e = s[(s.unit_source != "case") & s.is_upgrade & (s.reduction_creditable_t_per_yr > 0)].merge(
-        agreements, left_on="country_iso3", right_on="host_country_iso3"
+def _hosts(t: dict[str, pd.DataFrame]) -> set:
+    countries, agreements = t["countries"], t["agreements"]
+    return set(countries.loc[countries.is_host_country.astype(bool), "country_iso3"]) | set(
+        agreements.host_country_iso3
     )
+
+
+def _in_scope(e: pd.DataFrame) -> np.ndarray:
+    """Rows of (swap x agreement) whose target, swap type and status the agreement lists."""
 
     def listed(column: str, values: pd.Series) -> np.ndarray:
         return np.array(
             [v in str(allowed).split(";") for v, allowed in zip(values, e[column], strict=True)], bool
         )
 
-    e = e[
+    return (
         listed("eligible_to_technologies", e.to_technology)
         & listed("eligible_swap_types", e.swap_type)
         & listed("eligible_statuses", e.status)
-    ].copy()
+    )
+
+
+def chosen_options(s: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One option per host-country unit: in an agreement's scope (any agreement of the host; none: all),
+    not_additional left out, tested before untested, the largest creditable reduction, the lowest MAC."""
+    agreements = t["agreements"]
+    u = s[
+        s.is_upgrade
+        & (s.unit_source != "case")
+        & (s.reduction_creditable_t_per_yr > 0)
+        & s.country_iso3.isin(_hosts(t))
+    ]
+    e = u.merge(agreements, left_on="country_iso3", right_on="host_country_iso3")
+    covered = set(e.loc[_in_scope(e), "swap_id"])
+    no_agreement = ~u.country_iso3.isin(set(agreements.host_country_iso3))
+    o = u[u.swap_id.isin(covered) | no_agreement]
+    o = o[o.additionality.fillna("") != "not_additional"].assign(
+        _untested=lambda d: d.additionality.isna(), _mac=lambda d: d.mac_usd_per_t.fillna(np.inf)
+    )
+    by = ["_untested", "reduction_creditable_t_per_yr", "_mac", "swap_id"]
+    o = o.sort_values(by, ascending=[True, False, True, True], kind="stable").drop_duplicates(KEYS)
+    o["status_group"] = np.where(o.status == "operating", "operating", "pipeline")
+    return o
+
+
+def credits(o: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
+    e = o.merge(agreements, left_on="country_iso3", right_on="host_country_iso3")
+    e = e[_in_scope(e)].copy()
     e["credited_t_per_yr"] = (
         e.reduction_creditable_t_per_yr * (1 - e.haircut) * (1 - e.sop_share - e.omge_share)
     )
@@ -419,15 +529,9 @@ def credits(s: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
     return e
 
 
-def host_country_programmes(s: pd.DataFrame, c: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    countries, agreements = t["countries"], t["agreements"]
-    hosts = set(countries.loc[countries.is_host_country.astype(bool), "country_iso3"]) | set(
-        agreements.host_country_iso3
-    )
-    swap_credits = c.groupby("swap_id").credited_t_per_yr.max()
-    o = s[s.is_upgrade & (s.unit_source != "case") & s.country_iso3.isin(hosts)].copy()
-    o["credited_t_per_yr"] = o.swap_id.map(swap_credits)
-    o["status_group"] = np.where(o.status == "operating", "operating", "pipeline")
+def host_country_programmes(o: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
+    o = o.copy()
+    o["credited_t_per_yr"] = o.swap_id.map(c.groupby("swap_id").credited_t_per_yr.max())
     keys = ["country_iso3", "sector", "swap_type", "to_technology", "status_group"]
     return (
         o.groupby(keys)
@@ -449,6 +553,13 @@ def host_country_programmes(s: pd.DataFrame, c: pd.DataFrame, t: dict[str, pd.Da
 def run(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     b = plant_baselines(tables)
     s = technology_swaps(b, tables)
-    c = credits(s, tables["agreements"])
-    p = host_country_programmes(s, c, tables)
-    return {"plant_baselines": b, "technology_swaps": s, "credits": c, "host_country_programmes": p}
+    o = chosen_options(s, tables)
+    c = credits(o, tables["agreements"])
+    p = host_country_programmes(o, c)
+    return {
+        "plant_baselines": b,
+        "technology_swaps": s,
+        "chosen_options": o,
+        "credits": c,
+        "host_country_programmes": p,
+    }

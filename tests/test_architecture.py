@@ -128,13 +128,21 @@ def test_the_graph_is_acyclic_and_in_flow_order():
 
 def test_derived_dependencies_match_what_the_marts_read():
     """Hand-checked against the SQL files: what each mart reads."""
-    # credits leaves out units already under a CDM or JCM project (issue 15: registered_unit_matches).
+    # credits: the chosen option of each unit (issue 13), leaving out units already under a CDM or JCM
+    # project (issue 15: registered_unit_matches).
     assert catalogue.reads(catalogue.table("credits")) == [
         "agreements",
+        "chosen_options",
         "registered_unit_matches",
         "technology_swaps",
     ]
-    assert catalogue.reads(catalogue.table("mac_curve")) == ["host_countries", "technology_swaps"]
+    assert catalogue.reads(catalogue.table("chosen_options")) == [
+        "agreements",
+        "host_countries",
+        "scenario_parameters",
+        "technology_swaps",
+    ]
+    assert catalogue.reads(catalogue.table("mac_curve")) == ["chosen_options"]
     assert "grid_displacement_swaps" in catalogue.reads(catalogue.table("technology_swaps"))
 
 

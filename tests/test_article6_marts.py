@@ -24,6 +24,7 @@ pytestmark = pytest.mark.unit
 
 MARTS = [
     "agreement_status",
+    "chosen_options",
     "credits",
     "credit_vintages",
     "itmo_ledger",
@@ -132,6 +133,12 @@ def _swap(unit, tech, swap_type, status, ref, proj, baseline, bau_red, gen):
         baseline_co2_t_per_yr=baseline, reference_co2_t_per_yr=ref, project_co2_conservative_t_per_yr=proj,
         reduction_creditable_t_per_yr=ref - proj, reduction_bau_t_per_yr=bau_red, incremental_capex_usd=1e6,
         fuel_savings_usd_per_yr=0.0, delta_om_usd_per_yr=0.0, discount_rate=0.08, lifetime_yr=30.0, crf=0.0888,
+        # The swap economics of issue 13: the investment test not run (additionality null), so every option
+        # stays eligible and chosen_options picks each unit's largest creditable reduction.
+        decision="replace" if status == "operating" else "build_instead", stranded_value_usd=0.0,
+        upfront_cost_usd=1e6, annualised_cost_usd_per_yr=0.0888e6, mac_usd_per_t=None,
+        breakeven_credit_price_usd_per_t=None, fuel_savings_low_usd_per_yr=0.0, fuel_savings_high_usd_per_yr=0.0,
+        hurdle_rate=0.10, npv_usd=None, additionality=None, grid_ef_bau_t_per_mwh=None, flags=None,
     )  # fmt: skip
 
 
@@ -194,6 +201,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         "coal_units": UNITS,
         "gas_oil_units": UNITS.iloc[0:0],
         "registered_unit_matches": MATCHES,
+        "host_countries": pd.DataFrame({"country_iso3": ["AAA", "BBB"]}),
     }  # fmt: skip
     for name, df in tables.items():
         con.register("_t", df)

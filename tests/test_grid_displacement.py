@@ -234,10 +234,14 @@ def test_grid_credits_split_and_scope(world):
     assert c["partner_credits_t_per_yr"] == pytest.approx(0.6 * credited)
     assert c["partner_revenue_usd_per_yr"] == pytest.approx(0.6 * credited * 20)
     assert c["credited_over_period_t"] == pytest.approx(10 * credited)
-    # No fuel, no energy revenue: -capex x (1 - subsidy) + the partner's credits over 10 years at 10 %.
-    annuity = (1 - 1.1**-10) / 0.1
-    assert c["npv_with_credits_usd"] == pytest.approx(-18e6 * 0.5 + 0.6 * credited * 20 * annuity)
-    assert c["breakeven_credit_price_usd_per_t"] == pytest.approx(9e6 / (0.6 * credited * annuity))
+    # No fuel, no energy revenue. The partner pays half the capex and takes its credits for it (subsidy
+    # linked to credit delivery), so the developer's NPV is -capex x (1 - subsidy), with no credit sales.
+    assert c["partner_credits_to"] == "partner_government" and c["developer_credits_t_per_yr"] == 0
+    assert c["npv_with_credits_usd"] == pytest.approx(-18e6 * 0.5)
+    # The partner pays 9 M for 10 years of its credits: USD per tonne.
+    assert c["partner_cost_usd_per_t"] == pytest.approx(9e6 / (0.6 * credited * 10))
+    # Break-even (methodology notes §6): capex x CRF / (creditable x (1 - d)(1 - SOP - OMGE) x (1 - s)).
+    assert c["breakeven_credit_price_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / (0.6 * credited))
     e = row(world, "credits", "swap_id = 'grid:AAA:efficiency'")
     assert e["credited_t_per_yr"] == pytest.approx(550 * CREDITED_SHARE)
     assert e["credited_over_period_t"] == pytest.approx(10 * 550 * CREDITED_SHARE)  # no lifetime: the period

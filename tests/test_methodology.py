@@ -53,6 +53,11 @@ EMPTY_TABLES = {
     # Nesting (issue 15): credits leaves out units already under a CDM or JCM project.
     "registered_unit_matches": "unit_source VARCHAR, unit_id VARCHAR, registry VARCHAR, nesting_rule VARCHAR, "
     "netted_t_per_yr DOUBLE",
+    # Money in one price year (issue 13): the deflator and the retrofit costs.
+    "price_deflators": "series VARCHAR, year INTEGER, value DOUBLE",
+    "technology_retrofits": "retrofit_id VARCHAR, from_technology VARCHAR, to_technology VARCHAR, "
+    "fuel_class VARCHAR, capex_usd_per_kw DOUBLE, fixed_om_usd_per_kw_yr DOUBLE, variable_om_usd_per_mwh DOUBLE, "
+    "capex_price_year INTEGER, capex_region VARCHAR",
 }
 
 
@@ -98,7 +103,16 @@ PARAMS = _params(
         ("capacity_factor", "AAA", "coal", "*", 0.6, None),
         ("fuel_price_series", "*", "coal", "*", None, "COAL_X"),
         ("fuel_price_series", "*", "gas", "*", None, "NGAS_X"),
-        ("fuel_price_window_months", "*", "*", "*", 2, None),
+        # Scenario prices: quantiles of the last 2 months (issue 13), in USD of 2024 (deflator 100 = 100).
+        ("fuel_price_history_months", "*", "*", "*", 2, None),
+        ("fuel_price_quantile", "*", "*", "low", 0.1, None),
+        ("fuel_price_quantile", "*", "*", "central", 0.5, None),
+        ("fuel_price_quantile", "*", "*", "high", 0.9, None),
+        ("usd_price_year", "*", "*", "*", 2024, None),
+        ("analysis_year", "*", "*", "*", 2025, None),
+        ("hurdle_rate", "*", "*", "*", 0.10, None),
+        ("mac_curve_max_abs_usd_per_t", "*", "*", "*", 1000, None),
+        ("mac_curve_min_grid_ef_t_per_mwh", "*", "*", "*", 0.05, None),
         ("included_status", "*", "*", "operating", None, "operating"),
         ("included_status", "*", "*", "construction", None, "construction"),
         ("unknown_technology_assumed", "*", "coal", "*", None, "coal_supercritical"),
@@ -125,13 +139,15 @@ _CAT_COLS = [
     "fixed_om_usd_per_kw_yr",
     "variable_om_usd_per_mwh",
 ]
+# Costs are Aland's own (AAA's country name), in USD of 2024; a coal unit lives 40 years.
+A = "Aland"
 N = None
 CATALOGUE = pd.DataFrame(
     [
-        ("sub", "catalogue", "coal", "coal_subcritical", "any", N, N, 0.36, 0.33, 0.39, 700, N, 40, 4.0),
+        ("sub", "catalogue", "coal", "coal_subcritical", "any", N, N, 0.36, 0.33, 0.39, 700, A, 40, 4.0),
         ("sc", "catalogue", "coal", "coal_supercritical", "any", N, N, 0.40, 0.38, 0.42, N, N, N, N),
-        ("usc", "catalogue", "coal", "coal_usc", "any", N, N, 0.45, 0.42, 0.47, 900, N, 42, 4.5),
-        ("cc", "catalogue", "gas", "gas_combined_cycle", "any", N, N, 0.60, 0.55, 0.62, 1000, N, 15, 3.0),
+        ("usc", "catalogue", "coal", "coal_usc", "any", N, N, 0.45, 0.42, 0.47, 900, A, 42, 4.5),
+        ("cc", "catalogue", "gas", "gas_combined_cycle", "any", N, N, 0.60, 0.55, 0.62, 1000, A, 15, 3.0),
         ("t07_sub_old", "tool07_default", "coal", "coal_subcritical", "<=2000", N, N, 0.37, N, N, N, N, N, N),
         ("t07_sub_new", "tool07_default", "coal", "coal_subcritical", ">2000", N, N, 0.39, N, N, N, N, N, N),
         ("t07_sc_new", "tool07_default", "coal", "coal_supercritical", ">2000", N, N, 0.45, N, N, N, N, N, N),
@@ -154,7 +170,8 @@ CATALOGUE = pd.DataFrame(
         ("tp_sub_300", "top_performer", "coal", "coal_subcritical", "any", 300, 300, 0.396, N, N, N, N, N, N),
     ],
     columns=_CAT_COLS,
-)
+).assign(capex_price_year=2024, lifetime_yr=40.0)
+DEFLATORS = pd.DataFrame({"series": "us_gdp_deflator", "year": [2023, 2024], "value": [98.0, 100.0]})
 
 # Efficiency classes (unit_efficiency_classes) with the catalogue's values above, one class per technology.
 EFFICIENCY = pd.DataFrame(
@@ -297,6 +314,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         {
             "coal_units": COAL,
             "fuel_prices_monthly": PRICES,
+            "price_deflators": DEFLATORS,
             "scenario_parameters": PARAMS,
             "technologies": reference_csv.technologies(),
             "technology_catalogue": CATALOGUE,
@@ -395,18 +413,36 @@ def test_efficiency_upgrade_reductions_and_economics(world):
     assert s["fuel_saved_t_per_yr"] == pytest.approx(9_986.4 / 25.8 * 1000)
     assert s["fuel_price_usd_per_gj"] == pytest.approx(3.0)
     assert s["fuel_savings_usd_per_yr"] == pytest.approx(29_959_200)
-    # Capex (900 - 700) USD/kW x 1 GW; dO&M 2 USD/kW-yr x 1 GW + 0.5 USD/MWh x EG.
-    assert s["incremental_capex_usd"] == pytest.approx(200e6)
+    # U1 operates: the decision is to replace it. Capex = the USC unit's full 900 USD/kW x 1 GW; the 1995
+    # unit retires 10 years early (1995 + 40 - 2025), stranding 700 USD/kW x 1 GW x 10/40 = 175 M.
+    assert s["decision"] == "replace"
+    assert s["incremental_capex_usd"] == pytest.approx(900e6)
+    assert s["remaining_life_yr"] == pytest.approx(10)
+    assert s["stranded_value_usd"] == pytest.approx(175e6)
+    assert s["upfront_cost_usd"] == pytest.approx(1_075e6)
+    # dO&M 2 USD/kW-yr x 1 GW + 0.5 USD/MWh x EG.
     d_om = 2 * 1e6 + 0.5 * EG_U1
     assert s["delta_om_usd_per_yr"] == pytest.approx(4_496_600)
     assert s["crf"] == pytest.approx(0.117459625)
-    assert s["annualised_cost_usd_per_yr"] == pytest.approx(200e6 * CRF + d_om)
-    assert s["npv_usd"] == pytest.approx(-200e6 + (29_959_200 - d_om) / CRF)
-    assert s["simple_payback_yr"] == pytest.approx(200e6 / (29_959_200 - d_om))  # 7.85 yr
-    mac = (200e6 * CRF + d_om - 29_959_200) / (CO2_U1 - project_fuel * 94.6)
+    assert s["annualised_cost_usd_per_yr"] == pytest.approx(1_075e6 * CRF + d_om)
+    assert s["npv_usd"] == pytest.approx(-1_075e6 + (29_959_200 - d_om) / CRF)
+    assert s["simple_payback_yr"] == pytest.approx(1_075e6 / (29_959_200 - d_om))  # 42.2 yr
+    # (126,269,097 + 4,496,600 - 29,959,200) / 944,713 t = 106.7 USD/t: a rebuild is dear per tonne.
+    mac = (1_075e6 * CRF + d_om - 29_959_200) / (CO2_U1 - project_fuel * 94.6)
     assert s["mac_usd_per_t"] == pytest.approx(mac)
-    assert mac < 0  # a no-regret option at these prices...
-    assert s["breakeven_credit_price_usd_per_t"] == 0  # ...so it needs no credit price
+    assert mac == pytest.approx(106.7, abs=0.1)
+    assert s["breakeven_credit_price_usd_per_t"] == pytest.approx(
+        (1_075e6 * CRF + d_om - 29_959_200) / (reference - project_fuel * 89.5)  # 206.8 USD/t
+    )
+    # Investment test: coal at quantiles 0.1 / 0.5 / 0.9 of (2, 4) = 2.2 / 3.0 / 3.8 USD/GJ; NPV at the 10 %
+    # hurdle over 20 yr (annuity 8.5136): -1,075 M + (9,986.4 TJ x price x 1000 - dO&M) x 8.5136 < 0 at all.
+    annuity = (1 - 1.1**-20) / 0.1
+    for scenario, price in (("low", 2.2), ("central", 3.0), ("high", 3.8)):
+        npv = -1_075e6 + (9_986.4 * 1000 * price - d_om) * annuity
+        assert s[f"npv_hurdle_{scenario}_usd"] == pytest.approx(npv), scenario
+    assert s["fuel_price_low_usd_per_gj"] == pytest.approx(2.2)
+    assert s["fuel_price_high_usd_per_gj"] == pytest.approx(3.8)
+    assert s["additionality"] == "additional"
 
 
 def test_fuel_switch(world):
@@ -420,8 +456,14 @@ def test_fuel_switch(world):
     assert "ipcc_upper" in s["reference_rule"]
     # Coal at 3 USD/GJ out, gas at mean(10, 12) = 11 USD/GJ in.
     assert s["fuel_savings_usd_per_yr"] == pytest.approx(FUEL_U1 * 1000 * 3 - gas_tj * 1000 * 11)
-    assert s["incremental_capex_usd"] == pytest.approx(300e6)
+    # Replaced by a new CC: its full 1,000 USD/kW x 1 GW, plus the coal unit's 175 M stranded.
+    assert s["decision"] == "replace"
+    assert s["incremental_capex_usd"] == pytest.approx(1_000e6)
+    assert s["upfront_cost_usd"] == pytest.approx(1_175e6)
+    # dO&M (15 - 40) USD/kW-yr x 1 GW + (3.0 - 4.0) USD/MWh x EG = -29,993,200 USD/yr.
+    assert s["delta_om_usd_per_yr"] == pytest.approx(-25e6 - EG_U1)
     assert s["simple_payback_yr"] is None or pd.isna(s["simple_payback_yr"])  # it never pays back
+    assert s["additionality"] == "additional"
     assert s["fuel_saved_t_per_yr"] is None or pd.isna(s["fuel_saved_t_per_yr"])
 
 
@@ -451,8 +493,11 @@ def test_zero_capacity_factor_case(world):
 
 
 def test_credits_split_and_scope(world):
-    creditable = ELEC_TJ_U1 / 0.396 * 89.5 - ELEC_TJ_U1 / 0.45 * 89.5
-    c = row(world, "credits", "swap_id = 'coal_units:U1:coal_usc'")
+    # U1's chosen option is the CC (its largest creditable reduction: 4,062,668 - 1,746,621 t, against
+    # 487,518 t for USC; both additional): credits count it alone.
+    gas_tj = ELEC_TJ_U1 / 0.60
+    creditable = ELEC_TJ_U1 / 0.396 * 89.5 - gas_tj * 58.3
+    c = row(world, "credits", "swap_id = 'coal_units:U1:gas_combined_cycle'")
     credited = creditable * 0.9 * (1 - 0.05 - 0.02)
     assert c["credited_t_per_yr"] == pytest.approx(credited)
     assert c["host_credits_t_per_yr"] == pytest.approx(0.4 * credited)
@@ -460,16 +505,19 @@ def test_credits_split_and_scope(world):
     assert c["partner_revenue_usd_per_yr"] == pytest.approx(0.6 * credited * 20)
     assert c["host_revenue_usd_per_yr"] == pytest.approx(0.4 * credited * 20)
     assert c["credited_over_period_t"] == pytest.approx(10 * credited)
-    annuity_10 = (1 - 1.1**-10) / 0.1
-    d_om = 2 * 1e6 + 0.5 * EG_U1
-    npv = -200e6 + 100e6 + (29_959_200 - d_om) / CRF + 0.6 * credited * 20 * annuity_10
-    assert c["npv_with_credits_usd"] == pytest.approx(npv)
+    # The partner pays half the 1,000 M capex for its credits, so the developer sells none (subsidy linked
+    # to credit delivery): -1,175 M + 500 M + net savings / CRF, where net savings = coal 49,932 TJ x 3 USD/GJ
+    # - gas 29,959.2 TJ x 11 USD/GJ - dO&M (-29,993,200) = -149,762,000 USD/yr.
+    net = 49_932 * 1000 * 3 - gas_tj * 1000 * 11 + 25e6 + EG_U1
+    assert net == pytest.approx(-149_762_000)
+    assert c["partner_credits_to"] == "partner_government" and c["developer_credits_t_per_yr"] == 0
+    assert c["npv_with_credits_usd"] == pytest.approx(-1_175e6 + 500e6 + net / CRF)
+    assert c["partner_cost_usd_per_t"] == pytest.approx(500e6 / (0.6 * credited * 10))
     ids = {r[0] for r in world.execute("SELECT swap_id FROM credits").fetchall()}
-    # In scope: AAA upgrades to USC or CC with creditable t (U2 -> CC too: 45 % coal at 92.8 t/TJ still
-    # emits more than gas at 60 %). Out: BBB (U3), U2 -> USC (0 creditable), U5 -> supercritical (not
-    # eligible, not an upgrade), the project case.
+    # One option per AAA unit in scope: U1 and U5 their CC (the largest creditable reduction), U2 its CC
+    # (45 % coal at 92.8 t/TJ still emits more than gas at 60 %; U2 -> USC has 0 creditable). Out: BBB
+    # (U3), U5 -> supercritical (not eligible, not an upgrade), the project case.
     expected = {
-        "coal_units:U1:coal_usc",
         "coal_units:U1:gas_combined_cycle",
         "coal_units:U2:gas_combined_cycle",
         "coal_units:U5:gas_combined_cycle",
@@ -481,18 +529,32 @@ def test_programmes_and_mac_curve(world):
     p = row(
         world,
         "host_country_programmes",
-        "programme_id = 'AAA|power_coal|efficiency_upgrade|coal_usc|operating'",
+        "programme_id = 'AAA|power_coal|fuel_switch|gas_combined_cycle|operating'",
     )
-    s = row(world, "technology_swaps", "swap_id = 'coal_units:U1:coal_usc'")
-    assert p["units"] == 1
-    assert p["reduction_bau_t_per_yr"] == pytest.approx(s["reduction_bau_t_per_yr"])
-    assert p["mac_median_usd_per_t"] == pytest.approx(s["mac_usd_per_t"])
+    s1 = row(world, "technology_swaps", "swap_id = 'coal_units:U1:gas_combined_cycle'")
+    s5 = row(world, "technology_swaps", "swap_id = 'coal_units:U5:gas_combined_cycle'")
+    assert p["units"] == 2 and p["units_additional"] == 2
+    assert p["reduction_bau_t_per_yr"] == pytest.approx(
+        s1["reduction_bau_t_per_yr"] + s5["reduction_bau_t_per_yr"]
+    )
+    assert p["mac_median_usd_per_t"] == pytest.approx((s1["mac_usd_per_t"] + s5["mac_usd_per_t"]) / 2)
+    # The USC alternative of U1 is not summed anywhere.
+    assert (
+        world.execute(
+            "SELECT count(*) FROM host_country_programmes WHERE to_technology = 'coal_usc'"
+        ).fetchone()[0]
+        == 0
+    )
     assert (
         world.execute("SELECT count(*) FROM host_country_programmes WHERE country_iso3 = 'BBB'").fetchone()[0]
         == 0
     )
     curve = world.execute("SELECT * FROM mac_curve WHERE country_iso3 = 'AAA' ORDER BY mac_rank").df()
     assert curve["unit_id"].is_unique  # one option per unit
+    # U2's CC has no cost (no supercritical capex): left out of the curve, with the reason.
+    assert set(curve["unit_id"]) == {"U1", "U5"}
+    u2 = row(world, "chosen_options", "unit_id = 'U2'")
+    assert u2["mac_curve_exclusion"] == "mac_undefined:capex unknown" and pd.isna(u2["additionality"])
     assert curve["mac_usd_per_t"].is_monotonic_increasing
     assert curve["cumulative_reduction_bau_t_per_yr"].iloc[-1] == pytest.approx(
         curve["reduction_bau_t_per_yr"].sum()
@@ -505,6 +567,7 @@ def test_marts_satisfy_their_pandera_models(world):
     for model in [
         m.PlantBaselines,
         m.TechnologySwaps,
+        m.ChosenOptions,
         m.Credits,
         m.HostCountryProgrammes,
         m.MacCurve,

@@ -215,7 +215,7 @@ def world(tmp_path_factory):
                     [(f"t07_{t}", "tool07_default", f, t, "any", None, None, 0.35, None, None, None, None, None, None)
                      for f, t in [("oil", "oil_combined_cycle"), ("oil", "oil_open_cycle"), ("gas", "gas_engine"),
                                   ("gas", "gas_open_cycle")]],
-                    columns=CATALOGUE.columns)],
+                    columns=CATALOGUE.columns[:14])],  # no cost columns: price year, lifetime null
                 ignore_index=True,
             ),
             "unit_efficiency_classes": reference_csv.unit_efficiency_classes(),

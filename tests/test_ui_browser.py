@@ -143,10 +143,10 @@ def test_browser_shows_lineage_of_credits(webserver, tmp_path_factory):
         try:
             page = browser.new_page(viewport={"width": 1800, "height": 3400})  # the graph grew (issue 12)
             page.goto(
-                f"{webserver}/assets/{TARGET}?view=lineage&lineageScope=upstream&lineageDepth=4",
+                f"{webserver}/assets/{TARGET}?view=lineage&lineageScope=upstream&lineageDepth=5",
                 wait_until="networkidle",
             )
-            # Depth 4 is raw file -> coal_units -> plant_baselines -> technology_swaps -> credits.
+            # Depth 5 is raw file -> coal_units -> plant_baselines -> technology_swaps -> chosen_options -> credits.
             page.get_by_text("coal_units", exact=True).first.wait_for()
             page.wait_for_timeout(1000)  # let the layout settle before the screenshot
             skip = page.get_by_role("button", name="Skip")  # the first-visit newsletter dialog

@@ -99,7 +99,7 @@ def mac_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
 
 
 def top_units(con: duckdb.DuckDBPyConnection, iso3: str, n: int = 10) -> pd.DataFrame:
-    """The n units with the largest creditable reduction among their cheapest options (MAC curve)."""
+    """The n units with the largest creditable reduction, each at its chosen option (MAC curve)."""
     return con.execute(
         """SELECT plant_name, unit_name, status, CAST(start_year AS INTEGER) AS start_year, capacity_mw,
                   from_technology, to_technology, reduction_creditable_t_per_yr, mac_usd_per_t,
@@ -117,10 +117,8 @@ def credits_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
                   sum(host_credits_t_per_yr) AS host_credits_t_per_yr,
                   sum(partner_credits_t_per_yr) AS partner_credits_t_per_yr,
                   sum(partner_revenue_usd_per_yr) AS partner_revenue_usd_per_yr
-           FROM (SELECT * FROM v_credits WHERE host_country_iso3 = ? AND in_force
-                 -- one swap per unit and agreement: its largest credited amount (targets exclude each other)
-                 QUALIFY row_number() OVER (PARTITION BY agreement_id, unit_id
-                                            ORDER BY credited_t_per_yr DESC, swap_id) = 1)
+           -- one option per unit already (chosen_options): the rows add up
+           FROM (SELECT * FROM v_credits WHERE host_country_iso3 = ? AND in_force)
            GROUP BY ALL ORDER BY agreement""",
         [iso3],
     ).df()
@@ -330,7 +328,7 @@ v_credits, v_grid_factors) and plant_baselines; reproduce any of them with <code
 <div class="kpi">
 <div><b>{operating_gw} GW</b>operating coal, gas and oil capacity</div>
 <div><b>{baseline_mt} Mt/yr</b>CO2 baseline of the operating fleet</div>
-<div><b>{potential_mt} Mt/yr</b>creditable reduction, each unit at its cheapest upgrade per tonne</div>
+<div><b>{potential_mt} Mt/yr</b>creditable reduction, each unit at its chosen option (on the MAC curve)</div>
 <div><b>{credited_mt} Mt/yr</b>credits under the agreements in force, each unit at its largest eligible upgrade</div>
 </div>
 <h2>1. Fleet by technology and age</h2>
@@ -350,7 +348,7 @@ CO2 against an independent estimate; flagged outside ±10 %.</p>
 <h2>3. Marginal abatement cost curve</h2>
 <img src="mac_curve.png" alt="MAC curve">
 <h2>4. Top candidate units</h2>
-<p>The ten units with the largest conservative (creditable) reduction, each at its cheapest upgrade per tonne.
+<p>The ten units with the largest conservative (creditable) reduction, each at the option chosen for it.
 Capacity from the GEM tracker file whose sha256 starts as shown (see Sources; full value in v_mac_curve).</p>
 {top_table}
 <h2>5. Credits under the agreements in force</h2>

@@ -57,3 +57,7 @@ def price_deflators(_: Settings | None = None) -> pd.DataFrame:
 
 def unit_efficiency_classes(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("unit_efficiency_classes")
+
+
+def technology_retrofits(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("technology_retrofits")

@@ -312,7 +312,7 @@ class CreditVintages(pa.DataFrameModel):
         description = (
             "ITMOs per unit option x agreement x vintage year over the crediting period: the reference falls by "
             "reference_decline_per_yr, crediting stops at the period's end, the agreement's end or the unit's "
-            "retirement. One option per unit: the largest credited (until chosen_options exists)."
+            "retirement. One option per unit: its chosen option (chosen_options)."
         )
         metadata = {"key": ["agreement_id", "swap_id", "vintage_year"]}
         strict = "filter"

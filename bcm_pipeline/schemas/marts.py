@@ -1,5 +1,5 @@
 """Pandera models of the methodology tables: the authored config tables (agreements, project cases,
-scenario parameters) and the SQL marts (plant_baselines, technology_swaps, credits,
+scenario parameters) and the SQL marts (plant_baselines, technology_swaps, chosen_options, credits,
 host_country_programmes, mac_curve, project_case_results). The blocking schema checks are built from them.
 """
 
@@ -19,6 +19,8 @@ def _eff(description: str, nullable: bool = False) -> object:
 
 
 SOURCE_COLS = "source_document, source_table, source_page"
+DECISIONS = ["build_instead", "retrofit", "replace", "new_project"]
+ADDITIONALITY = ["additional", "depends_on_price", "not_additional"]
 
 
 # --- authored configuration tables ------------------------------------------------------------
@@ -357,18 +359,30 @@ class TechnologySwaps(pa.DataFrameModel):
         "Baseline fuel cost - project fuel cost, USD/yr", nullable=True
     )
     incremental_capex_usd: Series[float] = _f(
-        "Capex of the project technology - baseline technology, USD", nullable=True
+        "Capex of the decision, USD of usd_price_year: build_instead the premium capex(project) - "
+        "capex(baseline) of one region (or an add-on's cost), retrofit its cost, replace the new unit's full "
+        "capex; null: unknown (flagged), never 0",
+        nullable=True,
     )
-    annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
-    npv_usd: Series[float] = _f("NPV without credits over the lifetime, USD", nullable=True)
+    annualised_cost_usd_per_yr: Series[float] = _f(
+        "Upfront cost x CRF + dO&M, USD/yr (null: an input unknown)", nullable=True
+    )
+    npv_usd: Series[float] = _f(
+        "Society's NPV (no transfers): -upfront cost + (fuel savings - dO&M) / CRF at the discount rate, "
+        "central fuel price, no credits, USD",
+        nullable=True,
+    )
     simple_payback_yr: Series[float] = _f(
-        "Capex / (fuel savings - dO&M), years; null if never", nullable=True, ge=0
+        "Upfront cost / (fuel savings - dO&M), years; null if never or unknown", nullable=True, ge=0
     )
     mac_usd_per_t: Series[float] = _f(
-        "(Capex x CRF + dO&M - fuel savings) / BAU reduction, USD/tCO2", nullable=True
+        "(Upfront cost x CRF + dO&M - fuel savings) / BAU reduction at the central fuel price, USD/tCO2; "
+        "null when an input is unknown",
+        nullable=True,
     )
     breakeven_credit_price_usd_per_t: Series[float] = _f(
-        "Credit price at which crediting all creditable t covers the net annual cost, USD/t",
+        "Credit price at which crediting all creditable t covers the net annual cost (0 if it needs none), "
+        "USD/t; null when an input is unknown (per agreement, with haircut and host share: credits)",
         nullable=True,
         ge=0,
     )
@@ -389,8 +403,14 @@ class TechnologySwaps(pa.DataFrameModel):
         "Project CO2 on the conservative EF, t/yr", nullable=True
     )
     fuel_saved_t_per_yr: Series[float] = _f("Fuel saved, t/yr (same-fuel swaps only)", nullable=True)
-    fuel_price_usd_per_gj: Series[float] = _f("Baseline fuel price, USD/GJ", nullable=True)
-    project_fuel_price_usd_per_gj: Series[float] = _f("Project fuel price, USD/GJ", nullable=True)
+    fuel_price_usd_per_gj: Series[float] = _f(
+        "Baseline fuel price, central scenario (median of the last fuel_price_history_months months, USD of "
+        "usd_price_year), USD/GJ",
+        nullable=True,
+    )
+    project_fuel_price_usd_per_gj: Series[float] = _f(
+        "Project fuel price, central scenario, USD/GJ", nullable=True
+    )
     delta_om_usd_per_yr: Series[float] = _f("O&M of project - baseline, USD/yr", nullable=True)
     discount_rate: Series[float] = _f(
         "Discount rate (fraction); null only for a grid project without one", nullable=True, ge=0, lt=1
@@ -411,6 +431,78 @@ class TechnologySwaps(pa.DataFrameModel):
         "Grid displacement: conservative crediting factor (grid_factor_for_crediting), tCO2/MWh",
         nullable=True,
     )
+    decision: Series[str] = _f(
+        "What the swap stands for: build_instead (a pipeline unit or a project case: build the project "
+        "technology instead; capex = premium), retrofit (an operating unit with a cited retrofit cost), "
+        "replace (an operating unit: the new unit's full capex plus the old unit's stranded value), "
+        "new_project (grid displacement)",
+        isin=DECISIONS,
+    )
+    cost_basis: Series[str] = _f(
+        "The catalogue rows behind the capex and O&M (or the case's own premium), their region and price year"
+    )
+    usd_price_year: Series[pd.Int64Dtype] = _f(
+        "Price year of the money columns (scenario usd_price_year); a case's own money values are as given; "
+        "null for grid projects (their capex is in its source's year)",
+        nullable=True,
+    )
+    capex_usd_per_kw: Series[float] = _f(
+        "incremental_capex_usd per kW of the unit, USD/kW (null: unknown)", nullable=True, gt=0
+    )
+    remaining_life_yr: Series[float] = _f(
+        "Replace: the old unit's remaining life (start year + lifetime - analysis_year, at least 0), years; "
+        "null otherwise or when the start year is unknown",
+        nullable=True,
+        ge=0,
+    )
+    stranded_value_usd: Series[float] = _f(
+        "Replace: the old unit's undepreciated value retired early (its capex x remaining life / lifetime), "
+        "USD; 0 for build_instead, retrofit and grid projects; null when unknown",
+        nullable=True,
+        ge=0,
+    )
+    upfront_cost_usd: Series[float] = _f(
+        "incremental_capex_usd + stranded_value_usd: the up-front cost in NPV, MAC and payback, USD",
+        nullable=True,
+        gt=0,
+    )
+    fuel_price_low_usd_per_gj: Series[float] = _f(
+        "Baseline fuel price, low scenario (fuel_price_quantile low), USD/GJ", nullable=True
+    )
+    fuel_price_high_usd_per_gj: Series[float] = _f(
+        "Baseline fuel price, high scenario (fuel_price_quantile high), USD/GJ", nullable=True
+    )
+    fuel_savings_low_usd_per_yr: Series[float] = _f(
+        "Fuel savings at the low scenario's prices (both fuels), USD/yr", nullable=True
+    )
+    fuel_savings_high_usd_per_yr: Series[float] = _f(
+        "Fuel savings at the high scenario's prices (both fuels), USD/yr", nullable=True
+    )
+    hurdle_rate: Series[float] = _f(
+        "Hurdle rate of the investment test (fraction per yr)", nullable=True, ge=0, lt=1
+    )
+    npv_hurdle_low_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate over the lifetime, low fuel price, USD", nullable=True
+    )
+    npv_hurdle_central_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate over the lifetime, central fuel price, USD", nullable=True
+    )
+    npv_hurdle_high_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate over the lifetime, high fuel price, USD", nullable=True
+    )
+    additionality: Series[str] = _f(
+        "Investment test: additional (NPV < 0 at all three prices), depends_on_price (< 0 at central, >= 0 "
+        "at low or high), not_additional (>= 0 at central); null: not an upgrade or not run (see the rule)",
+        nullable=True,
+        isin=ADDITIONALITY,
+    )
+    additionality_rule: Series[str] = _f("The investment test's rule as applied, or why it was not run")
+
+    @pa.dataframe_check
+    def upgrades_never_cost_nothing(cls, df: pd.DataFrame) -> Series[bool]:
+        # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13).
+        capex = df["incremental_capex_usd"]
+        return ~df["is_upgrade"] | capex.isna() | (capex > 0)
 
     @pa.dataframe_check
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
@@ -432,11 +524,76 @@ class TechnologySwaps(pa.DataFrameModel):
         name = "technology_swaps"
         description = (
             "Each unit x candidate technology, same output: BAU and conservative creditable reductions side "
-            "by side, the reference rule that won, fuel saved and its value, incremental capex, CRF, NPV, "
-            "payback, MAC and break-even credit price. Also grid-displacement projects (solar PV, wind, "
+            "by side, the reference rule that won; the decision (build_instead, retrofit, replace) with its "
+            "cost basis in one price year, stranded value, fuel saved and its value at low / central / high "
+            "fuel prices, CRF, NPV, payback, MAC, break-even credit price and the investment test "
+            "(additionality). Unknown inputs leave the economics null with a flag. Alternatives for one unit "
+            "exclude each other: chosen_options picks one. Also grid-displacement projects (solar PV, wind, "
             "efficiency: MWh x grid factor) from grid_displacement_swaps."
         )
         metadata = {"key": ["swap_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class ChosenOptions(pa.DataFrameModel):
+    choice_id: Series[str] = _f("unit_source:unit_id: one row per unit", unique=True)
+    swap_id: Series[str] = _f("The option chosen for the unit (technology_swaps)", unique=True)
+    unit_id: Series[str] = _f("Unit (GEM id, or grid:<ISO3>:<technology> for a representative grid project)")
+    unit_source: Series[str] = _f("coal_units, gas_oil_units or grid_project_defaults")
+    country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    sector: Series[str] = _f("Sector")
+    swap_type: Series[str] = _f("efficiency_upgrade, fuel_switch or grid_displacement")
+    from_technology: Series[str] = _f("Baseline technology")
+    to_technology: Series[str] = _f("Project technology")
+    status: Series[str] = _f("Unit status")
+    status_group: Series[str] = _f("operating or pipeline", isin=["operating", "pipeline"])
+    decision: Series[str] = _f("build_instead, retrofit, replace or new_project", isin=DECISIONS)
+    capacity_mw: Series[float] = _f("Capacity, MW (null: an efficiency project given in MWh)", nullable=True)
+    baseline_co2_t_per_yr: Series[float] = _f("BAU CO2 of the unit, t/yr", ge=0)
+    reduction_bau_t_per_yr: Series[float] = _f("BAU reduction of the option, t/yr", nullable=True)
+    reduction_creditable_t_per_yr: Series[float] = _f("Creditable reduction of the option, t/yr", gt=0)
+    incremental_capex_usd: Series[float] = _f("Capex of the decision, USD (null: unknown)", nullable=True)
+    stranded_value_usd: Series[float] = _f("Stranded value of a replaced unit, USD", nullable=True, ge=0)
+    upfront_cost_usd: Series[float] = _f("Capex + stranded value, USD (null: unknown)", nullable=True)
+    mac_usd_per_t: Series[float] = _f(
+        "MAC at the central fuel price, USD/tCO2 (null: unknown)", nullable=True
+    )
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "Break-even credit price on all creditable t, USD/t (per agreement: credits)", nullable=True, ge=0
+    )
+    additionality: Series[str] = _f(
+        "additional or depends_on_price (not_additional options are never chosen); null: test not run",
+        nullable=True,
+        isin=["additional", "depends_on_price"],
+    )
+    agreement_ids: Series[str] = _f(
+        "The host's agreements whose scope covers the option, ';'-separated; null: the host has none",
+        nullable=True,
+    )
+    options_in_scope: Series[int] = _f(
+        "The unit's upgrade options with a creditable reduction in scope", ge=1
+    )
+    options_not_additional: Series[int] = _f("Of those, how many are not_additional (left out)", ge=0)
+    choice_rule: Series[str] = _f("The rule that picked this option")
+    mac_curve_exclusion: Series[str] = _f(
+        "Why the option is left out of mac_curve (undefined or implausible MAC, a grid factor below the "
+        "threshold, zero capex); null: on the curve",
+        nullable=True,
+    )
+    flags: Series[str] = _f("The option's warnings (technology_swaps.flags)", nullable=True)
+
+    class Config:
+        name = "chosen_options"
+        description = (
+            "The one option a programme would fund for each unit of a host country: among its upgrades with a "
+            "creditable reduction in its agreement's scope, not_additional ones left out, tested options "
+            "(additional, depends_on_price) before untested ones, the largest creditable reduction (ties: "
+            "lowest MAC). credits, host_country_programmes and mac_curve total "
+            "these only; the alternatives stay in technology_swaps. mac_curve_exclusion lists the options "
+            "left out of the MAC curve and why."
+        )
+        metadata = {"key": ["choice_id"]}
         strict = "filter"
         coerce = True
 
@@ -453,6 +610,10 @@ class Credits(pa.DataFrameModel):
     from_technology: Series[str] = _f("Baseline technology")
     to_technology: Series[str] = _f("Project technology")
     status: Series[str] = _f("Unit status")
+    decision: Series[str] = _f("build_instead, retrofit, replace or new_project", isin=DECISIONS)
+    additionality: Series[str] = _f(
+        "Investment test of the option (technology_swaps); null: not run", nullable=True, isin=ADDITIONALITY
+    )
     reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", gt=0)
     haircut: Series[float] = _f("Haircut d (fraction)", ge=0, lt=1)
     sop_share: Series[float] = _f("SOP share (fraction)", ge=0, lt=1)
@@ -465,15 +626,54 @@ class Credits(pa.DataFrameModel):
     host_revenue_usd_per_yr: Series[float] = _f("Host credits x price, USD/yr", ge=0)
     partner_revenue_usd_per_yr: Series[float] = _f("Partner credits x price, USD/yr", ge=0)
     crediting_period_yr: Series[int] = _f("Crediting period, years", ge=1)
-    credited_over_period_t: Series[float] = _f("Credits over the crediting period, t", ge=0)
+    credited_over_period_t: Series[float] = _f(
+        "Credits over the crediting period (capped at the lifetime), t", ge=0
+    )
+    host_credits_over_period_t: Series[float] = _f("Host government's credits over the period, t", ge=0)
+    partner_credits_over_period_t: Series[float] = _f("Partner-side credits over the period, t", ge=0)
     capex_subsidy_share: Series[float] = _f("Subsidy share of capex (fraction)", ge=0, le=1)
-    capex_subsidy_usd: Series[float] = _f("Subsidy, USD", nullable=True)
-    npv_with_credits_usd: Series[float] = _f(
-        "-capex x (1 - subsidy) + lifetime net fuel savings + partner credits over the crediting period, USD",
+    capex_subsidy_usd: Series[float] = _f(
+        "Partner's capex subsidy = share x incremental capex (not the stranded value), USD; null: capex unknown",
         nullable=True,
     )
+    partner_credits_to: Series[str] = _f(
+        "Who gets the partner-side credits: partner_government (it pays a capex subsidy for them: subsidy "
+        "linked to credit delivery) or developer (no subsidy: the developer sells them at the price)",
+        isin=["partner_government", "developer"],
+    )
+    developer_credits_t_per_yr: Series[float] = _f("Credits the developer sells, t/yr", ge=0)
+    developer_credit_revenue_usd_per_yr: Series[float] = _f("Developer's credits x price, USD/yr", ge=0)
+    partner_cost_usd_per_t: Series[float] = _f(
+        "Partner government: subsidy / partner credits over the period, or the credit price it buys at, "
+        "USD/t; null: capex unknown",
+        nullable=True,
+    )
+    npv_with_credits_usd: Series[float] = _f(
+        "Developer's NPV at the discount rate, central fuel price: -upfront cost + subsidy + (fuel savings - "
+        "dO&M) / CRF + its own credit sales over the crediting period, USD; null: an input unknown",
+        nullable=True,
+    )
+    developer_npv_hurdle_low_usd: Series[float] = _f(
+        "Developer's NPV with subsidy and credits at the hurdle rate, low fuel price, USD", nullable=True
+    )
+    developer_npv_hurdle_central_usd: Series[float] = _f(
+        "Developer's NPV with subsidy and credits at the hurdle rate, central fuel price, USD", nullable=True
+    )
+    developer_npv_hurdle_high_usd: Series[float] = _f(
+        "Developer's NPV with subsidy and credits at the hurdle rate, high fuel price, USD", nullable=True
+    )
+    passes_hurdle_with_credits: Series[bool] = _f(
+        "developer_npv_hurdle_central_usd >= 0 (null: unknown)", nullable=True
+    )
+    npv_society_usd: Series[float] = _f(
+        "Society's NPV, no transfers (technology_swaps.npv_usd), USD", nullable=True
+    )
     breakeven_credit_price_usd_per_t: Series[float] = _f(
-        "Credit price that makes npv_with_credits zero, USD/t", nullable=True, ge=0
+        "(upfront x CRF + dO&M - fuel savings) / (creditable x (1 - d) x (1 - SOP - OMGE) x (1 - host share)): "
+        "the price at which the non-host credits cover the net annual cost, 0 if none is needed, USD/t; null: "
+        "an input unknown",
+        nullable=True,
+        ge=0,
     )
 
     @pa.dataframe_check
@@ -485,8 +685,10 @@ class Credits(pa.DataFrameModel):
     class Config:
         name = "credits"
         description = (
-            "Creditable t/yr per unit x swap x bilateral agreement, split host / partner with revenue; "
-            "swaps outside an agreement's scope are absent."
+            "Creditable t/yr per unit x bilateral agreement, for the unit's chosen option only "
+            "(chosen_options), split host / partner, with each party's economics (developer with the "
+            "subsidy linked to credit delivery, host, partner's USD per tonne, society) and the break-even "
+            "credit price with haircut and host share; options outside an agreement's scope are absent."
         )
         metadata = {"key": ["credit_id"]}
         strict = "filter"
@@ -498,9 +700,11 @@ class HostCountryProgrammes(pa.DataFrameModel):
     country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
     sector: Series[str] = _f("Sector")
     swap_type: Series[str] = _f("Swap type")
-    to_technology: Series[str] = _f("Project technology (alternatives are separate rows, never summed)")
+    to_technology: Series[str] = _f("Project technology of the units' chosen options")
     status_group: Series[str] = _f("operating or pipeline", isin=["operating", "pipeline"])
-    units: Series[int] = _f("Units with this upgrade", ge=1)
+    units: Series[int] = _f("Units whose chosen option this is", ge=1)
+    units_additional: Series[int] = _f("Of those, additional", ge=0)
+    units_depends_on_price: Series[int] = _f("Of those, depends_on_price", ge=0)
     capacity_mw: Series[float] = _f(
         "Their capacity, MW (null: efficiency projects given in MWh)", nullable=True, ge=0
     )
@@ -508,7 +712,13 @@ class HostCountryProgrammes(pa.DataFrameModel):
     reduction_bau_t_per_yr: Series[float] = _f("Reduction potential (BAU basis), t/yr", nullable=True)
     reduction_creditable_t_per_yr: Series[float] = _f("Conservative creditable reduction, t/yr", ge=0)
     credited_t_per_yr: Series[float] = _f("Credits under the host's agreement, t/yr", ge=0)
-    incremental_capex_usd: Series[float] = _f("Incremental capex, USD (units with a capex)", nullable=True)
+    units_with_cost: Series[int] = _f("Units whose upfront cost is known", ge=0)
+    incremental_capex_usd: Series[float] = _f(
+        "Capex of the decisions, USD (units with a capex)", nullable=True
+    )
+    stranded_value_usd: Series[float] = _f(
+        "Stranded value of replaced units, USD (where known)", nullable=True
+    )
     mac_mean_usd_per_t: Series[float] = _f("Mean MAC, USD/t", nullable=True)
     mac_median_usd_per_t: Series[float] = _f("Median MAC, USD/t", nullable=True)
 
@@ -516,7 +726,9 @@ class HostCountryProgrammes(pa.DataFrameModel):
         name = "host_country_programmes"
         description = (
             "Sector programmes (NAMA widening) per host country x sector x swap type x target technology x "
-            "status group: units, baseline, reduction potential, credits, capex, mean and median MAC."
+            "status group, over each unit's chosen option (chosen_options): units, baseline, reduction "
+            "potential, credits, capex, stranded value, mean and median MAC. Each unit is in one row, so a "
+            "country's rows add up."
         )
         metadata = {"key": ["programme_id"]}
         strict = "filter"
@@ -526,14 +738,18 @@ class HostCountryProgrammes(pa.DataFrameModel):
 class MacCurve(pa.DataFrameModel):
     country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
     mac_rank: Series[int] = _f("Rank by MAC within the country (1 = cheapest)", ge=1)
-    swap_id: Series[str] = _f("The unit's cheapest upgrade", unique=True)
+    swap_id: Series[str] = _f("The unit's chosen option (chosen_options)", unique=True)
     unit_id: Series[str] = _f("Unit")
     sector: Series[str] = _f("Sector")
     swap_type: Series[str] = _f("Swap type")
     from_technology: Series[str] = _f("Baseline technology")
     to_technology: Series[str] = _f("Project technology")
     status: Series[str] = _f("Unit status")
-    mac_usd_per_t: Series[float] = _f("MAC, USD/tCO2")
+    decision: Series[str] = _f("build_instead, retrofit, replace or new_project", isin=DECISIONS)
+    additionality: Series[str] = _f(
+        "additional or depends_on_price; null: test not run", nullable=True, isin=ADDITIONALITY
+    )
+    mac_usd_per_t: Series[float] = _f("MAC at the central fuel price, USD/tCO2")
     reduction_bau_t_per_yr: Series[float] = _f("Reduction (BAU basis), t/yr", gt=0)
     cumulative_reduction_bau_t_per_yr: Series[float] = _f(
         "Cumulative BAU reduction up to this rank, t/yr", gt=0
@@ -545,7 +761,11 @@ class MacCurve(pa.DataFrameModel):
 
     class Config:
         name = "mac_curve"
-        description = "Marginal abatement cost curve per host country: one option per unit, sorted by MAC."
+        description = (
+            "Marginal abatement cost curve per host country: each unit's chosen option (chosen_options) "
+            "sorted by MAC, with cumulative reductions; options with an undefined or implausible MAC are left "
+            "out (chosen_options.mac_curve_exclusion says why)."
+        )
         metadata = {"key": ["country_iso3", "mac_rank"]}
         unique = ["country_iso3", "mac_rank"]
         strict = "filter"
@@ -596,15 +816,44 @@ class ProjectCaseResults(pa.DataFrameModel):
     lifetime_yr: Series[float] = _f("Lifetime, years; null only for a grid case without one", nullable=True)
     crf: Series[float] = _f("Capital recovery factor; null only for a grid case without one", nullable=True)
     annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
-    simple_payback_yr: Series[float] = _f("Capex / (savings - dO&M + credit revenue), years", nullable=True)
-    simple_payback_no_credits_yr: Series[float] = _f("Capex / (savings - dO&M), years", nullable=True)
-    npv_usd: Series[float] = _f("NPV with credits over the lifetime, USD", nullable=True)
-    npv_no_credits_usd: Series[float] = _f("NPV without credits, USD", nullable=True)
+    simple_payback_yr: Series[float] = _f(
+        "Upfront cost / (savings - dO&M + credit revenue), years", nullable=True
+    )
+    simple_payback_no_credits_yr: Series[float] = _f("Upfront cost / (savings - dO&M), years", nullable=True)
+    npv_usd: Series[float] = _f("NPV with credits over the lifetime at the discount rate, USD", nullable=True)
+    npv_no_credits_usd: Series[float] = _f("NPV without credits at the discount rate, USD", nullable=True)
     mac_usd_per_t: Series[float] = _f("MAC on the BAU reduction, USD/t", nullable=True)
     breakeven_credit_price_usd_per_t: Series[float] = _f(
-        "Break-even price at the case's share, USD/t", nullable=True
+        "Break-even price at the case's share: (upfront x CRF + dO&M - fuel savings) / credited t, USD/t "
+        "(0 if none is needed; null: an input unknown)",
+        nullable=True,
     )
     flags: Series[str] = _f("Warnings", nullable=True)
+    decision: Series[str] = _f("build_instead (the founding case's reading) or new_project", isin=DECISIONS)
+    cost_basis: Series[str] = _f(
+        "Where the capex and O&M came from (the case's own values, or the catalogue)"
+    )
+    hurdle_rate: Series[float] = _f("Hurdle rate of the investment test (fraction per yr)", nullable=True)
+    npv_hurdle_no_credits_low_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate, low fuel price, USD", nullable=True
+    )
+    npv_hurdle_no_credits_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate, central fuel price, USD", nullable=True
+    )
+    npv_hurdle_no_credits_high_usd: Series[float] = _f(
+        "NPV without credits at the hurdle rate, high fuel price, USD", nullable=True
+    )
+    npv_hurdle_with_credits_usd: Series[float] = _f(
+        "NPV with the case's credits over its lifetime at the hurdle rate, central fuel price, USD",
+        nullable=True,
+    )
+    passes_hurdle_with_credits: Series[bool] = _f("npv_hurdle_with_credits_usd >= 0", nullable=True)
+    additionality: Series[str] = _f(
+        "Investment test without credits: additional, depends_on_price or not_additional; null: not run",
+        nullable=True,
+        isin=ADDITIONALITY,
+    )
+    additionality_rule: Series[str] = _f("The investment test's rule as applied, or why it was not run")
 
     @pa.dataframe_check
     def plant_cases_have_efficiencies_and_economics(cls, df: pd.DataFrame) -> Series[bool]:

@@ -457,3 +457,48 @@ def _overlap(a, b) -> bool:
     hi_a = float("inf") if pd.isna(a.size_max_mw) else a.size_max_mw
     hi_b = float("inf") if pd.isna(b.size_max_mw) else b.size_max_mw
     return a.size_min_mw < hi_b and b.size_min_mw < hi_a and _years_overlap(a, b)
+
+
+class TechnologyRetrofits(pa.DataFrameModel):
+    retrofit_id: Series[str] = pa.Field(unique=True, description="Row identifier")
+    from_technology: Series[str] = pa.Field(
+        description="Technology of the existing unit (technologies vocabulary), e.g. gas_open_cycle"
+    )
+    to_technology: Series[str] = pa.Field(
+        description="Technology the unit becomes (technologies vocabulary), e.g. gas_combined_cycle"
+    )
+    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    capex_usd_per_kw: Series[float] = pa.Field(
+        gt=0, description="Retrofit capital cost per kW of the existing unit's capacity, USD/kW"
+    )
+    fixed_om_usd_per_kw_yr: Series[float] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Fixed O&M of the converted plant per kW of the existing unit, USD/kW-yr",
+    )
+    variable_om_usd_per_mwh: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Variable O&M of the converted plant excluding fuel, USD/MWh"
+    )
+    capex_price_year: Series[int] = pa.Field(
+        ge=1990, le=2100, description="Price year of capex and O&M (USD of that year)"
+    )
+    capex_region: Series[str] = pa.Field(description="Region the cost applies to")
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="How the value was derived, and remarks")
+
+    class Config:
+        name = "technology_retrofits"
+        description = (
+            "Retrofits of an existing unit with a cited cost (e.g. an open-cycle gas turbine converted to "
+            "combined cycle by adding a heat-recovery steam generator and steam turbine): capex per kW of the "
+            "existing capacity, the converted plant's O&M, price year and region. technology_swaps uses a row "
+            "for an operating unit (decision 'retrofit') and for a pipeline unit built with the add-on instead. "
+            "Authored in the repo."
+        )
+        metadata = {"key": ["retrofit_id"]}
+        unique = ["from_technology", "to_technology", "capex_region"]
+        strict = "filter"
+        coerce = True

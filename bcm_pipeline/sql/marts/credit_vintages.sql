@@ -30,12 +30,12 @@ lifetime AS (
     FROM scenario_parameters WHERE parameter = 'unit_lifetime_yr'
 ),
 
--- >>> One option per unit: the largest credited option under the agreement (alternatives exclude each
--- other). Replace this CTE by a read of chosen_options once it exists (issue 13).
+-- >>> One option per unit: credits holds each unit's chosen option only (chosen_options, issue 13), with
+-- the rule that picked it.
 chosen AS (
-    SELECT *, 'largest credited_t_per_yr among the unit''s eligible options (until chosen_options)' AS option_rule
-    FROM credits
-    QUALIFY row_number() OVER (PARTITION BY agreement_id, unit_id ORDER BY credited_t_per_yr DESC, swap_id) = 1
+    SELECT c.*, o.choice_rule AS option_rule
+    FROM credits AS c
+    JOIN chosen_options AS o USING (swap_id)
 ),
 -- <<<
 

@@ -1,8 +1,19 @@
--- credits: creditable t/yr per unit x swap x bilateral agreement, split host / partner, with revenue.
+-- credits: creditable t/yr per unit x bilateral agreement (the unit's chosen option only: chosen_options),
+-- split host / partner, with the economics of each party (methodology notes §6).
 -- C = creditable reduction x (1 - haircut) x (1 - SOP share - OMGE share); host gets host_share x C.
--- Only swaps the agreement covers appear: host country, eligible target technology, swap type and status,
--- an upgrade with a creditable reduction above zero, a unit not already CDM-registered (a JCM project on
--- the unit: its t/yr is deducted from C first). Project cases are reported in project_case_results.
+-- Only options the agreement covers appear: host country, eligible target technology, swap type and status,
+-- a creditable reduction above zero, a unit not already CDM-registered (a JCM project on the unit: its t/yr
+-- is deducted from C first). Project cases are reported in project_case_results.
+-- Perspectives:
+--   developer: fuel savings - dO&M, the capex subsidy, and the credits it sells. The subsidy is linked to
+--       credit delivery: where the partner pays a capex subsidy it receives the non-host credits for it (JCM
+--       Model Projects), so the developer sells none; where it pays none, the developer sells them at the
+--       agreement's price;
+--   host government: its credit share (host_credits_*);
+--   partner government: the subsidy it pays per tonne it receives (or the credit price it pays);
+--   society: no transfers (npv_society_usd = technology_swaps.npv_usd).
+-- Break-even credit price (§6): p* = (upfront x CRF + dO&M - fuel savings) / (C x (1 - s)), the price at which
+-- the credits not kept by the host cover the net annual cost over the lifetime.
 
 WITH
 -- >>> Nesting (issue 15): units already under a CDM or JCM project (registered_unit_matches, one rule per
@@ -22,8 +33,7 @@ eligible AS (
     FROM technology_swaps AS s
     JOIN agreements AS a ON a.host_country_iso3 = s.country_iso3
     LEFT JOIN nesting AS n ON n.unit_source = s.unit_source AND n.unit_id = s.unit_id
-    WHERE s.unit_source <> 'case'
-        AND s.is_upgrade
+    WHERE s.swap_id IN (SELECT swap_id FROM chosen_options)
         AND s.reduction_creditable_t_per_yr - coalesce(n.nesting_netted_t_per_yr, 0) > 0
         AND NOT coalesce(n.nesting_excluded, false)
         AND list_contains(string_split(a.eligible_to_technologies, ';'), s.to_technology)
@@ -36,57 +46,103 @@ credited AS (
         e.*,
         (e.reduction_creditable_t_per_yr - e.nesting_netted_t_per_yr) * (1 - e.haircut)
             * (1 - e.sop_share - e.omge_share) AS credited_t_per_yr,
-        -- Present value of 1 USD a year over the crediting period (capped at the economic lifetime).
-        CASE WHEN e.discount_rate = 0 THEN least(e.crediting_period_yr, e.lifetime_yr)
-             ELSE (1 - pow(1 + e.discount_rate, -least(e.crediting_period_yr, e.lifetime_yr))) / e.discount_rate
-        END AS credit_annuity_factor,
+        -- least() skips a null lifetime (an efficiency project without one): the crediting period then.
+        least(e.crediting_period_yr, e.lifetime_yr) AS credited_years,
         e.incremental_capex_usd * e.capex_subsidy_share AS capex_subsidy_usd,
         -- A grid-displacement project burns no fuel and counts no O&M: nothing saved (0, not unknown);
-        -- a plant swap without a fuel price stays null.
+        -- a plant swap without a fuel price or O&M stays null.
         CASE WHEN e.swap_type = 'grid_displacement'
              THEN coalesce(e.fuel_savings_usd_per_yr, 0) - coalesce(e.delta_om_usd_per_yr, 0)
-             ELSE e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr END AS net_savings_usd_per_yr
+             ELSE e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr END AS net_savings_usd_per_yr,
+        CASE WHEN e.swap_type = 'grid_displacement'
+             THEN coalesce(e.fuel_savings_low_usd_per_yr, 0) - coalesce(e.delta_om_usd_per_yr, 0)
+             ELSE e.fuel_savings_low_usd_per_yr - e.delta_om_usd_per_yr END AS net_savings_low_usd_per_yr,
+        CASE WHEN e.swap_type = 'grid_displacement'
+             THEN coalesce(e.fuel_savings_high_usd_per_yr, 0) - coalesce(e.delta_om_usd_per_yr, 0)
+             ELSE e.fuel_savings_high_usd_per_yr - e.delta_om_usd_per_yr END AS net_savings_high_usd_per_yr
     FROM eligible AS e
+),
+
+parties AS (
+    SELECT
+        c.*,
+        c.credited_t_per_yr * c.host_share AS host_credits_t_per_yr,
+        c.credited_t_per_yr * (1 - c.host_share) AS partner_credits_t_per_yr,
+        c.capex_subsidy_share > 0 AS subsidy_for_credits,
+        CASE WHEN c.capex_subsidy_share > 0 THEN 0
+             ELSE c.credited_t_per_yr * (1 - c.host_share) END AS developer_credits_t_per_yr,
+        -- Present value of 1 USD a year over the credited years, at the discount rate and at the hurdle rate.
+        CASE WHEN c.discount_rate = 0 THEN c.credited_years
+             ELSE (1 - pow(1 + c.discount_rate, -c.credited_years)) / c.discount_rate END AS credit_annuity,
+        CASE WHEN c.hurdle_rate = 0 THEN c.credited_years
+             ELSE (1 - pow(1 + c.hurdle_rate, -c.credited_years)) / c.hurdle_rate END AS credit_annuity_hurdle,
+        CASE WHEN c.hurdle_rate = 0 THEN c.lifetime_yr
+             ELSE (1 - pow(1 + c.hurdle_rate, -c.lifetime_yr)) / c.hurdle_rate END AS lifetime_annuity_hurdle
+    FROM credited AS c
+),
+
+developer AS (
+    SELECT
+        p.*,
+        p.developer_credits_t_per_yr * p.credit_price_usd_per_t AS developer_credit_revenue_usd_per_yr,
+        -- A grid project's upfront cost is its capex (nothing retired): null capex stays null.
+        -p.upfront_cost_usd + p.capex_subsidy_usd
+            + p.developer_credits_t_per_yr * p.credit_price_usd_per_t * p.credit_annuity_hurdle AS dev_base_hurdle
+    FROM parties AS p
 )
 
 SELECT
-    c.agreement_id || '|' || c.swap_id AS credit_id,
-    c.agreement_id,
-    c.swap_id,
-    c.unit_id,
-    c.country_iso3 AS host_country_iso3,
-    c.partner_country_iso3,
-    c.sector,
-    c.swap_type,
-    c.from_technology,
-    c.to_technology,
-    c.status,
-    c.reduction_creditable_t_per_yr,
-    c.haircut,
-    c.sop_share,
-    c.omge_share,
-    c.credited_t_per_yr,
-    c.host_share,
-    c.credited_t_per_yr * c.host_share AS host_credits_t_per_yr,
-    c.credited_t_per_yr * (1 - c.host_share) AS partner_credits_t_per_yr,
-    c.credit_price_usd_per_t,
-    c.credited_t_per_yr * c.host_share * c.credit_price_usd_per_t AS host_revenue_usd_per_yr,
-    c.credited_t_per_yr * (1 - c.host_share) * c.credit_price_usd_per_t AS partner_revenue_usd_per_yr,
-    c.crediting_period_yr,
-    -- least() skips a null lifetime (an efficiency project without one): the crediting period then.
-    c.credited_t_per_yr * least(c.crediting_period_yr, c.lifetime_yr) AS credited_over_period_t,
-    c.capex_subsidy_share,
-    c.capex_subsidy_usd,
-    -- Partner-side view: capex net of the subsidy, fuel savings less dO&M over the lifetime, and the
-    -- partner's credits sold at the agreement price over the crediting period.
-    -c.incremental_capex_usd + c.capex_subsidy_usd
-        + c.net_savings_usd_per_yr / c.crf
-        + c.credited_t_per_yr * (1 - c.host_share) * c.credit_price_usd_per_t * c.credit_annuity_factor
-        AS npv_with_credits_usd,
-    -- Credit price at which that NPV is zero.
-    CASE WHEN c.credited_t_per_yr * (1 - c.host_share) > 0 THEN greatest(0,
-        (c.incremental_capex_usd - c.capex_subsidy_usd
-            - c.net_savings_usd_per_yr / c.crf)
-        / (c.credited_t_per_yr * (1 - c.host_share) * c.credit_annuity_factor)) END
-        AS breakeven_credit_price_usd_per_t
-FROM credited AS c
+    d.agreement_id || '|' || d.swap_id AS credit_id,
+    d.agreement_id,
+    d.swap_id,
+    d.unit_id,
+    d.country_iso3 AS host_country_iso3,
+    d.partner_country_iso3,
+    d.sector,
+    d.swap_type,
+    d.from_technology,
+    d.to_technology,
+    d.status,
+    d.decision,
+    d.additionality,
+    d.reduction_creditable_t_per_yr,
+    d.haircut,
+    d.sop_share,
+    d.omge_share,
+    d.credited_t_per_yr,
+    d.host_share,
+    d.host_credits_t_per_yr,
+    d.partner_credits_t_per_yr,
+    d.credit_price_usd_per_t,
+    d.host_credits_t_per_yr * d.credit_price_usd_per_t AS host_revenue_usd_per_yr,
+    d.partner_credits_t_per_yr * d.credit_price_usd_per_t AS partner_revenue_usd_per_yr,
+    d.crediting_period_yr,
+    d.credited_t_per_yr * d.credited_years AS credited_over_period_t,
+    d.host_credits_t_per_yr * d.credited_years AS host_credits_over_period_t,
+    d.partner_credits_t_per_yr * d.credited_years AS partner_credits_over_period_t,
+    d.capex_subsidy_share,
+    d.capex_subsidy_usd,
+    CASE WHEN d.subsidy_for_credits THEN 'partner_government' ELSE 'developer' END AS partner_credits_to,
+    d.developer_credits_t_per_yr,
+    d.developer_credit_revenue_usd_per_yr,
+    -- Partner government: USD paid per tonne received (the subsidy, or the credit price it buys at).
+    CASE WHEN NOT d.subsidy_for_credits THEN d.credit_price_usd_per_t
+         WHEN d.partner_credits_t_per_yr * d.credited_years > 0
+         THEN d.capex_subsidy_usd / (d.partner_credits_t_per_yr * d.credited_years) END
+        AS partner_cost_usd_per_t,
+    -- Developer at the discount rate, central fuel price: the subsidy and its own credit sales, never both
+    -- for the same tonnes.
+    -d.upfront_cost_usd + d.capex_subsidy_usd + d.net_savings_usd_per_yr / d.crf
+        + d.developer_credit_revenue_usd_per_yr * d.credit_annuity AS npv_with_credits_usd,
+    d.dev_base_hurdle + d.net_savings_low_usd_per_yr * d.lifetime_annuity_hurdle AS developer_npv_hurdle_low_usd,
+    d.dev_base_hurdle + d.net_savings_usd_per_yr * d.lifetime_annuity_hurdle AS developer_npv_hurdle_central_usd,
+    d.dev_base_hurdle + d.net_savings_high_usd_per_yr * d.lifetime_annuity_hurdle
+        AS developer_npv_hurdle_high_usd,
+    d.dev_base_hurdle + d.net_savings_usd_per_yr * d.lifetime_annuity_hurdle >= 0 AS passes_hurdle_with_credits,
+    d.npv_usd AS npv_society_usd,
+    -- greatest() skips nulls: the explicit null test keeps an unknown cost from reading as a price of 0.
+    CASE WHEN d.partner_credits_t_per_yr > 0
+            AND d.upfront_cost_usd * d.crf - d.net_savings_usd_per_yr IS NOT NULL
+         THEN greatest(0, (d.upfront_cost_usd * d.crf - d.net_savings_usd_per_yr) / d.partner_credits_t_per_yr)
+    END AS breakeven_credit_price_usd_per_t
+FROM developer AS d

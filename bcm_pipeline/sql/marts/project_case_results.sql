@@ -3,6 +3,8 @@
 -- Credited = reduction on the case's crediting basis (BAU or conservative) x credit share.
 -- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel,
 -- no energy revenue counted, so their payback and NPV rest on the credits alone.
+-- The investment test (technology_swaps: NPV without credits at the hurdle rate, low / central / high fuel
+-- price) is shown beside the same NPV with the case's credits over its lifetime.
 
 WITH
 cases AS (
@@ -16,9 +18,13 @@ cases AS (
 flows AS (
     SELECT c.*,
         c.credited_t_per_yr * c.credit_price_usd_per_t AS credit_revenue_usd_per_yr,
+        CASE WHEN c.hurdle_rate = 0 THEN c.lifetime_yr
+             ELSE (1 - pow(1 + c.hurdle_rate, -c.lifetime_yr)) / c.hurdle_rate END AS hurdle_annuity,
         CASE WHEN c.swap_type = 'grid_displacement'
              THEN coalesce(c.fuel_savings_usd_per_yr, 0) - coalesce(c.delta_om_usd_per_yr, 0)
-             ELSE c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr END AS net_savings_usd_per_yr
+             ELSE c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr END AS net_savings_usd_per_yr,
+        CASE WHEN c.swap_type = 'grid_displacement' THEN coalesce(c.fuel_savings_usd_per_yr, 0)
+             ELSE c.fuel_savings_usd_per_yr END AS net_fuel_savings_usd_per_yr
     FROM cases AS c
 )
 
@@ -56,20 +62,28 @@ SELECT
     crf,
     annualised_cost_usd_per_yr,
     -- Credits earned over the whole lifetime here (the paper's reading); agreements cap them in credits.
-    CASE WHEN incremental_capex_usd <= 0 THEN 0
-         WHEN net_savings_usd_per_yr + credit_revenue_usd_per_yr > 0
-         THEN incremental_capex_usd / (net_savings_usd_per_yr + credit_revenue_usd_per_yr) END
-        AS simple_payback_yr,
-    CASE WHEN incremental_capex_usd <= 0 THEN 0
-         WHEN net_savings_usd_per_yr > 0 THEN incremental_capex_usd / net_savings_usd_per_yr END
+    CASE WHEN net_savings_usd_per_yr + credit_revenue_usd_per_yr > 0
+         THEN upfront_cost_usd / (net_savings_usd_per_yr + credit_revenue_usd_per_yr) END AS simple_payback_yr,
+    CASE WHEN net_savings_usd_per_yr > 0 THEN upfront_cost_usd / net_savings_usd_per_yr END
         AS simple_payback_no_credits_yr,
-    -incremental_capex_usd + (net_savings_usd_per_yr + credit_revenue_usd_per_yr) / crf AS npv_usd,
+    -upfront_cost_usd + (net_savings_usd_per_yr + credit_revenue_usd_per_yr) / crf AS npv_usd,
     npv_no_credits_usd,
     mac_usd_per_t,
-    CASE WHEN credited_t_per_yr > 0
-         THEN greatest(0, (annualised_cost_usd_per_yr
-                           - CASE WHEN swap_type = 'grid_displacement' THEN coalesce(fuel_savings_usd_per_yr, 0)
-                                  ELSE fuel_savings_usd_per_yr END) / credited_t_per_yr) END
+    -- greatest() skips nulls: the explicit null test keeps an unknown cost from reading as a price of 0.
+    CASE WHEN credited_t_per_yr > 0 AND annualised_cost_usd_per_yr - net_fuel_savings_usd_per_yr IS NOT NULL
+         THEN greatest(0, (annualised_cost_usd_per_yr - net_fuel_savings_usd_per_yr) / credited_t_per_yr) END
         AS breakeven_credit_price_usd_per_t,
-    flags
+    flags,
+    decision,
+    cost_basis,
+    hurdle_rate,
+    npv_hurdle_low_usd AS npv_hurdle_no_credits_low_usd,
+    npv_hurdle_central_usd AS npv_hurdle_no_credits_usd,
+    npv_hurdle_high_usd AS npv_hurdle_no_credits_high_usd,
+    -upfront_cost_usd + (net_savings_usd_per_yr + credit_revenue_usd_per_yr) * hurdle_annuity
+        AS npv_hurdle_with_credits_usd,
+    -upfront_cost_usd + (net_savings_usd_per_yr + credit_revenue_usd_per_yr) * hurdle_annuity >= 0
+        AS passes_hurdle_with_credits,
+    additionality,
+    additionality_rule
 FROM flows

@@ -5,44 +5,95 @@
 --                highest of the unit's own, the TOOL07 default and a top-performer benchmark; same fuel:
 --                one EF (the IPCC lower bound, or a case's measured EF) on both sides; fuel switch:
 --                baseline fuel at its lower bound, project fuel at its upper bound.
--- Economics (§6): CRF = r(1+r)^n/((1+r)^n-1); MAC = (capex x CRF + dO&M - fuel savings) / BAU reduction.
+-- The decision each row stands for, and its cost basis (methodology notes §14), in USD of usd_price_year:
+--   build_instead (a pipeline unit, or a project case): premium = capex(project) - capex(baseline), both from
+--       the first region that costs both (the country's own, else a capex_proxy_region), or an add-on's cost
+--       where technology_retrofits has one (a GT built with its steam bottoming cycle);
+--   retrofit (an operating unit with a technology_retrofits row): the retrofit's cost;
+--   replace (any other operating unit): the new unit's full capex, plus the stranded value of the old unit
+--       retired early = its capex x remaining life / lifetime (straight line; 0 once past its lifetime).
+-- Unknown is null, never 0: a missing capex, O&M or fuel price leaves the capex, NPV, MAC, break-even and
+-- the investment test null, with a flag naming what is missing.
+-- Economics (§6): CRF = r(1+r)^n/((1+r)^n-1); MAC = (upfront x CRF + dO&M - fuel savings) / BAU reduction, at
+-- the central fuel price. Investment test (§14, CDM Tool 27): NPV without credits at the hurdle rate, at the
+-- low, central and high fuel price (quantiles of the last N months of the World Bank series, in real USD).
 -- Grid-displacement rows (solar PV, wind, efficiency) come from grid_displacement_swaps, unioned at the end,
--- on the same MAC basis (the BAU reduction) so one MAC curve can rank plant swaps and grid projects.
+-- on the same MAC basis (the BAU reduction) so one MAC curve can rank plant swaps and grid projects; a new
+-- mart of swaps (steel) unions in the same way.
 
 WITH
 settings AS (
     SELECT
         max(value) FILTER (WHERE parameter = 'discount_rate') AS discount_rate,
         max(value) FILTER (WHERE parameter = 'economic_lifetime_yr') AS lifetime_yr,
-        max(value) FILTER (WHERE parameter = 'fuel_price_window_months') AS price_window_months
+        max(value) FILTER (WHERE parameter = 'fuel_price_history_months') AS history_months,
+        CAST(max(value) FILTER (WHERE parameter = 'usd_price_year') AS INTEGER) AS usd_price_year,
+        max(value) FILTER (WHERE parameter = 'analysis_year') AS analysis_year,
+        max(value) FILTER (WHERE parameter = 'hurdle_rate') AS hurdle_rate
     FROM scenario_parameters
 ),
 
--- Fuel price per series: the mean of the last N months that have an energy price.
-series_price AS (
-    -- An exact decimal mean: a float sum would depend on the order rows are stored in.
-    SELECT series_code, avg(CAST(price_usd_per_gj AS DECIMAL(38, 10))) AS price_usd_per_gj
-    FROM (
-        SELECT f.series_code, f.price_usd_per_gj,
-            row_number() OVER (PARTITION BY f.series_code ORDER BY f.month DESC) AS months_back
-        FROM fuel_prices_monthly AS f
-        WHERE f.price_usd_per_gj IS NOT NULL
-    )
-    WHERE months_back <= (SELECT price_window_months FROM settings)
-    GROUP BY series_code
+-- US GDP deflator: money of `year` x to_price_year = USD of usd_price_year (bcm_pipeline.price_years.to_usd).
+deflator AS (
+    SELECT d.year, t.value / d.value AS to_price_year
+    FROM price_deflators AS d
+    JOIN price_deflators AS t
+        ON t.series = 'us_gdp_deflator' AND t.year = (SELECT usd_price_year FROM settings)
+    WHERE d.series = 'us_gdp_deflator'
 ),
 
--- Price per country x fuel class: an explicit override row wins, else the mapped World Bank series
--- (a country's own mapping beats the '*' row).
+scenarios AS (
+    SELECT key AS scenario, value AS quantile FROM scenario_parameters WHERE parameter = 'fuel_price_quantile'
+),
+
+-- The last N months with a price per series, in USD of the price year (null where the year has no deflator).
+history AS (
+    SELECT f.series_code, f.price_usd_per_gj * d.to_price_year AS price_usd_per_gj
+    FROM (
+        SELECT series_code, month, price_usd_per_gj,
+            row_number() OVER (PARTITION BY series_code ORDER BY month DESC) AS months_back
+        FROM fuel_prices_monthly
+        WHERE price_usd_per_gj IS NOT NULL
+    ) AS f
+    LEFT JOIN deflator AS d ON d.year = year(f.month)
+    WHERE f.months_back <= (SELECT history_months FROM settings)
+),
+
+ranked AS (
+    SELECT series_code, price_usd_per_gj,
+        row_number() OVER (PARTITION BY series_code ORDER BY price_usd_per_gj) - 1 AS pos,
+        count(*) OVER (PARTITION BY series_code) AS n,
+        count(price_usd_per_gj) OVER (PARTITION BY series_code) AS n_real
+    FROM history
+),
+
+-- Scenario price per series: the quantile of the window, interpolated between ranks (quantile_cont's rule,
+-- written out because the quantile is a parameter); null when a month of the window could not be deflated.
+series_price AS (
+    SELECT series_code, scenario,
+        CASE WHEN complete THEN lo + (h - floor(h)) * (hi - lo) END AS price_usd_per_gj
+    FROM (
+        SELECT r.series_code, q.scenario, (max(r.n) - 1) * q.quantile AS h,
+            max(r.price_usd_per_gj) FILTER (WHERE r.pos = floor((r.n - 1) * q.quantile)) AS lo,
+            max(r.price_usd_per_gj) FILTER (WHERE r.pos = ceil((r.n - 1) * q.quantile)) AS hi,
+            max(r.n) = max(r.n_real) AS complete
+        FROM ranked AS r
+        CROSS JOIN scenarios AS q
+        GROUP BY r.series_code, q.scenario, q.quantile
+    )
+),
+
+-- Price per country x fuel class x scenario: an explicit override row wins (the same in every scenario),
+-- else the mapped World Bank series (a country's own mapping beats the '*' row).
 country_price AS (
-    SELECT c.country_iso3, fc.fuel_class,
+    SELECT c.country_iso3, fc.fuel_class, q.scenario,
         coalesce(
             (SELECT p.value FROM scenario_parameters AS p
              WHERE p.parameter = 'fuel_price_usd_per_gj' AND p.fuel_class = fc.fuel_class
                 AND p.country_iso3 IN ('*', c.country_iso3)
              ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1),
             (SELECT sp.price_usd_per_gj FROM scenario_parameters AS p
-             JOIN series_price AS sp ON sp.series_code = p.value_text
+             JOIN series_price AS sp ON sp.series_code = p.value_text AND sp.scenario = q.scenario
              WHERE p.parameter = 'fuel_price_series' AND p.fuel_class = fc.fuel_class
                 AND p.country_iso3 IN ('*', c.country_iso3)
              ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1)
@@ -53,6 +104,16 @@ country_price AS (
         UNION
         SELECT value_text FROM scenario_parameters WHERE parameter = 'swap_target'
     ) AS fc
+    CROSS JOIN scenarios AS q
+),
+
+country_prices AS (
+    SELECT country_iso3, fuel_class,
+        max(price_usd_per_gj) FILTER (WHERE scenario = 'low') AS price_low,
+        max(price_usd_per_gj) FILTER (WHERE scenario = 'central') AS price_central,
+        max(price_usd_per_gj) FILTER (WHERE scenario = 'high') AS price_high
+    FROM country_price
+    GROUP BY ALL
 ),
 
 targets AS (
@@ -110,36 +171,153 @@ project_eff AS (
         AND k.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
 ),
 
--- Costs: a capex row for the country's own region wins, else any row with a capex.
-capex_side AS (
-    SELECT c.baseline_id, c.to_technology, c.country_iso3, side.side,
-        CASE side.side WHEN 'from' THEN c.fuel_class ELSE c.to_fuel_class END AS fuel_class,
-        CASE side.side WHEN 'from' THEN c.technology_assumed ELSE c.to_technology END AS technology
-    FROM candidates AS c
-    CROSS JOIN (VALUES ('from'), ('to')) AS side(side)
-),
-
-capex_key AS (
-    SELECT s.fuel_class, s.technology, s.country_iso3, t.capex_usd_per_kw, t.fixed_om_usd_per_kw_yr,
-        t.variable_om_usd_per_mwh, t.technology_id
-    FROM (SELECT DISTINCT fuel_class, technology, country_iso3 FROM capex_side) AS s
-    LEFT JOIN countries AS k ON k.country_iso3 = s.country_iso3
-    JOIN technology_catalogue AS t
-        ON t.parameter_set = 'catalogue' AND t.capex_usd_per_kw IS NOT NULL
-        AND t.fuel_class = s.fuel_class AND t.technology = s.technology
+-- Costs. Catalogue capex and O&M in USD of the price year, one row per technology and region (a row with an
+-- efficiency first); a price year the deflator table lacks leaves the money null (flagged).
+capex_rows AS (
+    SELECT t.fuel_class, t.technology, t.capex_region AS region, t.technology_id, t.lifetime_yr,
+        t.capex_price_year, d.to_price_year IS NOT NULL AS in_price_year,
+        t.capex_usd_per_kw * d.to_price_year AS capex_usd_per_kw,
+        t.fixed_om_usd_per_kw_yr * d.to_price_year AS fixed_om_usd_per_kw_yr,
+        t.variable_om_usd_per_mwh * d.to_price_year AS variable_om_usd_per_mwh
+    FROM technology_catalogue AS t
+    LEFT JOIN deflator AS d ON d.year = t.capex_price_year
+    WHERE t.parameter_set = 'catalogue' AND t.capex_usd_per_kw IS NOT NULL
     QUALIFY row_number() OVER (
-        PARTITION BY s.fuel_class, s.technology, s.country_iso3
-        ORDER BY (t.capex_region = k.country_name) DESC, (t.net_efficiency_lhv IS NOT NULL) DESC, t.technology_id
+        PARTITION BY t.fuel_class, t.technology, t.capex_region
+        ORDER BY (t.net_efficiency_lhv IS NOT NULL) DESC, t.technology_id
     ) = 1
 ),
 
-capex_row AS (
-    SELECT s.baseline_id, s.to_technology, s.side, k.capex_usd_per_kw, k.fixed_om_usd_per_kw_yr,
-        k.variable_om_usd_per_mwh, k.technology_id
-    FROM capex_side AS s
-    JOIN capex_key AS k
-        ON k.fuel_class IS NOT DISTINCT FROM s.fuel_class AND k.technology IS NOT DISTINCT FROM s.technology
-        AND k.country_iso3 IS NOT DISTINCT FROM s.country_iso3
+retrofit_rows AS (
+    SELECT r.retrofit_id, r.from_technology, r.to_technology, r.fuel_class, r.capex_region AS region,
+        r.capex_price_year, d.to_price_year IS NOT NULL AS in_price_year,
+        r.capex_usd_per_kw * d.to_price_year AS capex_usd_per_kw,
+        r.fixed_om_usd_per_kw_yr * d.to_price_year AS fixed_om_usd_per_kw_yr,
+        r.variable_om_usd_per_mwh * d.to_price_year AS variable_om_usd_per_mwh
+    FROM technology_retrofits AS r
+    LEFT JOIN deflator AS d ON d.year = r.capex_price_year
+),
+
+cost_key AS (
+    SELECT DISTINCT c.country_iso3, k.country_name, c.fuel_class, c.technology_assumed, c.to_fuel_class,
+        c.to_technology
+    FROM candidates AS c
+    LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
+),
+
+-- A fuel class's proxy region for a country without its own costs (a country's own row beats '*').
+proxy_region AS (
+    SELECT k.country_iso3, p.fuel_class, p.value_text AS region
+    FROM (SELECT DISTINCT country_iso3 FROM cost_key) AS k
+    JOIN scenario_parameters AS p
+        ON p.parameter = 'capex_proxy_region' AND p.country_iso3 IN ('*', k.country_iso3)
+    QUALIFY row_number() OVER (
+        PARTITION BY k.country_iso3, p.fuel_class ORDER BY (p.country_iso3 <> '*') DESC
+    ) = 1
+),
+
+-- The regions a key's costs may come from, in order: 1 the country's own, 2 the proxy of the baseline's
+-- fuel class, 3 the proxy of the project's.
+key_region AS (
+    SELECT k.*, 1 AS priority, k.country_name AS region FROM cost_key AS k
+    UNION ALL
+    SELECT k.*, 2 AS priority, p.region
+    FROM cost_key AS k JOIN proxy_region AS p ON p.country_iso3 = k.country_iso3 AND p.fuel_class = k.fuel_class
+    UNION ALL
+    SELECT k.*, 3 AS priority, p.region
+    FROM cost_key AS k
+    JOIN proxy_region AS p ON p.country_iso3 = k.country_iso3 AND p.fuel_class = k.to_fuel_class
+),
+
+-- Build-instead premium: both technologies from the first region that costs both.
+pair_cost AS (
+    SELECT kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology, kr.region,
+        f.technology_id || ' -> ' || t.technology_id AS ids, f.in_price_year AND t.in_price_year AS in_price_year,
+        t.capex_usd_per_kw - f.capex_usd_per_kw AS capex_usd_per_kw,
+        t.fixed_om_usd_per_kw_yr - f.fixed_om_usd_per_kw_yr AS d_fixed_om,
+        t.variable_om_usd_per_mwh - f.variable_om_usd_per_mwh AS d_variable_om,
+        CAST(NULL AS DOUBLE) AS old_capex_usd_per_kw, CAST(NULL AS DOUBLE) AS old_lifetime_yr
+    FROM key_region AS kr
+    JOIN capex_rows AS f
+        ON f.fuel_class = kr.fuel_class AND f.technology = kr.technology_assumed AND f.region = kr.region
+    JOIN capex_rows AS t
+        ON t.fuel_class = kr.to_fuel_class AND t.technology = kr.to_technology AND t.region = kr.region
+    QUALIFY row_number() OVER (
+        PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
+        ORDER BY kr.priority
+    ) = 1
+),
+
+-- An add-on or retrofit with a cited cost, from the first region that has one; the old unit's O&M from the
+-- same region (unknown there: the O&M difference is unknown).
+retrofit_cost AS (
+    SELECT kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology, kr.region,
+        r.retrofit_id || coalesce(' (O&M less ' || f.technology_id || ')', '') AS ids, r.in_price_year,
+        r.capex_usd_per_kw,
+        r.fixed_om_usd_per_kw_yr - f.fixed_om_usd_per_kw_yr AS d_fixed_om,
+        r.variable_om_usd_per_mwh - f.variable_om_usd_per_mwh AS d_variable_om,
+        CAST(NULL AS DOUBLE) AS old_capex_usd_per_kw, CAST(NULL AS DOUBLE) AS old_lifetime_yr
+    FROM key_region AS kr
+    JOIN retrofit_rows AS r
+        ON r.from_technology = kr.technology_assumed AND r.to_technology = kr.to_technology AND r.region = kr.region
+    LEFT JOIN capex_rows AS f
+        ON f.fuel_class = kr.fuel_class AND f.technology = kr.technology_assumed AND f.region = kr.region
+    QUALIFY row_number() OVER (
+        PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
+        ORDER BY kr.priority
+    ) = 1
+),
+
+-- Replace: the new unit from the first region costing it (own, then the project fuel's proxy); the old unit
+-- (its stranded value and O&M) from the first region costing it (own, then the baseline fuel's proxy).
+new_cost AS (
+    SELECT kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology,
+        kr.region, t.technology_id, t.in_price_year, t.capex_usd_per_kw, t.fixed_om_usd_per_kw_yr,
+        t.variable_om_usd_per_mwh
+    FROM key_region AS kr
+    JOIN capex_rows AS t
+        ON t.fuel_class = kr.to_fuel_class AND t.technology = kr.to_technology AND t.region = kr.region
+    WHERE kr.priority IN (1, 3)
+    QUALIFY row_number() OVER (
+        PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
+        ORDER BY kr.priority
+    ) = 1
+),
+
+old_cost AS (
+    SELECT kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology,
+        kr.region, f.technology_id, f.in_price_year, f.capex_usd_per_kw, f.fixed_om_usd_per_kw_yr,
+        f.variable_om_usd_per_mwh, f.lifetime_yr
+    FROM key_region AS kr
+    JOIN capex_rows AS f
+        ON f.fuel_class = kr.fuel_class AND f.technology = kr.technology_assumed AND f.region = kr.region
+    WHERE kr.priority IN (1, 2)
+    QUALIFY row_number() OVER (
+        PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
+        ORDER BY kr.priority
+    ) = 1
+),
+
+replace_cost AS (
+    SELECT k.country_iso3, k.fuel_class, k.technology_assumed, k.to_fuel_class, k.to_technology,
+        CASE WHEN n.region IS NOT DISTINCT FROM o.region THEN n.region
+             ELSE concat_ws(' / ', n.region, o.region) END AS region,
+        coalesce(n.technology_id, 'none') || ' + stranded ' || coalesce(o.technology_id, 'none') AS ids,
+        coalesce(n.in_price_year, true) AND coalesce(o.in_price_year, true) AS in_price_year,
+        n.capex_usd_per_kw,
+        n.fixed_om_usd_per_kw_yr - o.fixed_om_usd_per_kw_yr AS d_fixed_om,
+        n.variable_om_usd_per_mwh - o.variable_om_usd_per_mwh AS d_variable_om,
+        o.capex_usd_per_kw AS old_capex_usd_per_kw, o.lifetime_yr AS old_lifetime_yr,
+        n.region AS new_region, o.region AS old_region
+    FROM cost_key AS k
+    LEFT JOIN new_cost AS n
+        ON n.country_iso3 IS NOT DISTINCT FROM k.country_iso3 AND n.fuel_class = k.fuel_class
+        AND n.technology_assumed = k.technology_assumed AND n.to_fuel_class = k.to_fuel_class
+        AND n.to_technology = k.to_technology
+    LEFT JOIN old_cost AS o
+        ON o.country_iso3 IS NOT DISTINCT FROM k.country_iso3 AND o.fuel_class = k.fuel_class
+        AND o.technology_assumed = k.technology_assumed AND o.to_fuel_class = k.to_fuel_class
+        AND o.to_technology = k.to_technology
 ),
 
 -- Reference candidates for the baseline technology (as assumed for unknown technology).
@@ -197,6 +375,12 @@ joined AS (
     SELECT
         c.*,
         c.fuel_class <> c.to_fuel_class AS is_fuel_switch,
+        -- The decision: an operating unit is retrofitted where a cited retrofit exists, else replaced; a
+        -- pipeline unit (and a project case: the founding case's reading) is built with the project
+        -- technology instead.
+        CASE WHEN c.unit_source = 'case' OR NOT c.is_operating THEN 'build_instead'
+             WHEN rc.ids IS NOT NULL THEN 'retrofit'
+             ELSE 'replace' END AS decision,
         coalesce(pc.to_efficiency_lhv, pe.net_efficiency_lhv) AS efficiency_project_lhv,
         coalesce(tool07.net_efficiency_lhv, 0) AS eta_tool07,
         coalesce(bm.net_efficiency_lhv, c.efficiency_lhv_high, 0) AS eta_benchmark,
@@ -207,22 +391,37 @@ joined AS (
             AS ef_project_central,
         CASE WHEN c.fuel_class = c.to_fuel_class THEN c.co2_ef_t_per_tj_lower
              ELSE pf.co2_ef_t_per_tj_upper END AS ef_project_conservative,
-        coalesce(pc.fuel_price_usd_per_gj, bp.price_usd_per_gj) AS fuel_price_usd_per_gj,
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_usd_per_gj)
-             ELSE tp.price_usd_per_gj END AS project_fuel_price_usd_per_gj,
-        coalesce(pc.capex_premium_usd_per_kw, cto.capex_usd_per_kw - cfrom.capex_usd_per_kw)
-            * c.capacity_mw * 1000 AS incremental_capex_usd,
-        coalesce(pc.delta_om_usd_per_yr,
-            (coalesce(cto.fixed_om_usd_per_kw_yr, 0) - coalesce(cfrom.fixed_om_usd_per_kw_yr, 0))
-                * c.capacity_mw * 1000
-            + (coalesce(cto.variable_om_usd_per_mwh, 0) - coalesce(cfrom.variable_om_usd_per_mwh, 0))
-                * c.net_generation_mwh_per_yr) AS delta_om_usd_per_yr,
+        -- A case's own fuel price holds in every scenario.
+        coalesce(pc.fuel_price_usd_per_gj, bp.price_low) AS price_low,
+        coalesce(pc.fuel_price_usd_per_gj, bp.price_central) AS price_central,
+        coalesce(pc.fuel_price_usd_per_gj, bp.price_high) AS price_high,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_low)
+             ELSE tp.price_low END AS project_price_low,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_central)
+             ELSE tp.price_central END AS project_price_central,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_high)
+             ELSE tp.price_high END AS project_price_high,
+        pc.capex_premium_usd_per_kw AS case_premium_usd_per_kw,
+        pc.delta_om_usd_per_yr AS case_delta_om_usd_per_yr,
         coalesce(pc.discount_rate, s.discount_rate) AS discount_rate,
         coalesce(pc.lifetime_yr, s.lifetime_yr) AS lifetime_yr,
-        pc.capex_premium_usd_per_kw IS NULL AND (cto.capex_usd_per_kw IS NULL OR cfrom.capex_usd_per_kw IS NULL)
-            AS no_capex
+        s.hurdle_rate,
+        s.usd_price_year,
+        s.analysis_year,
+        k.country_name,
+        pcost.region AS pair_region, pcost.ids AS pair_ids, pcost.in_price_year AS pair_in_price_year,
+        pcost.capex_usd_per_kw AS pair_capex_usd_per_kw, pcost.d_fixed_om AS pair_d_fixed_om,
+        pcost.d_variable_om AS pair_d_variable_om,
+        rc.region AS retrofit_region, rc.ids AS retrofit_ids, rc.in_price_year AS retrofit_in_price_year,
+        rc.capex_usd_per_kw AS retrofit_capex_usd_per_kw, rc.d_fixed_om AS retrofit_d_fixed_om,
+        rc.d_variable_om AS retrofit_d_variable_om,
+        xc.region AS replace_region, xc.new_region, xc.old_region, xc.ids AS replace_ids,
+        xc.in_price_year AS replace_in_price_year, xc.capex_usd_per_kw AS replace_capex_usd_per_kw,
+        xc.d_fixed_om AS replace_d_fixed_om, xc.d_variable_om AS replace_d_variable_om,
+        xc.old_capex_usd_per_kw, xc.old_lifetime_yr
     FROM candidates AS c
     CROSS JOIN settings AS s
+    LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
     LEFT JOIN (
         SELECT case_id, to_efficiency_lhv, fuel_price_usd_per_gj, capex_premium_usd_per_kw,
             delta_om_usd_per_yr, discount_rate, lifetime_yr
@@ -231,29 +430,98 @@ joined AS (
     LEFT JOIN project_eff AS pe USING (baseline_id, to_technology)
     LEFT JOIN tool07 USING (baseline_id, to_technology)
     LEFT JOIN benchmark AS bm USING (baseline_id, to_technology)
-    LEFT JOIN capex_row AS cfrom
-        ON cfrom.baseline_id = c.baseline_id AND cfrom.to_technology = c.to_technology AND cfrom.side = 'from'
-    LEFT JOIN capex_row AS cto
-        ON cto.baseline_id = c.baseline_id AND cto.to_technology = c.to_technology AND cto.side = 'to'
+    LEFT JOIN pair_cost AS pcost
+        ON pcost.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND pcost.fuel_class = c.fuel_class
+        AND pcost.technology_assumed = c.technology_assumed AND pcost.to_fuel_class = c.to_fuel_class
+        AND pcost.to_technology = c.to_technology
+    LEFT JOIN retrofit_cost AS rc
+        ON rc.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND rc.fuel_class = c.fuel_class
+        AND rc.technology_assumed = c.technology_assumed AND rc.to_fuel_class = c.to_fuel_class
+        AND rc.to_technology = c.to_technology
+    LEFT JOIN replace_cost AS xc
+        ON xc.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND xc.fuel_class = c.fuel_class
+        AND xc.technology_assumed = c.technology_assumed AND xc.to_fuel_class = c.to_fuel_class
+        AND xc.to_technology = c.to_technology
     LEFT JOIN project_fuel AS pf ON pf.fuel_class = c.to_fuel_class
-    LEFT JOIN country_price AS bp ON bp.country_iso3 = c.country_iso3 AND bp.fuel_class = c.fuel_class
-    LEFT JOIN country_price AS tp ON tp.country_iso3 = c.country_iso3 AND tp.fuel_class = c.to_fuel_class
+    LEFT JOIN country_prices AS bp ON bp.country_iso3 = c.country_iso3 AND bp.fuel_class = c.fuel_class
+    LEFT JOIN country_prices AS tp ON tp.country_iso3 = c.country_iso3 AND tp.fuel_class = c.to_fuel_class
+),
+
+-- The cost basis of the decision: a build-instead uses an add-on's cost where there is one, else the premium
+-- of one region; a case's own premium and O&M difference win (as given, in the case's own price year).
+costed AS (
+    SELECT
+        j.*,
+        CASE WHEN j.decision = 'replace' THEN 'replace'
+             WHEN j.retrofit_ids IS NOT NULL THEN 'retrofit' ELSE 'pair' END AS cost_source,
+        CASE WHEN j.decision = 'replace' THEN j.replace_region
+             WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_region ELSE j.pair_region END AS region,
+        CASE WHEN j.decision = 'replace' THEN j.replace_capex_usd_per_kw
+             WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_capex_usd_per_kw
+             -- A premium that is not positive is a catalogue inconsistency, not a saving: unknown.
+             WHEN j.pair_capex_usd_per_kw > 0 THEN j.pair_capex_usd_per_kw END AS catalogue_capex_usd_per_kw,
+        CASE WHEN j.decision = 'replace' THEN j.replace_d_fixed_om
+             WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_d_fixed_om ELSE j.pair_d_fixed_om END AS d_fixed_om,
+        CASE WHEN j.decision = 'replace' THEN j.replace_d_variable_om
+             WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_d_variable_om ELSE j.pair_d_variable_om END
+            AS d_variable_om,
+        CASE WHEN j.decision = 'replace' THEN j.replace_in_price_year
+             WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_in_price_year ELSE j.pair_in_price_year END
+            AS in_price_year,
+        -- Remaining life of a replaced unit: start year + lifetime - the year of the decision, at least 0.
+        CASE WHEN j.decision = 'replace' AND j.start_year + j.old_lifetime_yr IS NOT NULL
+             THEN greatest(0, j.start_year + j.old_lifetime_yr - j.analysis_year) END AS remaining_life_yr,
+        -- Costs taken from another country's region (a proxy), named with the technology they cost.
+        CASE WHEN j.decision = 'replace'
+             THEN nullif(concat_ws(', ',
+                CASE WHEN j.new_region IS DISTINCT FROM j.country_name
+                     THEN j.new_region || ' (' || j.to_technology || ')' END,
+                CASE WHEN j.old_region IS DISTINCT FROM j.country_name
+                     THEN j.old_region || ' (' || j.technology_assumed || ')' END), '')
+             WHEN j.retrofit_ids IS NOT NULL AND j.retrofit_region IS DISTINCT FROM j.country_name
+             THEN j.retrofit_region
+             WHEN j.retrofit_ids IS NULL AND j.pair_region IS DISTINCT FROM j.country_name
+             THEN j.pair_region END AS proxy_regions
+    FROM joined AS j
+),
+
+money AS (
+    SELECT
+        c.*,
+        coalesce(c.case_premium_usd_per_kw, c.catalogue_capex_usd_per_kw) * c.capacity_mw * 1000
+            AS incremental_capex_usd,
+        CASE WHEN c.decision = 'replace'
+             THEN c.old_capex_usd_per_kw * c.capacity_mw * 1000 * c.remaining_life_yr / c.old_lifetime_yr
+             ELSE 0 END AS stranded_value_usd,
+        coalesce(c.case_delta_om_usd_per_yr,
+            c.d_fixed_om * c.capacity_mw * 1000 + c.d_variable_om * c.net_generation_mwh_per_yr)
+            AS delta_om_usd_per_yr,
+        CASE WHEN c.case_premium_usd_per_kw IS NOT NULL
+             THEN 'case capex_premium_usd_per_kw (as given)'
+             ELSE c.decision || ': ' || CASE c.cost_source
+                WHEN 'replace' THEN 'full capex ' || coalesce(c.replace_ids, 'none')
+                WHEN 'retrofit' THEN c.retrofit_ids
+                ELSE coalesce(c.pair_ids, 'no region costs both') END
+                || coalesce(' [' || c.region || ']', '') || ', USD ' || c.usd_price_year
+        END AS cost_basis
+    FROM costed AS c
 ),
 
 -- The reference efficiency is the highest candidate; the rule that won is recorded (ties: first listed).
 reference AS (
     SELECT
-        j.*,
-        greatest(j.efficiency_lhv, j.eta_tool07, j.eta_benchmark) AS efficiency_reference_lhv,
+        m.*,
+        m.incremental_capex_usd + m.stranded_value_usd AS upfront_cost_usd,
+        greatest(m.efficiency_lhv, m.eta_tool07, m.eta_benchmark) AS efficiency_reference_lhv,
         CASE
-            WHEN j.efficiency_lhv >= greatest(j.eta_tool07, j.eta_benchmark) THEN 'bau_efficiency'
-            WHEN j.eta_tool07 >= j.eta_benchmark THEN 'tool07_default'
-            ELSE j.benchmark_label
-        END || CASE WHEN j.is_fuel_switch THEN '; ef: baseline ipcc_lower, project ipcc_upper'
-                    WHEN j.unit_source = 'case' AND j.co2_ef_t_per_tj = j.co2_ef_t_per_tj_lower
+            WHEN m.efficiency_lhv >= greatest(m.eta_tool07, m.eta_benchmark) THEN 'bau_efficiency'
+            WHEN m.eta_tool07 >= m.eta_benchmark THEN 'tool07_default'
+            ELSE m.benchmark_label
+        END || CASE WHEN m.is_fuel_switch THEN '; ef: baseline ipcc_lower, project ipcc_upper'
+                    WHEN m.unit_source = 'case' AND m.co2_ef_t_per_tj = m.co2_ef_t_per_tj_lower
                         THEN '; ef: measured (case), both sides'
                     ELSE '; ef: ipcc_lower, both sides' END AS reference_rule
-    FROM joined AS j
+    FROM money AS m
 ),
 
 physics AS (
@@ -271,7 +539,10 @@ physics AS (
             AS is_upgrade,
         CASE WHEN r.discount_rate = 0 THEN 1 / r.lifetime_yr
              ELSE r.discount_rate * pow(1 + r.discount_rate, r.lifetime_yr)
-                / (pow(1 + r.discount_rate, r.lifetime_yr) - 1) END AS crf
+                / (pow(1 + r.discount_rate, r.lifetime_yr) - 1) END AS crf,
+        -- Present value of 1 USD a year over the lifetime at the hurdle rate.
+        CASE WHEN r.hurdle_rate = 0 THEN r.lifetime_yr
+             ELSE (1 - pow(1 + r.hurdle_rate, -r.lifetime_yr)) / r.hurdle_rate END AS hurdle_annuity
     FROM reference AS r
 ),
 
@@ -284,73 +555,147 @@ economics AS (
              ELSE 0 END AS reduction_creditable_t_per_yr,
         p.fuel_tj_per_yr - p.project_fuel_tj_per_yr AS fuel_saved_tj_per_yr,
         -- TJ x 1000 GJ/TJ x USD/GJ; a fuel switch pays the project fuel's price for what it burns.
-        p.fuel_tj_per_yr * 1000 * p.fuel_price_usd_per_gj
-            - p.project_fuel_tj_per_yr * 1000 * p.project_fuel_price_usd_per_gj AS fuel_savings_usd_per_yr,
-        p.incremental_capex_usd * p.crf + p.delta_om_usd_per_yr AS annualised_cost_usd_per_yr
+        p.fuel_tj_per_yr * 1000 * p.price_low - p.project_fuel_tj_per_yr * 1000 * p.project_price_low
+            AS fuel_savings_low_usd_per_yr,
+        p.fuel_tj_per_yr * 1000 * p.price_central - p.project_fuel_tj_per_yr * 1000 * p.project_price_central
+            AS fuel_savings_usd_per_yr,
+        p.fuel_tj_per_yr * 1000 * p.price_high - p.project_fuel_tj_per_yr * 1000 * p.project_price_high
+            AS fuel_savings_high_usd_per_yr,
+        p.upfront_cost_usd * p.crf + p.delta_om_usd_per_yr AS annualised_cost_usd_per_yr
     FROM physics AS p
+),
+
+-- The investment test without credits: NPV at the hurdle rate under each fuel-price scenario.
+tested AS (
+    SELECT
+        e.*,
+        -e.upfront_cost_usd + (e.fuel_savings_low_usd_per_yr - e.delta_om_usd_per_yr) * e.hurdle_annuity
+            AS npv_hurdle_low_usd,
+        -e.upfront_cost_usd + (e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr) * e.hurdle_annuity
+            AS npv_hurdle_central_usd,
+        -e.upfront_cost_usd + (e.fuel_savings_high_usd_per_yr - e.delta_om_usd_per_yr) * e.hurdle_annuity
+            AS npv_hurdle_high_usd
+    FROM economics AS e
 )
 
 SELECT
-    e.unit_source || ':' || e.unit_id || ':' || e.to_technology AS swap_id,
-    e.unit_id,
-    e.unit_source,
-    e.country_iso3,
-    'power_' || e.fuel_class AS sector,
-    CASE WHEN e.is_fuel_switch THEN 'fuel_switch' ELSE 'efficiency_upgrade' END AS swap_type,
-    e.technology AS from_technology,
-    e.to_technology,
-    e.is_upgrade,
-    e.capacity_mw,
-    e.net_generation_mwh_per_yr,
-    e.co2_t_per_yr AS baseline_co2_t_per_yr,
-    e.project_co2_t_per_yr,
-    e.reduction_bau_t_per_yr,
-    e.reference_co2_t_per_yr,
-    e.reduction_creditable_t_per_yr,
-    e.reference_rule,
-    e.co2_t_per_yr - e.reference_co2_t_per_yr AS bau_reference_gap_t_per_yr,
-    e.fuel_saved_tj_per_yr,
-    e.fuel_savings_usd_per_yr,
-    e.incremental_capex_usd,
-    e.annualised_cost_usd_per_yr,
-    -- Constant yearly net benefit over the lifetime: NPV = -capex + benefit / CRF.
-    -e.incremental_capex_usd + (e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr) / e.crf AS npv_usd,
-    CASE WHEN e.incremental_capex_usd <= 0 THEN 0
-         WHEN e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr > 0
-         THEN e.incremental_capex_usd / (e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr) END
-        AS simple_payback_yr,
-    CASE WHEN e.reduction_bau_t_per_yr > 0
-         THEN (e.annualised_cost_usd_per_yr - e.fuel_savings_usd_per_yr) / e.reduction_bau_t_per_yr END
+    t.unit_source || ':' || t.unit_id || ':' || t.to_technology AS swap_id,
+    t.unit_id,
+    t.unit_source,
+    t.country_iso3,
+    'power_' || t.fuel_class AS sector,
+    CASE WHEN t.is_fuel_switch THEN 'fuel_switch' ELSE 'efficiency_upgrade' END AS swap_type,
+    t.technology AS from_technology,
+    t.to_technology,
+    t.is_upgrade,
+    t.capacity_mw,
+    t.net_generation_mwh_per_yr,
+    t.co2_t_per_yr AS baseline_co2_t_per_yr,
+    t.project_co2_t_per_yr,
+    t.reduction_bau_t_per_yr,
+    t.reference_co2_t_per_yr,
+    t.reduction_creditable_t_per_yr,
+    t.reference_rule,
+    t.co2_t_per_yr - t.reference_co2_t_per_yr AS bau_reference_gap_t_per_yr,
+    t.fuel_saved_tj_per_yr,
+    t.fuel_savings_usd_per_yr,
+    t.incremental_capex_usd,
+    t.annualised_cost_usd_per_yr,
+    -- Constant yearly net benefit over the lifetime: NPV = -upfront + benefit / CRF.
+    -t.upfront_cost_usd + (t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr) / t.crf AS npv_usd,
+    CASE WHEN t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr > 0
+         THEN t.upfront_cost_usd / (t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr) END AS simple_payback_yr,
+    CASE WHEN t.reduction_bau_t_per_yr > 0
+         THEN (t.annualised_cost_usd_per_yr - t.fuel_savings_usd_per_yr) / t.reduction_bau_t_per_yr END
         AS mac_usd_per_t,
-    CASE WHEN e.reduction_creditable_t_per_yr > 0
-         THEN greatest(0, (e.annualised_cost_usd_per_yr - e.fuel_savings_usd_per_yr)
-                          / e.reduction_creditable_t_per_yr) END AS breakeven_credit_price_usd_per_t,
+    -- greatest() skips nulls: the explicit null test keeps an unknown cost from reading as a price of 0.
+    CASE WHEN t.reduction_creditable_t_per_yr > 0
+            AND t.annualised_cost_usd_per_yr - t.fuel_savings_usd_per_yr IS NOT NULL
+         THEN greatest(0, (t.annualised_cost_usd_per_yr - t.fuel_savings_usd_per_yr)
+                          / t.reduction_creditable_t_per_yr) END AS breakeven_credit_price_usd_per_t,
     nullif(concat_ws(';',
-        e.flags,
-        CASE WHEN NOT e.is_upgrade THEN 'not_an_upgrade:creditable_zero' END,
-        CASE WHEN e.is_upgrade AND e.reduction_creditable_t_per_yr = 0 THEN 'reference_at_or_above_project' END,
-        CASE WHEN e.no_capex THEN 'no_capex_in_catalogue' END,
-        CASE WHEN e.efficiency_project_lhv IS NULL THEN 'no_project_efficiency' END,
-        CASE WHEN e.fuel_price_usd_per_gj IS NULL THEN 'no_fuel_price' END
+        t.flags,
+        CASE WHEN NOT t.is_upgrade THEN 'not_an_upgrade:creditable_zero' END,
+        CASE WHEN t.is_upgrade AND t.reduction_creditable_t_per_yr = 0 THEN 'reference_at_or_above_project' END,
+        CASE WHEN t.case_premium_usd_per_kw IS NOT NULL THEN NULL
+             WHEN t.cost_source = 'pair' AND t.pair_ids IS NULL
+                THEN 'no_capex_in_catalogue:no region costs both ' || t.technology_assumed || ' and '
+                    || t.to_technology
+             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0
+                THEN 'capex_premium_not_positive:' || t.pair_ids
+             WHEN t.cost_source = 'replace' AND t.replace_capex_usd_per_kw IS NULL
+                THEN 'no_capex_in_catalogue:' || t.to_technology END,
+        CASE WHEN t.cost_source = 'replace' AND t.old_capex_usd_per_kw IS NULL
+             THEN 'no_capex_in_catalogue:' || t.technology_assumed || ' (stranded value unknown)'
+             WHEN t.cost_source = 'replace' AND t.start_year IS NULL
+             THEN 'no_start_year:stranded_value_unknown'
+             WHEN t.cost_source = 'replace' AND t.remaining_life_yr = 0 THEN 'beyond_lifetime:no_stranded_value' END,
+        CASE WHEN NOT t.in_price_year THEN 'capex_price_year_not_in_price_deflators' END,
+        CASE WHEN t.case_premium_usd_per_kw IS NULL THEN 'capex_proxy_region:' || t.proxy_regions END,
+        CASE WHEN t.delta_om_usd_per_yr IS NULL AND t.incremental_capex_usd IS NOT NULL
+             THEN 'no_om_in_catalogue' END,
+        CASE WHEN t.efficiency_project_lhv IS NULL THEN 'no_project_efficiency' END,
+        CASE WHEN t.price_central IS NULL OR t.project_price_central IS NULL THEN 'no_fuel_price' END
     ), '') AS flags,
     -- Beyond the shared swap columns: the parameters behind each row.
-    e.status,
-    e.fuel,
-    e.efficiency_lhv AS efficiency_bau_lhv,
-    e.efficiency_reference_lhv,
-    e.efficiency_project_lhv,
-    e.co2_ef_t_per_tj AS co2_ef_baseline_t_per_tj,
-    e.project_co2_conservative_t_per_yr,
-    CASE WHEN NOT e.is_fuel_switch THEN e.fuel_saved_tj_per_yr / e.ncv_tj_per_gg * 1000 END
+    t.status,
+    t.fuel,
+    t.efficiency_lhv AS efficiency_bau_lhv,
+    t.efficiency_reference_lhv,
+    t.efficiency_project_lhv,
+    t.co2_ef_t_per_tj AS co2_ef_baseline_t_per_tj,
+    t.project_co2_conservative_t_per_yr,
+    CASE WHEN NOT t.is_fuel_switch THEN t.fuel_saved_tj_per_yr / t.ncv_tj_per_gg * 1000 END
         AS fuel_saved_t_per_yr,
-    e.fuel_price_usd_per_gj,
-    e.project_fuel_price_usd_per_gj,
-    e.delta_om_usd_per_yr,
-    e.discount_rate,
-    e.lifetime_yr,
-    e.crf
-FROM economics AS e
+    t.price_central AS fuel_price_usd_per_gj,
+    t.project_price_central AS project_fuel_price_usd_per_gj,
+    t.delta_om_usd_per_yr,
+    t.discount_rate,
+    t.lifetime_yr,
+    t.crf,
+    t.decision,
+    t.cost_basis,
+    t.usd_price_year,
+    t.incremental_capex_usd / (t.capacity_mw * 1000) AS capex_usd_per_kw,
+    CASE WHEN t.decision = 'replace' THEN t.remaining_life_yr END AS remaining_life_yr,
+    t.stranded_value_usd,
+    t.upfront_cost_usd,
+    t.price_low AS fuel_price_low_usd_per_gj,
+    t.price_high AS fuel_price_high_usd_per_gj,
+    t.fuel_savings_low_usd_per_yr,
+    t.fuel_savings_high_usd_per_yr,
+    t.hurdle_rate,
+    t.npv_hurdle_low_usd,
+    t.npv_hurdle_central_usd,
+    t.npv_hurdle_high_usd,
+    -- The central price decides (methodology notes §14); low and high test the verdict.
+    CASE WHEN NOT t.is_upgrade THEN NULL
+         WHEN t.npv_hurdle_central_usd >= 0 THEN 'not_additional'
+         WHEN t.npv_hurdle_low_usd >= 0 OR t.npv_hurdle_high_usd >= 0 THEN 'depends_on_price'
+         WHEN t.npv_hurdle_low_usd < 0 AND t.npv_hurdle_high_usd < 0 THEN 'additional' END AS additionality,
+    CASE WHEN NOT t.is_upgrade THEN 'not run: not an upgrade'
+         WHEN t.npv_hurdle_central_usd IS NULL OR t.npv_hurdle_low_usd IS NULL OR t.npv_hurdle_high_usd IS NULL
+         THEN 'not run: ' || CASE WHEN t.upfront_cost_usd IS NULL THEN 'capex unknown'
+                                  WHEN t.delta_om_usd_per_yr IS NULL THEN 'O&M unknown'
+                                  ELSE 'fuel price unknown' END
+         ELSE printf('NPV without credits at the %.1f %% hurdle over %.0f yr at the low / central / high fuel '
+                     || 'price: not_additional if >= 0 at central; depends_on_price if < 0 at central but >= 0 '
+                     || 'at low or high; additional if < 0 at all three', t.hurdle_rate * 100, t.lifetime_yr)
+    END AS additionality_rule
+FROM tested AS t
 
 UNION ALL BY NAME
--- Grid-displacement projects: no unit, no fuel; their efficiency and fuel EF columns stay null.
-SELECT * FROM grid_displacement_swaps
+-- Grid-displacement projects: no unit, no fuel; their efficiency and fuel EF columns stay null. A new
+-- project's capex is its cost (no premium, nothing retired); no energy revenue is counted, so the
+-- investment test is not run.
+SELECT
+    g.*,
+    'new_project' AS decision,
+    'new_project: grid_project_defaults capex x capacity (no energy revenue, no O&M counted)' AS cost_basis,
+    g.incremental_capex_usd / (g.capacity_mw * 1000) AS capex_usd_per_kw,
+    0.0 AS stranded_value_usd,
+    g.incremental_capex_usd AS upfront_cost_usd,
+    s.hurdle_rate,
+    'not run: a grid project counts no energy revenue' AS additionality_rule
+FROM grid_displacement_swaps AS g
+CROSS JOIN settings AS s

@@ -1,5 +1,6 @@
--- Credits per unit x swap x bilateral agreement, split host / partner, with the agreement's name and
--- signing date, the unit's name and capacity, and the raw file the capacity came from.
+-- Credits per unit x bilateral agreement (the unit's chosen option only: rows add up), split host / partner,
+-- with each party's economics, the agreement's name and signing date, the unit's name and capacity, and the
+-- raw file the capacity came from.
 -- Stable analyst view: names and columns change only with a note in the README.
 -- agreement_name: Name of the bilateral agreement (agreements/<agreement_id>.yaml)
 -- signed_date: Start date of the agreement: the real deal's signing date (agreement_status), else the file's
@@ -24,6 +25,8 @@ SELECT
     c.swap_type,
     c.from_technology,
     c.to_technology,
+    c.decision,
+    c.additionality,
     c.reduction_creditable_t_per_yr,
     c.credited_t_per_yr,
     c.host_credits_t_per_yr,
@@ -34,7 +37,13 @@ SELECT
     c.crediting_period_yr,
     c.credited_over_period_t,
     c.capex_subsidy_usd,
+    c.partner_credits_to,
+    c.developer_credit_revenue_usd_per_yr,
+    c.partner_cost_usd_per_t,
     c.npv_with_credits_usd,
+    c.developer_npv_hurdle_central_usd,
+    c.passes_hurdle_with_credits,
+    c.npv_society_usd,
     c.breakeven_credit_price_usd_per_t,
     f.source_file,
     f.source_sha256

@@ -1,5 +1,6 @@
--- The marginal abatement cost curve of each host country: one option per unit (its cheapest upgrade per
--- tonne), sorted by MAC, with cumulative reductions, unit names and the raw file the capacity came from.
+-- The marginal abatement cost curve of each host country: one option per unit (the one chosen_options picked),
+-- sorted by MAC, with cumulative reductions, unit names and the raw file the capacity came from. Options with
+-- an undefined or implausible MAC are left out (chosen_options.mac_curve_exclusion).
 -- Stable analyst view: names and columns change only with a note in the README.
 SELECT
     m.country_iso3,
@@ -15,6 +16,8 @@ SELECT
     m.swap_type,
     m.from_technology,
     m.to_technology,
+    m.decision,
+    m.additionality,
     m.mac_usd_per_t,
     m.reduction_bau_t_per_yr,
     m.cumulative_reduction_bau_t_per_yr,

@@ -25,5 +25,10 @@ SELECT
     npv_no_credits_usd,
     mac_usd_per_t,
     breakeven_credit_price_usd_per_t,
+    decision,
+    hurdle_rate,
+    npv_hurdle_no_credits_usd,
+    npv_hurdle_with_credits_usd,
+    additionality,
     flags
 FROM project_case_results
