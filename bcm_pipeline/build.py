@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -21,10 +22,12 @@ import pandas as pd
 from bcm_pipeline import catalogue, warehouse
 from bcm_pipeline.catalogue import Table
 from bcm_pipeline.parsers import cache as parse_cache
+from bcm_pipeline.releases import release_units
 from bcm_pipeline.schemas.base import quote_ident, sql_literal, stored_failures, validate
 from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources import registry
 from bcm_pipeline.sources.download import sha256_of
-from bcm_pipeline.sources.registry import SOURCES
+from bcm_pipeline.sources.registry import Release, Releases
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Built:
     quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)
     source_sha256: str | None = None
     cache_hit: bool | None = None
+    release: str | None = None  # source tables: the release(s) parsed
 
 
 def check(
@@ -73,18 +77,70 @@ def check(
     return Check(not problems, rows, problems, validated_by, failures)
 
 
-def source_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
-    """Parse the source's current raw file (cached per sha256 and parser code), validate, write, quarantine."""
-    source = SOURCES[t.source_id]
-    path = settings.source_dir(source.raw_folder) / source.filename
-    sha = sha256_of(path)
-    if t.sibling_source_ids:  # one key over every file the parser reads
-        siblings = [SOURCES[s] for s in t.sibling_source_ids]
-        shas = [sha] + [sha256_of(settings.source_dir(s.raw_folder) / s.filename) for s in siblings]
-        sha = hashlib.sha256(" ".join(shas).encode()).hexdigest()
-    # Same bytes, same parser code: reuse the parsed frame (Excel parsing dominates a refresh).
-    df, hit = parse_cache.cached_parse(t.parse, path, settings.parse_cache_dir(source.id), t.name, sha)
-    return _write_validated(con, t, df, source.id, sha, hit)
+def source_table(
+    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings, releases: Releases | None = None
+) -> Built:
+    """Parse the raw file of the release the source uses (cached per sha256, parser code and the release's
+    layout), validate, write, quarantine. `releases`: the run's (default: resolved from `settings`)."""
+    releases = releases or registry.resolve(registry.ReleaseOptions.of(settings))
+    if t.releases == "latest_two":
+        return _release_units_table(con, t, settings, releases)
+    release = releases.used(t.source_id)
+    folder = settings.source_dir(t.source_id)
+    if t.file == catalogue.ALL_FILES:  # the parser reads every file of the release: one key over all
+        path = folder / release.files[0].name
+        sha = release_sha256(folder, release)
+    else:
+        path = folder / releases.table_file(t.source_id, t.file, release).filename
+        sha = sha256_of(path)
+    # Same bytes, same parser code, same layout: reuse the parsed frame (Excel parsing dominates a refresh).
+    df, hit = parse_cache.cached_parse(
+        t.parse, path, settings.parse_cache_dir(t.source_id), t.name, sha, release.layout(t.source_id)
+    )
+    built = _write_validated(con, t, df, t.source_id, sha, hit)
+    built.release = release.version
+    return built
+
+
+def release_sha256(folder: Path, release: Release) -> str:
+    """One sha256 over every file of a release (a table whose parser reads them all carries it)."""
+    return hashlib.sha256(" ".join(sha256_of(folder / f.name) for f in release.files).encode()).hexdigest()
+
+
+def _release_units_table(
+    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings, releases: Releases
+) -> Built:
+    """tracker_unit_releases: the units of the source's two newest listed releases, each parsed with its
+    own layout, validated per release (a bad row is quarantined with the file it came from)."""
+    latest = releases.sources[t.source_id].latest_two()
+    used = releases.used(t.source_id).version
+    # The used release shares the cached frame of the current table its parser builds.
+    current = next(
+        (
+            c.name
+            for c in catalogue.parsed_from_used_release()
+            if c.source_id == t.source_id and c.parse is t.parse
+        ),
+        t.name,
+    )
+    frames, quarantined = [], []
+    for release in latest:
+        path = settings.source_dir(t.source_id) / releases.table_file(t.source_id, t.file, release).filename
+        sha = sha256_of(path)
+        cache_key = current if release.version == used else f"{current}@{release.version}"
+        parsed, _ = parse_cache.cached_parse(
+            t.parse, path, settings.parse_cache_dir(t.source_id), cache_key, sha, release.layout(t.source_id)
+        )
+        units = release_units(parsed, t.source_id, release, release is latest[-1], sha)
+        valid, bad = validate(t.model, units, t.source_id, sha)
+        frames.append(valid)
+        quarantined.append(bad)
+    valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
+    warehouse.write_table(con, t.model, valid)
+    warehouse.record_quarantine(con, t.name, bad)
+    return Built(
+        t, len(valid), check(con, t, len(valid)), bad, None, None, ", ".join(r.version for r in latest)
+    )
 
 
 def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:

@@ -49,7 +49,7 @@ from bcm_pipeline.schemas.base import table_name
 from bcm_pipeline.schemas.cea import CeaIndiaPublishedMargins, CeaIndiaUnits
 from bcm_pipeline.schemas.gem import CoalUnits, GasOilUnits, GemCo2Parameters
 from bcm_pipeline.schemas.ifi import IfiGridFactors
-from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles
+from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles, SourceReleases
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity, OwidElectricityBySource
 from bcm_pipeline.schemas.reference import (
     Countries,
@@ -61,6 +61,7 @@ from bcm_pipeline.schemas.reference import (
     TechnologyRetrofits,
     UnitEfficiencyClasses,
 )
+from bcm_pipeline.schemas.releases import ReleaseChanges, TrackerUnitReleases
 from bcm_pipeline.schemas.steel import (
     PostedSteelCosts,
     PostedSteelTechnologies,
@@ -72,6 +73,8 @@ from bcm_pipeline.schemas.steel import (
 from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
 from bcm_pipeline.settings import SQL_DIR
 
+ALL_FILES = "*"
+
 
 @dataclass(frozen=True)
 class Table:
@@ -81,12 +84,15 @@ class Table:
     parse: Callable | None = None  # source: parse(path) -> frame; authored: parse(settings) -> frame
     compute: Callable | None = None  # python: compute(con) -> {table name: frame}, shared by its tables
     reads: tuple[str, ...] = ()  # python: the tables compute() reads
-    # source: further files of the same release the parser reads next to source_id's (POSTED's three CSVs),
-    # until sources have multi-file releases; they join the parse cache key and the dependencies.
-    sibling_source_ids: tuple[str, ...] = ()
     sql: str | None = None  # sql: path under bcm_pipeline/sql/
     country_column: str | None = None  # marts rerun one host country at a time: the column naming it
     notes: dict = field(default_factory=dict)
+    # source: which of the source's releases parse() reads: "used" (the newest listed, or the pinned one),
+    # or "latest_two" (the two newest listed, for the release comparison; bcm_pipeline/releases.py).
+    releases: str = "used"
+    # source: the role of the release file parse() reads, when a release has several files; ALL_FILES: the
+    # parser reads every file of the release side by side (it gets the first; the cache key covers all).
+    file: str | None = None
 
     @property
     def name(self) -> str:
@@ -110,8 +116,8 @@ class Table:
         return sql_text(self.sql)
 
 
-def _source(model, parse, source_id, siblings: tuple[str, ...] = ()) -> Table:
-    return Table(model, "core", source_id=source_id, parse=parse, sibling_source_ids=siblings)
+def _source(model, parse, source_id, file: str | None = None) -> Table:
+    return Table(model, "core", source_id=source_id, parse=parse, file=file)
 
 
 def _authored(model, read) -> Table:
@@ -140,18 +146,19 @@ TABLES: list[Table] = [
     _source(OwidElectricityBySource, owid.parse_owid_electricity_by_source, "owid_electricity_by_source"),
     _source(CeaStationLocations, wri.parse_cea_station_locations, "wri_gppd_india"),
     _source(FuelPricesMonthly, worldbank_pink_sheet.parse_pink_sheet, "worldbank_pink_sheet"),
-    _source(SteelPlants, steel.parse_steel_plants, "gem_steel_plant_tracker_plants"),
-    _source(SteelUnits, steel.parse_steel_units, "gem_steel_plant_tracker"),
-    _source(
-        PostedSteelTechnologies,
-        steel.parse_posted_steel,
-        "posted_steel_technologies",
-        ("posted_steel_technologies_dri", "posted_steel_technologies_eaf"),
-    ),
+    _source(SteelPlants, steel.parse_steel_plants, "gem_steel_plant_tracker", file="plants"),
+    _source(SteelUnits, steel.parse_steel_units, "gem_steel_plant_tracker", file="units"),
+    # The three POSTED CSVs of one release: the parser reads them side by side.
+    _source(PostedSteelTechnologies, steel.parse_posted_steel, "posted_steel_technologies", file=ALL_FILES),
     # Article 6.2 deals, JCM and CDM projects (issue 15).
     _source(a6.Article6Agreements, article6.parse_article6_agreements, "unepccc_article6_pipeline"),
     _source(a6.JcmProjects, article6.parse_jcm_projects, "unepccc_article6_pipeline"),
     _source(a6.CdmPowerProjects, cdm.parse_cdm_power_projects, "cdm_power_projects"),
+    # Releases (issue 14): the units of the two newest GCPT releases, and what changed between them.
+    Table(TrackerUnitReleases, "core", "gem_coal_plant_tracker", gem.parse_coal_units, releases="latest_two"),
+    _mart(ReleaseChanges),
+    # Every known release per source, which one the build used, rows parsed (assets/releases.py).
+    Table(SourceReleases, "bookkeeping"),
     _authored(FuelDefaults, reference.fuel_defaults),
     _authored(Gwp, reference.gwp),
     _authored(Countries, reference.countries),
@@ -353,6 +360,16 @@ def build_order(names: Iterable[str]) -> list[str]:
 def _depth(name: str, deps: dict[str, list[str]], wanted: set[str]) -> int:
     inside = [d for d in deps[name] if d in wanted]
     return 1 + max((_depth(d, deps, wanted) for d in inside), default=-1)
+
+
+def compared_sources() -> list[str]:
+    """Sources whose two newest releases are compared (a table reads releases="latest_two")."""
+    return sorted({t.source_id for t in TABLES if t.releases == "latest_two"})
+
+
+def parsed_from_used_release() -> list[Table]:
+    """The source tables built from the release each source uses (what source_releases counts)."""
+    return [t for t in TABLES if t.kind == "source" and t.releases == "used"]
 
 
 def country_marts() -> dict[str, str]:

@@ -65,7 +65,9 @@ def _show(df: pd.DataFrame, limit: int) -> None:
     if df.empty:
         click.echo(f"(0 rows; columns: {', '.join(df.columns)})")
         return
-    click.echo(df.head(limit).to_markdown(index=False, floatfmt=",.6g"))
+    shown = df.head(limit)
+    shown = shown.astype(object).where(shown.notna(), None)  # NULL shows as blank, not nan
+    click.echo(shown.to_markdown(index=False, floatfmt=",.6g", missingval=""))
     more = f", first {limit} shown" if len(df) > limit else ""
     click.echo(f"({len(df)} row{'s' if len(df) != 1 else ''}{more})")
 
@@ -94,10 +96,22 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 @click.option(
     "--no-wait", is_flag=True, help="Fail at once if another refresh writes this data directory (else wait)."
 )
+@click.option(
+    "--release",
+    "pins",
+    multiple=True,
+    metavar="SOURCE_ID=VERSION",
+    help="Build a source from this listed release (repeatable); like BCM_RELEASE_<SOURCE_ID>.",
+)
 @click.pass_context
-def refresh(ctx: click.Context, mirror: str | None, no_wait: bool) -> None:
+def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...]) -> None:
     """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
-    settings = _settings(ctx, source_mirror=mirror)
+    bad = [p for p in pins if "=" not in p]
+    if bad:
+        raise CliError(f"--release {bad[0]!r}: expected SOURCE_ID=VERSION")
+    release_pins = dict(p.split("=", 1) for p in pins)
+    settings = _settings(ctx, source_mirror=mirror, releases=release_pins or None)
+    _releases(settings)  # a wrong pin or user sources file: one line now, not a failed run
     try:
         # One writer per data directory (bcm_pipeline/lock.py); the run's resource holds the same lock.
         with lock.writer_lock(
@@ -113,7 +127,9 @@ def _run_refresh(settings: Settings, mirror: str | None) -> None:
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
-    defs = build_defs(BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror))
+    pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
+    resource = BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins)
+    defs = build_defs(resource)
     job = defs.resolve_job_def("refresh").with_logger_defs({"progress": progress_logger(click.echo)})
     click.echo(f"refresh into {settings.data_dir}")
     began = time.monotonic()
@@ -147,10 +163,33 @@ def _age(retrieved_at: str | None, now: datetime) -> str:
     return f"{days:.1f} d" if days >= 1 else f"{days * 24:.1f} h"
 
 
+def _releases(settings: Settings):
+    """Every known release (sources.yaml + BCM_SOURCES_FILE) and the pins (BCM_RELEASE_*), as configured now."""
+    from bcm_pipeline.sources import registry
+
+    try:
+        return registry.resolve(registry.ReleaseOptions.of(settings))
+    except registry.SourceConfigError as err:
+        raise CliError(str(err)) from err
+
+
+def _newer_release(releases, source_id: str, used_version: str | None) -> str:
+    """The newest listed release when it is not the one used (and is newer), else ''."""
+    entry = releases.sources.get(source_id)
+    if entry is None or used_version is None:
+        return ""
+    order = [r.version for r in entry.ordered()]
+    newest = order[-1]
+    if newest == used_version or (used_version in order and order.index(used_version) > order.index(newest)):
+        return ""
+    return newest
+
+
 @main.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Published version (manifest) and each source file's age and sha256 (raw_files)."""
+    """Published version (manifest); per source the release used, its date, whether a newer listed release
+    exists, and each file's age and sha256 (raw_files)."""
     settings = _settings(ctx)
     with connect_published(settings) as con:
         tables = _tables(con)
@@ -168,15 +207,121 @@ def status(ctx: click.Context) -> None:
         if "raw_files" not in tables:
             raise CliError("the published warehouse has no raw_files table")
         now = datetime.now(UTC)
+        dated = "source_releases" in tables
         sources = con.execute(
-            "SELECT source_id, retrieved_at, status, bytes, sha256 FROM raw_files ORDER BY source_id"
+            "SELECT f.source_id, f.version AS release, "
+            + ("CAST(r.release_date AS VARCHAR) AS release_date, " if dated else "NULL AS release_date, ")
+            + "f.retrieved_at, f.status, f.bytes, f.sha256 FROM raw_files AS f "
+            + (
+                "LEFT JOIN source_releases AS r ON r.source_id = f.source_id AND r.version = f.version "
+                "AND r.file_name = f.file_name "
+                if dated
+                else ""
+            )
+            + "ORDER BY f.source_id, f.file_name"
         ).df()
-    sources.insert(2, "age", [_age(r, now) for r in sources["retrieved_at"]])
+    releases = _releases(settings)
+    sources.insert(
+        3,
+        "newer_release",
+        [
+            _newer_release(releases, s, v)
+            for s, v in zip(sources["source_id"], sources["release"], strict=True)
+        ],
+    )
+    sources.insert(4, "age", [_age(r, now) for r in sources["retrieved_at"]])
     click.echo("\nsources:")
     click.echo(sources.to_markdown(index=False))
     if tables_df is not None:
         click.echo("\ntables:")
         click.echo(tables_df.to_markdown(index=False))
+
+
+# --- sources and changes -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """Every known release per source: the newest (the default), the pinned one (BCM_RELEASE_<SOURCE_ID>) and
+    the one the published warehouse was built from."""
+    settings = _settings(ctx)
+    releases = _releases(settings)
+    used: set[tuple[str, str]] = set()
+    path = settings.warehouse_path
+    if path.exists():
+        with duckdb.connect(str(path), read_only=True) as con:
+            if "source_releases" in _tables(con):
+                used = set(
+                    con.execute("SELECT source_id, version FROM source_releases WHERE is_used").fetchall()
+                )
+    rows = []
+    for source_id, entry in releases.sources.items():
+        chosen = releases.used(source_id).version
+        for release in entry.ordered():
+            rows.append(
+                {
+                    "source_id": source_id,
+                    "version": release.version,
+                    "release_date": release.release_date,
+                    "files": ", ".join(f.name for f in release.files),
+                    "newest": "yes" if release.version == entry.newest.version else "",
+                    "pinned": "yes" if releases.is_pinned(source_id) and release.version == chosen else "",
+                    "next_build": "yes" if release.version == chosen else "",
+                    "published": "yes" if (source_id, release.version) in used else "",
+                }
+            )
+    click.echo(pd.DataFrame(rows).to_markdown(index=False))
+    if not path.exists():
+        click.echo(f"(no published warehouse at {path}: `published` is empty)")
+
+
+@main.command()
+@click.argument("source_id")
+@click.option("--country", "iso3", help="Only units in this country (ISO3).")
+@click.option("--limit", default=50, show_default=True, help="Changed units shown (the counts cover all).")
+@click.pass_context
+def changes(ctx: click.Context, source_id: str, iso3: str | None, limit: int) -> None:
+    """What the newest listed release of a tracker changed against the one before (release_changes)."""
+    with connect_published(_settings(ctx)) as con:
+        if "release_changes" not in _tables(con):
+            raise CliError("the published warehouse has no release_changes table; run `bcm refresh`")
+        known = [
+            r[0]
+            for r in con.execute("SELECT DISTINCT source_id FROM tracker_unit_releases ORDER BY 1").fetchall()
+        ]
+        if source_id not in known:
+            raise CliError(
+                f"no release comparison for source {source_id!r}; compared: {', '.join(known) or 'none'}"
+            )
+        where, args = "source_id = ?", [source_id]
+        if iso3:
+            where, args = where + " AND country_iso3 = ?", [*args, iso3.upper()]
+        versions = con.execute(
+            "SELECT any_value(version) FILTER (WHERE NOT is_newest), any_value(version) FILTER (WHERE is_newest) "
+            "FROM tracker_unit_releases WHERE source_id = ?",
+            [source_id],
+        ).fetchone()
+        counts = con.execute(
+            f"SELECT change_type, count(*) AS units, sum(old_capacity_mw) AS old_capacity_mw, "
+            f"sum(new_capacity_mw) AS new_capacity_mw FROM release_changes WHERE {where} "
+            "GROUP BY change_type ORDER BY change_type",
+            args,
+        ).df()
+        rows = con.execute(
+            "SELECT country_iso3, unit_id, previous_unit_id, plant_name, unit_name, change_type, old_value, "
+            f"new_value FROM release_changes WHERE {where} ORDER BY country_iso3, change_type, unit_id",
+            args,
+        ).df()
+    old, new = versions
+    scope = f", {iso3.upper()}" if iso3 else ""
+    if old is None:
+        click.echo(f"{source_id}: only release {new} is listed; nothing to compare")
+        return
+    click.echo(f"{source_id}: release {old} -> {new}{scope}")
+    _show(counts, 20)
+    click.echo("")
+    _show(rows, limit)
 
 
 # --- query ----------------------------------------------------------------------------------------------
@@ -411,5 +556,5 @@ def dictionary(out: str | None) -> None:
     click.echo(f"wrote {path}")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m bcm_pipeline.cli ...
     main()

@@ -1,8 +1,9 @@
 """All Dagster wiring in one place. `defs` is what `dagster dev` and workspace.yaml load.
 
 The assets come from the table catalogue (bcm_pipeline/catalogue.py); their dependencies from the SQL
-files. Building the definitions reads no data file and no environment variable: settings are read when a
-run starts. Tests call build_defs() with a resource pointed at a temporary data directory.
+files. Building the definitions reads no data file and no environment variable (only the packaged
+sources.yaml, for the list of sources): settings, release pins and the user sources file are read when a run
+starts. Tests call build_defs() with a resource pointed at a temporary data directory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import dagster as dg
 from bcm_pipeline import catalogue
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
+from bcm_pipeline.assets.releases import source_releases_asset
 from bcm_pipeline.assets.reports import (
     BRIEFS_KEY,
     DICTIONARY_KEY,
@@ -22,16 +24,23 @@ from bcm_pipeline.assets.reports import (
     data_dictionary,
     views_asset,
 )
-from bcm_pipeline.assets.tables import raw_key, table_assets
+from bcm_pipeline.assets.tables import compared_key, raw_key, table_assets
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.sources.registry import SOURCES
+from bcm_pipeline.sources.registry import default_sources
+
+
+def raw_keys() -> list[dg.AssetKey]:
+    """Every download asset: the sensor rebuilds downstream of the ones whose files changed."""
+    return [raw_key(s) for s in default_sources()] + [compared_key(s) for s in catalogue.compared_sources()]
 
 
 def build_assets() -> list[dg.AssetsDefinition]:
     """Every table asset carries its blocking `schema` check, run in the step that writes the table."""
     built = [t for t in catalogue.tables("source", "authored", "python", "sql")]
+    built.append(catalogue.table("source_releases"))  # bookkeeping with its own asset, published
     tables = [dg.AssetKey(t.name) for t in built]
     assets = table_assets(PUBLISH_FRESHNESS)
+    assets.append(source_releases_asset())  # every known release, the one used, rows parsed (issue 14)
     assets += [views_asset(tables), data_dictionary]  # analyst views and data dictionary
     models = [t.model for t in built] + [catalogue.table("data_dictionary").model]
     assets.append(publish_asset([*tables, DICTIONARY_KEY], models))
@@ -52,7 +61,7 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
         jobs=[refresh, briefs_job],
         schedules=schedules(refresh),
         sensors=[
-            source_change_sensor([raw_key(s) for s in SOURCES]),
+            source_change_sensor(raw_keys()),
             briefs_after_publish(briefs_job),
         ],
         resources={"bcm": bcm or BcmResource()},

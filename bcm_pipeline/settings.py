@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     source_mirror: str | None = Field(None, description="Fetch every source from <mirror>/<source_id>/<file>")
     # BCM_URL_<SOURCE_ID>: one source from this URL (read by load(); keys are source ids).
     source_urls: dict[str, str] = Field(default_factory=dict)
+    # BCM_RELEASE_<SOURCE_ID>: build the source from this listed release (keys are source ids).
+    releases: dict[str, str] = Field(default_factory=dict)
+    sources_file: Path | None = Field(
+        None, description="User sources file: releases added to sources.yaml, or URLs overridden"
+    )
     agreements_dir: Path | None = Field(None, description="User agreements/*.yaml, added to the shipped ones")
     cases_dir: Path | None = Field(None, description="User cases/*.yaml, added to the shipped ones")
     http_connect_timeout_s: float = 10.0
@@ -62,14 +67,22 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
-    def _url_overrides(cls, data: dict) -> dict:
-        """BCM_URL_<SOURCE_ID> variables, keyed by source id; URLs given explicitly win."""
-        urls = {
-            name[len("BCM_URL_") :].lower(): value
-            for name, value in os.environ.items()
-            if name.startswith("BCM_URL_") and value
+    def _per_source(cls, data: dict) -> dict:
+        """BCM_URL_<SOURCE_ID> and BCM_RELEASE_<SOURCE_ID> variables, keyed by source id; values given
+        explicitly (a resource's config, a CLI option) win."""
+
+        def by_source(prefix: str) -> dict[str, str]:
+            return {
+                name[len(prefix) :].lower(): value
+                for name, value in os.environ.items()
+                if name.startswith(prefix) and value
+            }
+
+        return {
+            **data,
+            "source_urls": {**by_source("BCM_URL_"), **(data.get("source_urls") or {})},
+            "releases": {**by_source("BCM_RELEASE_"), **(data.get("releases") or {})},
         }
-        return {**data, "source_urls": {**urls, **(data.get("source_urls") or {})}}
 
     @classmethod
     def load(cls, **overrides) -> Settings:

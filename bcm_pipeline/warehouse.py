@@ -178,22 +178,23 @@ def stored_contract(
 
 
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    """Create raw_files and quarantine when absent, or when a build file of older code has other columns
+    (their rows are rewritten by every run that touches the source or table)."""
     for model in (RawFiles, Quarantine):
         name = table_name(model)
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()[0]
-        if not exists:
+        stored = [c for c, _ in table_columns(con, name).get(name, [])]
+        if stored != list(model.to_schema().columns):
             write_table(con, model, pd.DataFrame(columns=list(model.to_schema().columns)))
 
 
-def record_raw_file(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+def record_raw_files(con: duckdb.DuckDBPyConnection, source_id: str, rows: list[dict]) -> None:
+    """Replace the source's raw_files rows with `rows`: the files of the release its tables are built from."""
     ensure_bookkeeping(con)
     cols = list(RawFiles.to_schema().columns)
-    con.execute("DELETE FROM raw_files WHERE source_id = ?", [row["source_id"]])
-    con.execute(
+    con.execute("DELETE FROM raw_files WHERE source_id = ?", [source_id])
+    con.executemany(
         f"INSERT INTO raw_files ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-        [row.get(c) for c in cols],
+        [[row.get(c) for c in cols] for row in rows],
     )
 
 
@@ -219,7 +220,7 @@ MANIFEST_COMMENTS = {
     "built_at": "UTC time the version was published",
     "code_version": "bcm-pipeline package version + git describe of the checkout",
     "kind": "'source' (a raw file) or 'table' (a warehouse table)",
-    "name": "Source id or table name",
+    "name": "Source id (a row per raw file of the release used) or table name",
     "sha256": "Source rows: SHA-256 of the raw file",
     "content_md5": "Table rows: md5 over the table's rows in sorted order, volatile columns excluded",
     "row_count": "Table rows: number of rows",
@@ -400,7 +401,9 @@ def _write_manifest(
     common = [version, built_at, code_version()]
     rows = []
     if "raw_files" in tables:
-        for source_id, sha in con.execute("SELECT source_id, sha256 FROM raw_files ORDER BY 1").fetchall():
+        # One row per raw file: a source whose release has several files has several rows.
+        files = con.execute("SELECT source_id, sha256 FROM raw_files ORDER BY 1, 2").fetchall()
+        for source_id, sha in files:
             rows.append([*common, "source", source_id, sha, None, None, None])
     for table, (count, digest) in sorted(tables.items()):
         rows.append([*common, "table", table, None, digest, count, checks.get(table)])

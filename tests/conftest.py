@@ -55,3 +55,21 @@ def full_build(mirror, tmp_path_factory):
     result = defs.resolve_job_def("refresh").execute_in_process()
     assert result.success
     return data_dir, result
+
+
+@pytest.fixture(scope="session")
+def full_build_gcpt_2023(mirror, tmp_path_factory):
+    """The same full refresh with the coal tracker pinned to its July 2023 release (the release the figures
+    of earlier issues were worked out on; the default is the newest listed). Returns the data dir."""
+    from bcm_pipeline.definitions import build_defs
+    from bcm_pipeline.resources import BcmResource
+
+    data_dir = tmp_path_factory.mktemp("full_build_gcpt_2023")
+    bcm = BcmResource.of(
+        data_dir=data_dir,
+        source_mirror=mirror,
+        http_backoff_s=0.01,
+        release_pins={"gem_coal_plant_tracker": "2023-07"},
+    )
+    assert build_defs(bcm).resolve_job_def("refresh").execute_in_process().success
+    return data_dir

@@ -85,7 +85,8 @@ def build_small_warehouse(path: Path) -> Path:
             con, Article6Agreements, validate(Article6Agreements, deal, "test", "c" * 64)[0]
         )
         raw = pd.DataFrame(
-            [dict(source_id="gem_coal_plant_tracker", url="https://example.org/gcpt.xlsx", path=GEM_PATH,
+            [dict(source_id="gem_coal_plant_tracker", version="2023-07", file_name=Path(GEM_PATH).name,
+                  url="https://example.org/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,
                   last_modified=None, status="downloaded")]
         )  # fmt: skip

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from bcm_pipeline import catalogue
-from bcm_pipeline.sources.registry import SOURCES
+from bcm_pipeline.sources.registry import SOURCES, ReleaseOptions, resolve
 from tests.conftest import shared_file
 from tests.faultserver import (
     FaultServer,
@@ -254,7 +254,9 @@ def test_transient_500_then_success_publishes_same_content(server, baseline, tmp
 
 # --- GEM coal tracker: a 30-unit workbook made from the real one, one fault at a time -----------------
 
-GEM = SOURCES["gem_coal_plant_tracker"]
+# The July 2023 layout ('Coal Projects', 'CO2 Parameters'): the workbooks below are made in it, so the runs pin it.
+GEM_PIN = ("BCM_RELEASE_GEM_COAL_PLANT_TRACKER", "2023-07")
+GEM = resolve(ReleaseOptions(pins={"gem_coal_plant_tracker": "2023-07"})).files("gem_coal_plant_tracker")[0]
 
 
 @pytest.fixture(scope="module")
@@ -296,6 +298,7 @@ def gem_baseline(server, gem_rows, tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("gem")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BCM_URL_GEM_COAL_PLANT_TRACKER", server.url + "gem.xlsx")
+        mp.setenv(*GEM_PIN)
         result = refresh(data_dir, server.url, [GEM.id])
     assert result.success, failure_text(result)
     return data_dir
@@ -331,6 +334,7 @@ def test_gem_fault(name, server, gem_rows, gem_baseline, tmp_path, monkeypatch):
     before = {k: v for k, v in snapshot(data_dir).items() if k.startswith("warehouse/")}
     server.script(f"gem-{name}.xlsx", Reply(body=gem_workbook(gem_rows, edit, **kwargs)))
     monkeypatch.setenv("BCM_URL_GEM_COAL_PLANT_TRACKER", server.url + f"gem-{name}.xlsx")
+    monkeypatch.setenv(*GEM_PIN)
     result = refresh(data_dir, server.url, [GEM.id])
     if expect is None:
         assert result.success, failure_text(result)

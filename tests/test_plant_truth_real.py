@@ -33,6 +33,14 @@ def wh(full_build):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def wh_gcpt_2023(full_build_gcpt_2023):
+    """The figures below were worked out on GCPT July 2023 (the default release is now July 2024)."""
+    con = duckdb.connect(str(full_build_gcpt_2023 / "warehouse" / "bcm.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
 def _cea_row(s_no: int, unit_no: int = 0) -> dict:
     with open(shared_file("cea_india_co2_baseline", "derived_cea_v15_data_sheet.csv"), newline="") as f:
         return next(r for r in csv.DictReader(f) if r["S_NO"] == str(s_no) and r["UNIT_NO"] == str(unit_no))
@@ -105,36 +113,36 @@ def test_calibrated_country_cf_worked_by_hand(wh):
     assert unit["net_generation_mwh_per_yr"] == pytest.approx(unit["capacity_mw"] * by_hand * H * 0.94)
 
 
-def test_duplicate_pair_glow(wh):
+def test_duplicate_pair_glow(wh_gcpt_2023):
     """Glow Energy power complex 'SPP 2 & 3 Unit 1/2' (coal tracker, 222 MW, 1999) are the oil/gas tracker's
     units 1 and 2 of the same site (222 MW, 1999, fuel NG/C): one baseline each, the gas record's."""
-    pairs = wh.execute(
+    pairs = wh_gcpt_2023.execute(
         "SELECT * FROM tracker_duplicate_units WHERE plant_name = 'Glow Energy power complex' ORDER BY 2"
     ).df()
     assert list(pairs["coal_unit_name"]) == ["SPP 2 & 3 Unit 1", "SPP 2 & 3 Unit 2"]
     assert set(pairs["gas_oil_fuel"]) == {"NG/C"} and set(pairs["kept_unit_source"]) == {"gas_oil_units"}
     ids = set(pairs["coal_gem_unit_id"]) | set(pairs["gas_oil_gem_unit_id"])
-    kept = wh.execute(
+    kept = wh_gcpt_2023.execute(
         f"SELECT unit_source, unit_id FROM plant_baselines WHERE unit_id IN ({', '.join(repr(i) for i in ids)})"
     ).fetchall()
     assert sorted(kept) == sorted(("gas_oil_units", g) for g in pairs["gas_oil_gem_unit_id"])
 
 
-def test_done_when_figures(wh):
-    fy = wh.execute("SELECT DISTINCT fiscal_year FROM cea_gem_unit_matches").fetchall()
+def test_done_when_figures(wh_gcpt_2023):
+    fy = wh_gcpt_2023.execute("SELECT DISTINCT fiscal_year FROM cea_gem_unit_matches").fetchall()
     assert fy == [("2018-19",)]  # the latest fiscal year in the CEA file
-    held = wh.execute(
+    held = wh_gcpt_2023.execute(
         """SELECT sum(co2_t) FILTER (WHERE s_no IN (SELECT cea_s_no FROM cea_gem_unit_matches
                                                    WHERE match_status = 'matched')) / sum(co2_t)
            FROM cea_india_units WHERE fiscal_year = '2018-19' AND is_station_total AND fuel_1 IN ('COAL', 'LIGN')"""
     ).fetchone()[0]
     assert held >= 0.90  # 0.994
-    matched = wh.execute(
+    matched = wh_gcpt_2023.execute(
         "SELECT sum(capacity_mw) FILTER (WHERE estimation_tier = 'reported') / sum(capacity_mw) FROM plant_baselines "
         "WHERE country_iso3 = 'IND' AND fuel_class = 'coal' AND is_operating"
     ).fetchone()[0]
     assert matched >= 0.80  # 0.810
-    stations = wh.execute(
+    stations = wh_gcpt_2023.execute(
         """WITH ours AS (SELECT m.cea_s_no, sum(b.co2_t_per_yr) AS co2 FROM plant_baselines AS b
                          JOIN cea_gem_unit_matches AS m ON m.unit_source = b.unit_source AND m.gem_unit_id = b.unit_id
                          WHERE b.estimation_tier = 'reported' AND b.fuel_class = 'coal' GROUP BY 1)
@@ -143,9 +151,11 @@ def test_done_when_figures(wh):
     ).df()
     assert abs(stations["ours"].sum() / stations["cea"].sum() - 1) <= 0.02  # 0.986
     assert abs((stations["ours"] / stations["cea"]).median() - 1) <= 0.05  # 1.000
-    tiers = {r[0] for r in wh.execute("SELECT DISTINCT estimation_tier FROM plant_baselines").fetchall()}
+    tiers = {
+        r[0] for r in wh_gcpt_2023.execute("SELECT DISTINCT estimation_tier FROM plant_baselines").fetchall()
+    }
     assert tiers <= {"reported", "calibrated", "default", "project_case"}
-    rec = wh.execute(
+    rec = wh_gcpt_2023.execute(
         """WITH cap AS (SELECT country_iso3, fuel_class, sum(capacity_mw) AS mw FROM plant_baselines
                         WHERE is_operating AND unit_source <> 'case' GROUP BY ALL)
            SELECT r.*, cap.mw FROM national_reconciliation AS r JOIN cap USING (country_iso3, fuel_class)"""
@@ -158,10 +168,10 @@ def test_done_when_figures(wh):
     assert set(gas.loc[~gas["generation_ratio"].between(0.85, 1.15), "country_iso3"]) == {"ARE"}
     # The CO2 ratio against an independent estimate for every host with fossil plants and OWID data (the
     # fossil row; UKR: OWID has no carbon intensity for it), and per fuel for India (CEA).
-    co2 = wh.execute(
+    co2 = wh_gcpt_2023.execute(
         "SELECT country_iso3 FROM national_reconciliation WHERE fuel_class = 'fossil' AND co2_ratio IS NOT NULL"
     ).fetchall()
-    fossil_hosts = wh.execute(
+    fossil_hosts = wh_gcpt_2023.execute(
         "SELECT DISTINCT country_iso3 FROM national_reconciliation WHERE fuel_class = 'fossil' "
         "AND plant_net_generation_mwh > 0"
     ).fetchall()

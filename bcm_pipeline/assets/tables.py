@@ -5,6 +5,9 @@ A thin wing: what a table is and how it is built lives in bcm_pipeline/catalogue
 this module only turns them into assets, materializations and check results.
 """
 
+import hashlib
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
@@ -15,7 +18,7 @@ from bcm_pipeline.catalogue import Table
 from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.download import DownloadError, fetch
-from bcm_pipeline.sources.registry import SOURCES, Source
+from bcm_pipeline.sources.registry import Source, default_sources
 
 OWNERS = ["team:bcm-data"]
 
@@ -24,44 +27,108 @@ def raw_key(source_id: str) -> dg.AssetKey:
     return dg.AssetKey(f"raw_{source_id}")
 
 
+def compared_key(source_id: str) -> dg.AssetKey:
+    return dg.AssetKey(f"raw_{source_id}_latest_two")
+
+
+def files_version(raws: list) -> str:
+    """Data version of a set of raw files: the sha256 of the only file, else a sha256 over name:sha256."""
+    if len(raws) == 1:
+        return raws[0].sha256
+    lines = sorted(f"{Path(r.path).name}:{r.sha256}" for r in raws)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _fetch(source: Source, bcm: BcmResource):
+    try:
+        return fetch(source, bcm.settings())
+    except DownloadError as exc:
+        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
+        raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+
+
 def raw_asset(source: Source) -> dg.AssetsDefinition:
+    """Download the files of the release the source uses in this run (the newest listed, or the pinned)."""
+
     @dg.asset(
         name=f"raw_{source.id}",
         group_name="raw",
         kinds={"file", source.format},
         owners=OWNERS,
         description=(
-            f"{source.title}, published by {source.publisher} ({source.licence}). Downloaded from "
-            f"{source.url} (or BCM_SOURCE_MIRROR) into data/raw/{source.raw_folder}/{source.filename}. "
-            f"Cite: {source.citation}"
+            f"{source.title}, published by {source.publisher} ({source.licence}). Downloads the files of the "
+            f"newest release listed in sources.yaml and the user sources file (or the one pinned by "
+            f"BCM_RELEASE_{source.id.upper()}) into data/raw/{source.id}/, from BCM_SOURCE_MIRROR when set. "
+            f"Cite the release used (source_releases); the newest: {source.citation}"
         ),
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     )
     def _raw(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         bcm.hold_writer_lock()  # before the download: one writer of data/raw too
-        try:
-            raw = fetch(source, bcm.settings())
-        except DownloadError as exc:
-            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
-            raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+        releases = bcm.releases()
+        release = releases.used(source.id)
+        raws = [_fetch(f, bcm) for f in releases.files(source.id)]
+        rows = [{**r.to_dict(), "version": release.version, "file_name": Path(r.path).name} for r in raws]
         with bcm.build_connection() as con:
-            warehouse.record_raw_file(con, raw.to_dict())
-        context.log.info(f"{source.id}: {raw.status} {raw.bytes} bytes sha256 {raw.sha256}")
+            warehouse.record_raw_files(con, source.id, rows)
+        pinned = " (pinned)" if releases.is_pinned(source.id) else ""
+        for raw in raws:
+            context.log.info(
+                f"{source.id} release {release.version}{pinned}: {raw.status} {raw.bytes} bytes "
+                f"sha256 {raw.sha256}"
+            )
+        first = raws[0]
         return dg.MaterializeResult(
             metadata={
-                "url": dg.MetadataValue.url(raw.url),
-                "path": dg.MetadataValue.path(raw.path),
-                "retrieved_at": raw.retrieved_at,
-                "bytes": raw.bytes,
-                "sha256": raw.sha256,
-                "etag": raw.etag or "",
-                "last_modified": raw.last_modified or "",
-                "status": raw.status,
+                "release": release.version,
+                "pinned": bool(pinned),
+                "url": dg.MetadataValue.url(first.url),
+                "path": dg.MetadataValue.path(first.path),
+                "files": len(raws),
+                "retrieved_at": first.retrieved_at,
+                "bytes": sum(r.bytes for r in raws),
+                "sha256": first.sha256,
+                "etag": first.etag or "",
+                "last_modified": first.last_modified or "",
+                "status": ",".join(sorted({r.status for r in raws})),
             },
-            data_version=dg.DataVersion(raw.sha256),
+            data_version=dg.DataVersion(files_version(raws)),
         )
 
     return _raw
+
+
+def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
+    """The files of a tracker's two newest listed releases, for tracker_unit_releases (the used one among
+    them is fetched by raw_<source_id> as well: a conditional request, or the same bytes)."""
+
+    @dg.asset(
+        key=compared_key(source_id),
+        group_name="raw",
+        kinds={"file"},
+        owners=OWNERS,
+        description=(
+            f"The files of the two newest releases of {source_id} listed in sources.yaml and the user sources "
+            f"file, in data/raw/{source_id}/: what release_changes compares."
+        ),
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    )
+    def _compared(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
+        bcm.hold_writer_lock()
+        releases = bcm.releases()
+        latest = releases.sources[source_id].latest_two()
+        raws = []
+        for release in latest:
+            for f in releases.files(source_id, release):
+                raw = _fetch(f, bcm)
+                context.log.info(f"{source_id} release {release.version}: {raw.status} sha256 {raw.sha256}")
+                raws.append(raw)
+        return dg.MaterializeResult(
+            metadata={"releases": ", ".join(r.version for r in latest), "files": len(raws)},
+            data_version=dg.DataVersion(files_version(raws)),
+        )
+
+    return _compared
 
 
 def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
@@ -105,7 +172,9 @@ def check_result(t: Table, check: Check) -> dg.AssetCheckResult:
 
 
 def _spec_kwargs(t: Table, description: str) -> dict:
-    deps = [raw_key(s) for s in (t.source_id, *t.sibling_source_ids)] if t.kind == "source" else []
+    deps = [raw_key(t.source_id)] if t.kind == "source" else []
+    if t.kind == "source" and t.releases == "latest_two":
+        deps.append(compared_key(t.source_id))
     deps += [dg.AssetKey(d) for d in catalogue.reads(t)]
     return dict(
         group_name=t.layer,
@@ -135,6 +204,8 @@ def _metadata(built: Built, preview: pd.DataFrame) -> dict:
         }
         if built.cache_hit is not None:
             metadata["parse_cache"] = "hit" if built.cache_hit else "miss"
+        if built.release is not None:
+            metadata["release"] = built.release
     return metadata
 
 
@@ -151,7 +222,7 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
         bcm.hold_writer_lock()  # before the parse cache is written
         with bcm.build_connection() as con:
             if t.kind == "source":
-                built = build.source_table(con, t, bcm.settings())
+                built = build.source_table(con, t, bcm.settings(), bcm.releases())
             else:
                 built = build.authored_table(con, t, bcm.settings())
             preview = _preview(con, t)
@@ -226,7 +297,8 @@ def column_lineage(sql: str, con, cache_dir) -> dg.TableColumnLineage | None:
 
 def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.AssetsDefinition]:
     """Every catalogue table (bookkeeping tables are written by the raw assets and the tables' steps)."""
-    assets = [raw_asset(s) for s in SOURCES.values()]
+    assets = [raw_asset(s) for s in default_sources().values()]
+    assets += [compared_raw_asset(s) for s in catalogue.compared_sources()]
     seen_compute = []
     for t in catalogue.tables("source", "authored", "python", "sql"):
         if t.layer == "bookkeeping":

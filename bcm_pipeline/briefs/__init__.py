@@ -183,6 +183,17 @@ def steel_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     ).df()
 
 
+def release_changes_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Units per change type between the two latest tracker releases, with the capacity they carry."""
+    return con.execute(
+        """SELECT source_id, old_version || ' -> ' || new_version AS releases, change_type,
+                  count(*) AS units, sum(old_capacity_mw) AS old_capacity_mw, sum(new_capacity_mw) AS new_capacity_mw
+           FROM release_changes WHERE country_iso3 = ?
+           GROUP BY ALL ORDER BY source_id, change_type""",
+        [iso3],
+    ).df()
+
+
 def steel_comparison(con: duckdb.DuckDBPyConnection, iso3: str, production_mt: float) -> str:
     """One sentence: modelled production against the cited national production (steel_defaults)."""
     row = con.execute(
@@ -276,7 +287,10 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
     )
     potential_mt = mac["reduction_creditable_t_per_yr"].clip(lower=0).sum() / 1e6 if len(mac) else 0.0
     credited_mt = credits["credited_t_per_yr"].sum() / 1e6 if len(credits) else 0.0
-    sources = con.execute("SELECT source_id, sha256, retrieved_at FROM raw_files ORDER BY source_id").df()
+    changes = release_changes_data(con, iso3) if "release_changes" in have else pd.DataFrame()
+    sources = con.execute(
+        "SELECT source_id, version AS release, sha256, retrieved_at FROM raw_files ORDER BY source_id"
+    ).df()
 
     page = TEMPLATE.format(
         title=html.escape(f"{name} ({iso3})"),
@@ -298,6 +312,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         tiers_table=_table(tiers),
         reconciliation_table=_table(reconciliation),
         states_html=states_html,
+        changes_table=_table(changes),
         sources_table=_table(sources),
         iso3=iso3,
     )
@@ -376,6 +391,10 @@ the flag marks shares above the thresholds in scenario_parameters):</p>
 <p>Units already under a CDM or JCM project (registered_unit_matches), left out of new credits
 (excluded) or credited net of the registered project (netted):</p>
 {nesting_table}
+<h2>9. What the latest tracker release changed</h2>
+<p>Units of this country added, removed or changed between the two latest listed releases of each compared
+tracker (capacity of the units concerned, in each release). One unit may have several changes.</p>
+{changes_table}
 <h2>Sources</h2>
 {sources_table}
 <p class="meta">Query this country yourself: <code>bcm query "SELECT * FROM v_mac_curve WHERE country_iso3 = '{iso3}'"</code></p>

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bcm_pipeline.parsers import common
-from bcm_pipeline.parsers.common import PROBLEMS
+from bcm_pipeline.parsers.common import PROBLEMS, Layout, SourceFormatError
 from bcm_pipeline.sources.download import remove_stale_temps
 
 log = logging.getLogger(__name__)
@@ -116,14 +116,30 @@ def write_cached(path: Path, df: pd.DataFrame, fingerprint: str) -> bool:
 
 
 def cached_parse(
-    parse: Callable[[Path], pd.DataFrame], path: Path, cache_dir: Path, table: str, sha256: str
+    parse: Callable[..., pd.DataFrame],
+    path: Path,
+    cache_dir: Path,
+    table: str,
+    sha256: str,
+    layout: Layout | None = None,
 ) -> tuple[pd.DataFrame, bool]:
-    """(parse(path), hit): from the cache when this table was parsed from these bytes by this code."""
+    """(parse(path[, layout]), hit): from the cache when this table was parsed from these bytes by this
+    code with this release layout. A parser without a `layout` parameter is called as parse(path), and may
+    only read a release that renames nothing."""
     target = cache_path(cache_dir, table, sha256)
     fingerprint = fingerprint_of(parse)
+    reads_layout = "layout" in inspect.signature(parse).parameters
+    if layout is not None and not layout.is_empty:
+        if not reads_layout:
+            raise SourceFormatError(
+                f"{layout.where()}: the release declares sheet, column or value renames, but "
+                f"{parse.__module__}.{parse.__name__} reads no layout"
+            )
+        fingerprint = hashlib.sha256(f"{fingerprint} {layout.key()}".encode()).hexdigest()
     cached = read_cached(target, fingerprint)
     if cached is not None:
         return cached, True
-    df = parse(path)
+    # The layout also names the source and release in the parser's errors.
+    df = parse(path, layout=layout) if layout is not None and reads_layout else parse(path)
     write_cached(target, df, fingerprint)
     return df, False

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import logging
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +43,11 @@ COUNTRY_OVERRIDES = {
 _NOT_FOUND = "__not_found__"
 
 
+RENAMED_SHEET_HINT = (
+    " (a renamed sheet goes in the release's `sheets` map: <sheet in the file>: <sheet expected>)"
+)
+
+
 class SourceFormatError(ValueError):
     """The file is not laid out as the parser expects: names the source, sheet, column or rows."""
 
@@ -48,6 +55,63 @@ class SourceFormatError(ValueError):
 def snake(name: str) -> str:
     name = re.sub(r"\s+", " ", str(name)).strip().lower()
     return re.sub(r"[^0-9a-z]+", "_", name).strip("_")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one release of a source names its sheets, headers and cell values, mapped onto the names the
+    parser knows (its canonical names). Declared in sources.yaml per release; the default maps nothing."""
+
+    source_id: str = ""
+    version: str = ""
+    sheets: Mapping[str, str] = field(default_factory=dict)  # sheet in this release -> known sheet
+    columns: Mapping[str, str] = field(default_factory=dict)  # header in this release -> known header
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # known header -> {value: known}
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.sheets or self.columns or self.values)
+
+    def key(self) -> str:
+        """The layout as text: part of the parse cache's fingerprint (another layout, another frame)."""
+        return json.dumps([self.sheets, self.columns, self.values], sort_keys=True, default=dict)
+
+    def where(self) -> str:
+        return f"{self.source_id} release {self.version}" if self.version else self.source_id
+
+    def sheet(self, known: str) -> str:
+        """The name this release gives the sheet the parser knows as `known`."""
+        return next((mine for mine, canonical in self.sheets.items() if canonical == known), known)
+
+    def apply(
+        self, df: pd.DataFrame, required: Iterable[str], known: Iterable[str], where: str
+    ) -> pd.DataFrame:
+        """df with this release's headers and values renamed to the known ones. Raise SourceFormatError
+        naming the source, release, missing and unexpected columns when a required header is absent."""
+        renamed = df.rename(columns={h: self.columns.get(str(h).strip(), h) for h in df.columns})
+        doubled = sorted({c for c in renamed.columns if list(renamed.columns).count(c) > 1}, key=str)
+        if doubled:
+            raise SourceFormatError(f"{self.where()}: {where} has column(s) {doubled} twice after renaming")
+        required = list(required)
+        missing = [c for c in required if c not in renamed.columns]
+        if missing:
+            expected = set(required) | set(known)
+            unexpected = [c for c in renamed.columns if c not in expected]
+            raise SourceFormatError(
+                f"{self.where()}: {where} lacks column(s) {missing}; unexpected column(s) {unexpected}. "
+                "A header that was only renamed goes in the release's `columns` map "
+                "(<header in the file>: <header expected>) in sources.yaml or the user sources file "
+                "(BCM_SOURCES_FILE); a new layout needs a parser change."
+            )
+        for column, mapping in self.values.items():
+            if column in renamed.columns:
+                renamed[column] = renamed[column].map(
+                    lambda v, m=mapping: m.get(v.strip(), v) if isinstance(v, str) else v
+                )
+        return renamed
+
+
+CANONICAL = Layout()
 
 
 def require_columns(df: pd.DataFrame, required: Iterable[str], source_id: str, where: str) -> None:
@@ -74,6 +138,7 @@ def read_excel_sheet(
             if sheet not in book.sheet_names:
                 raise SourceFormatError(
                     f"{source_id}: sheet {sheet!r} not found in {path.name}; sheets are {book.sheet_names}"
+                    f"{RENAMED_SHEET_HINT}"
                 )
             df = book.parse(sheet, **kwargs)
     except _unreadable_errors() as exc:
@@ -111,7 +176,9 @@ def read_sheet_rows(book: Path | bytes, sheet: str, source_id: str, engine: str 
     except _unreadable_errors() as exc:
         raise SourceFormatError(f"{source_id}: {name} is not a readable workbook: {exc}") from exc
     if rows is None:
-        raise SourceFormatError(f"{source_id}: sheet {sheet!r} not found in {name}; sheets are {sheets}")
+        raise SourceFormatError(
+            f"{source_id}: sheet {sheet!r} not found in {name}; sheets are {sheets}{RENAMED_SHEET_HINT}"
+        )
     while rows and not rows[-1]:
         rows.pop()
     return rows

@@ -1,7 +1,8 @@
-"""Global Energy Monitor trackers: coal units and CO2 parameters (GCPT July 2023), oil & gas units (GOGPT Feb 2024).
+"""Global Energy Monitor trackers: coal units and CO2 parameters (GCPT), oil & gas units (GOGPT).
 
-Source headers are mapped by name; a renamed header is a SourceFormatError naming the source, sheet and
-column. Quirks handled here (see ../shared/data/SOURCES.md): "not found" in numeric columns, non-breaking
+Source headers are mapped by name. The names here are the canonical ones (GCPT July 2023, GOGPT February
+2024); a release that renames sheets, headers or values declares it in sources.yaml and comes in as a
+Layout. A missing header is a SourceFormatError naming the source, release, sheet and columns. Quirks handled here (see ../shared/data/SOURCES.md): "not found" in numeric columns, non-breaking
 spaces in coordinates, mixed-case statuses and coal types, "Not Found" technology and CHP values.
 """
 
@@ -14,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from bcm_pipeline.parsers.common import (
+    CANONICAL,
     MISSING_MARKERS,
     PROBLEMS,
+    Layout,
     SourceFormatError,
     clean_text,
     new_problems,
     read_excel_sheet,
-    require_columns,
     to_iso3,
     to_number,
 )
@@ -74,6 +76,20 @@ COAL_NUMBERS = [
     "gem_remaining_lifetime_yr",
 ]
 YEARS = ["start_year", "retired_year", "planned_retirement_year"]
+# The other GCPT July 2023 headers: known, not read (anything else is 'unexpected' in a layout error).
+COAL_OTHER_COLUMNS = [
+    "Wiki URL",
+    "Plant name (local)",
+    "Plant name (other)",
+    "Alternate Fuel",
+    "Location",
+    "Local area (taluk, county)",
+    "Major area (prefecture, district)",
+    "Previous Region",
+    "Permits",
+    "Captive industry use",
+    "Captive residential use",
+]
 
 # GOGPT header → our column.
 GAS_COLUMNS = {
@@ -98,6 +114,25 @@ GAS_COLUMNS = {
     "Region": "region",
     "Sub-region": "subregion",
 }
+# The other GOGPT February 2024 headers: known, not read.
+GAS_OTHER_COLUMNS = [
+    "Wiki URL",
+    "Plant name (local script)",
+    "Hydrogen capable?",
+    "CCS attachment?",
+    "Coal-to-gas conversion/replacement?",
+    "Operator",
+    "Location accuracy",
+    "City",
+    "Local area (taluk/county)",
+    "Major area (prefecture/district)",
+    "Other IDs (location)",
+    "Other IDs (unit)",
+    "Other plant names",
+    "Captive [heat/power/both]",
+    "Captive industry type",
+    "Captive non-industry use [heat/power/both/none]",
+]
 
 # GOGPT fuel codes (its "Abbreviations" sheet) by class. Steel-works gases (BFG, COG), coal, hydrogen,
 # bioenergy and wastes are 'other': natural-gas or oil defaults would misstate them.
@@ -120,9 +155,14 @@ CO2_SECTIONS = {
 GLOBAL_SECTIONS = {"capacity_factor", "lifetime_yr"}
 
 
-def _read(path: Path, sheet: str, source_id: str, columns: dict[str, str]) -> pd.DataFrame:
-    raw = read_excel_sheet(path, sheet, source_id, dtype=object)
-    require_columns(raw, columns, source_id, f"sheet {sheet!r} of {path.name}")
+def _read(
+    path: Path, sheet: str, source_id: str, columns: dict[str, str], other: list[str], layout: Layout
+) -> pd.DataFrame:
+    """The sheet's known columns under our names, after the release's renames (layout)."""
+    layout = layout if layout.source_id else Layout(source_id=source_id)
+    name = layout.sheet(sheet)
+    raw = read_excel_sheet(path, name, layout.where(), dtype=object)
+    raw = layout.apply(raw, columns, other, f"sheet {name!r} of {path.name}")
     return new_problems(raw[list(columns)].rename(columns=columns).reset_index(drop=True))
 
 
@@ -154,8 +194,8 @@ def _missing(series: pd.Series) -> pd.Series:
     return series.isna() | series.str.lower().isin(MISSING_MARKERS).fillna(False)
 
 
-def parse_coal_units(path: Path) -> pd.DataFrame:
-    df = _read(path, COAL_SHEET, COAL_SOURCE_ID, COAL_COLUMNS)
+def parse_coal_units(path: Path, layout: Layout = CANONICAL) -> pd.DataFrame:
+    df = _read(path, COAL_SHEET, COAL_SOURCE_ID, COAL_COLUMNS, COAL_OTHER_COLUMNS, layout)
     for col in [
         "gem_unit_id",
         "gem_location_id",
@@ -195,8 +235,8 @@ def _fuel_class(fuel: str) -> str | None:
     return "gas" if has_gas else "oil" if has_oil else "other"
 
 
-def parse_gas_oil_units(path: Path) -> pd.DataFrame:
-    df = _read(path, GAS_SHEET, GAS_SOURCE_ID, GAS_COLUMNS)
+def parse_gas_oil_units(path: Path, layout: Layout = CANONICAL) -> pd.DataFrame:
+    df = _read(path, GAS_SHEET, GAS_SOURCE_ID, GAS_COLUMNS, GAS_OTHER_COLUMNS, layout)
     for col in [
         "gem_unit_id",
         "gem_location_id",
@@ -238,18 +278,18 @@ def parse_gas_oil_units(path: Path) -> pd.DataFrame:
     return df
 
 
-def parse_gem_co2_parameters(path: Path) -> pd.DataFrame:
+def parse_gem_co2_parameters(path: Path, layout: Layout = CANONICAL) -> pd.DataFrame:
     """GEM's lookup table as tidy rows: (parameter_set, key, value, unit, note, source, section_source).
 
     Layout: one section per parameter set, a title row (column A: 'Coal', 'Capacity Factor',
     'Combustion Technology', 'Lifetime'; B: the value header; C 'Notes'; D 'Source'), then key/value rows
     until a blank row. A row with text only in column A is the section's citation (Sargent & Lundy 2009).
     """
-    grid = read_excel_sheet(path, CO2_SHEET, COAL_SOURCE_ID, header=None, dtype=object)
+    where = layout.where() if layout.source_id else COAL_SOURCE_ID
+    sheet = layout.sheet(CO2_SHEET)  # the section layout is checked below (the same in July 2024)
+    grid = read_excel_sheet(path, sheet, where, header=None, dtype=object)
     if grid.shape[1] < 4:
-        raise SourceFormatError(
-            f"{COAL_SOURCE_ID}: sheet {CO2_SHEET!r} has {grid.shape[1]} columns, expected 4"
-        )
+        raise SourceFormatError(f"{where}: sheet {sheet!r} has {grid.shape[1]} columns, expected 4")
     grid = grid.iloc[:, :4].map(lambda v: v.strip() if isinstance(v, str) else v)
     grid.columns = ["key", "value", "note", "source"]
     titles = grid["key"].astype("string").str.lower()
@@ -263,7 +303,7 @@ def parse_gem_co2_parameters(path: Path) -> pd.DataFrame:
             parameter_set, unit, header = CO2_SECTIONS[title]
             if header and header.lower() not in str(row["value"]).lower():
                 raise SourceFormatError(
-                    f"{COAL_SOURCE_ID}: sheet {CO2_SHEET!r} section {row['key']!r} value header is "
+                    f"{where}: sheet {sheet!r} section {row['key']!r} value header is "
                     f"{row['value']!r}, expected one containing {header!r} (unit changed?)"
                 )
             section = {"parameter_set": parameter_set, "unit": unit, "section_source": None}
@@ -289,7 +329,7 @@ def parse_gem_co2_parameters(path: Path) -> pd.DataFrame:
             )
     missing = sorted({v[0] for v in CO2_SECTIONS.values()} - found)
     if missing:
-        raise SourceFormatError(f"{COAL_SOURCE_ID}: sheet {CO2_SHEET!r} lacks section(s) {missing}")
+        raise SourceFormatError(f"{where}: sheet {sheet!r} lacks section(s) {missing}")
     df = new_problems(pd.DataFrame(rows))
     df["value"] = to_number(df, "value", "_value")
     for col in ["note", "source", "section_source"]:

@@ -34,7 +34,7 @@ from bcm_pipeline.parsers.common import (
 )
 
 UNITS_SOURCE_ID = "gem_steel_plant_tracker"
-PLANTS_SOURCE_ID = "gem_steel_plant_tracker_plants"
+PLANTS_SOURCE_ID = "gem_steel_plant_tracker"  # the plant file of the release (role plants)
 POSTED_SOURCE_ID = "posted_steel_technologies"
 
 # GIST unit file `tab-type` → furnace type.

@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from bcm_pipeline.parsers.common import (
+    CANONICAL,
     MISSING_MARKERS,
+    Layout,
     SourceFormatError,
     new_problems,
     read_sheet_rows,
@@ -54,8 +56,9 @@ def _unit(value: object) -> str | None:
     return text[1:-1].strip() if text.startswith("(") and text.endswith(")") else None
 
 
-def parse_pink_sheet(path: Path) -> pd.DataFrame:
-    grid = read_sheet_rows(path, SHEET, SOURCE_ID)
+def parse_pink_sheet(path: Path, layout: Layout = CANONICAL) -> pd.DataFrame:
+    """Months come from the file's own period labels (column A), never from a calendar in the code."""
+    grid = read_sheet_rows(path, layout.sheet(SHEET), layout.where() if layout.source_id else SOURCE_ID)
 
     r = _code_row(grid)
     if r < 2:

@@ -112,8 +112,9 @@ class CoalUnits(pa.DataFrameModel):
     class Config:
         name = "coal_units"
         description = (
-            "Coal power units of 30 MW and more from Global Energy Monitor's Global Coal Plant Tracker, July 2023 "
-            "(CC BY 4.0; sheet 'Coal Projects'), with combustion technology, status, dates and GEM's modelled CO2."
+            "Coal power units of 30 MW and more from Global Energy Monitor's Global Coal Plant Tracker (CC BY 4.0; "
+            "the release in source_releases with is_used, its units sheet), with combustion technology, status, "
+            "dates and GEM's modelled CO2."
         )
         metadata = {"key": ["gem_unit_id"]}
         strict = "filter"
@@ -128,7 +129,8 @@ class GemCo2Parameters(pa.DataFrameModel):
     )
     key: Series[str] = pa.Field(
         description="Combustion technology (as in coal_units.combustion_technology), coal type (as in "
-        "coal_units.coal_type, '(ccs30)'/'(ccs90)' for capture variants) or 'global'"
+        "coal_units.coal_type; capture variants as the release names them: '(ccs30)'/'(ccs90)' in July 2023, "
+        "' with ccs' in July 2024) or 'global'"
     )
     value: Series[float] = pa.Field(ge=0, description="The parameter value, in `unit`")
     unit: Series[str] = pa.Field(
@@ -140,13 +142,16 @@ class GemCo2Parameters(pa.DataFrameModel):
         nullable=True,
         description="The source GEM cites for the whole section (heat rates: Sargent & Lundy 2009), verbatim",
     )
-    sheet_row: Series[int] = pa.Field(ge=1, description="Row number in the 'CO2 Parameters' sheet (1-based)")
+    sheet_row: Series[int] = pa.Field(
+        ge=1, description="Row number in the release's CO2 parameters sheet (1-based)"
+    )
     source_sha256: Series[str] = pa.Field(description=SHA)
 
     class Config:
         name = "gem_co2_parameters"
         description = (
-            "Global Energy Monitor's CO2 model parameters (GCPT July 2023, sheet 'CO2 Parameters'): heat rates by "
+            "Global Energy Monitor's CO2 model parameters (GCPT, the release in source_releases with is_used, its "
+            "CO2 parameters sheet): heat rates by "
             "combustion technology, IPCC 2006 emission factors by coal type, global capacity factor and assumed "
             "lifetime; method: https://www.gem.wiki/Estimating_carbon_dioxide_emissions_from_coal_plants"
         )
@@ -217,8 +222,8 @@ class GasOilUnits(pa.DataFrameModel):
     class Config:
         name = "gas_oil_units"
         description = (
-            "Oil and gas power units from Global Energy Monitor's Global Oil and Gas Plant Tracker, February 2024 "
-            "v4 (CC BY 4.0; sheet 'Gas & Oil Units'), with fuel, technology, CHP, status and dates."
+            "Oil and gas power units from Global Energy Monitor's Global Oil and Gas Plant Tracker (CC BY 4.0; the "
+            "release in source_releases with is_used, its units sheet), with fuel, technology, CHP, status and dates."
         )
         metadata = {"key": ["gem_unit_id"]}
         strict = "filter"

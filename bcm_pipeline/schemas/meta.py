@@ -1,11 +1,16 @@
 """Bookkeeping tables: where each raw file came from, and the rows that failed validation."""
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 
 class RawFiles(pa.DataFrameModel):
-    source_id: Series[str] = pa.Field(unique=True, description="Source id (folder of data/raw/)")
+    source_id: Series[str] = pa.Field(description="Source id (folder of data/raw/)")
+    version: Series[str] = pa.Field(
+        description="Release of the source the file belongs to (see source_releases)"
+    )
+    file_name: Series[str] = pa.Field(description="File name in data/raw/<source_id>/")
     url: Series[str] = pa.Field(description="URL the file was fetched from (file:// when placed by hand)")
     path: Series[str] = pa.Field(description="Local path of the raw file")
     retrieved_at: Series[str] = pa.Field(description="UTC time of the download (ISO 8601)")
@@ -20,9 +25,11 @@ class RawFiles(pa.DataFrameModel):
     class Config:
         name = "raw_files"
         description = (
-            "Provenance of every raw source file: URL, retrieval time, size, sha256, HTTP validators."
+            "Provenance of every raw file the current tables were built from (the release each source used): "
+            "URL, retrieval time, size, sha256, HTTP validators."
         )
-        metadata = {"key": ["source_id"]}
+        metadata = {"key": ["source_id", "file_name"]}
+        unique = ["source_id", "file_name"]
 
 
 class Quarantine(pa.DataFrameModel):
@@ -65,5 +72,58 @@ class DataDictionary(pa.DataFrameModel):
             "description with unit, and (for marts and views) the columns it is computed from."
         )
         metadata = {"key": ["object_name", "column_name"]}
+        strict = "filter"
+        coerce = True
+
+
+class SourceReleases(pa.DataFrameModel):
+    source_id: Series[str] = pa.Field(description="Source id (sources.yaml)")
+    version: Series[str] = pa.Field(description="Release as the publisher names it (e.g. '2024-07')")
+    release_date: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="Day of release; a release named by month only is dated the 1st; null: updated in place",
+    )
+    file_name: Series[str] = pa.Field(description="File of the release (a release may have several)")
+    url: Series[str] = pa.Field(description="URL listed for the file (sources.yaml or the user sources file)")
+    sha256: Series[str] = pa.Field(
+        nullable=True, description="SHA-256 pinned for the URL; null when the URL is updated in place"
+    )
+    file_sha256: Series[str] = pa.Field(
+        nullable=True, description="SHA-256 of the file this build read; null when the build did not read it"
+    )
+    is_newest: Series[bool] = pa.Field(description="The newest listed release: the default when not pinned")
+    is_pinned: Series[bool] = pa.Field(
+        description="The build was pinned to this release (BCM_RELEASE_<SOURCE_ID> or Dagster config)"
+    )
+    is_used: Series[bool] = pa.Field(
+        description="The release the current tables of the source were built from"
+    )
+    listed_in: Series[str] = pa.Field(
+        isin=["package", "user_file"],
+        description="Where the release is listed: sources.yaml or BCM_SOURCES_FILE",
+    )
+    parsed_into: Series[str] = pa.Field(
+        nullable=True,
+        description="Tables built from the file in this build, comma-separated: the source's core tables for "
+        "the used release, tracker_unit_releases for a release read only for release_changes; null: not read",
+    )
+    rows_parsed: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Rows parsed from the file into `parsed_into`, quarantined rows included (a table that "
+        "reads every file of a release together, POSTED's, counts its rows on the release's first file)",
+    )
+    rows_quarantined: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="Of rows_parsed, the rows kept in quarantine"
+    )
+
+    class Config:
+        name = "source_releases"
+        description = (
+            "Every known release of every source (sources.yaml plus the user sources file), one row per file: "
+            "which release the build used, whether it was pinned, and how many rows were parsed from it."
+        )
+        metadata = {"key": ["source_id", "version", "file_name"]}
+        unique = ["source_id", "version", "file_name"]
         strict = "filter"
         coerce = True

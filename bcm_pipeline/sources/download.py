@@ -24,7 +24,6 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -32,7 +31,7 @@ from urllib3.util.retry import Retry
 
 from bcm_pipeline import __version__
 from bcm_pipeline.settings import Settings
-from bcm_pipeline.sources.registry import Source
+from bcm_pipeline.sources.registry import Source, url_override_env
 
 USER_AGENT = f"bcm-pipeline/{__version__} (+https://github.com/bcm-pipeline/bcm-pipeline)"
 CHUNK = 1 << 16
@@ -72,13 +71,12 @@ class RawFile:
 
 
 def source_url(source: Source, settings: Settings) -> str:
-    """The URL to fetch: an explicit per-source override, else the mirror layout, else the default."""
-    override = settings.source_urls.get(source.id)
+    """The URL to fetch: an explicit per-source override (BCM_URL_<ID>, for the used release's only file),
+    else the mirror layout <mirror>/<source_id>/<file name, URL-encoded>, else the release's URL."""
+    override = settings.source_urls.get(source.id) if source.url_override else None
     if override:
         return override
-    if settings.source_mirror:
-        return _mirror_url(source, settings)
-    return source.url
+    return _mirror_url(source, settings) or source.url
 
 
 def confined(base: Path, name: str) -> Path:
@@ -334,7 +332,7 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
             if response.status_code == 304 and previous:
                 return RawFile(**{**previous, "status": "not_modified"})
             if response.status_code != 200:
-                hint = " (the source may have moved: set BCM_URL_" + source.id.upper() + ")"
+                hint = f" (the source may have moved: set {url_override_env(source.id)} or a release URL)"
                 raise DownloadError(
                     f"{source.id}: download from {url} failed: HTTP {response.status_code} {response.reason}"
                     f"{hint if response.status_code in (404, 410) else ''}; {kept}",
@@ -412,8 +410,7 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
 def _mirror_url(source: Source, settings: Settings) -> str | None:
     if not settings.source_mirror:
         return None
-    # Names with spaces or '&' (the steel files) are URL-encoded; the other names are unchanged by quote().
-    return f"{settings.source_mirror.rstrip('/')}/{source.raw_folder}/{quote(source.filename)}"
+    return f"{settings.source_mirror.rstrip('/')}/{source.mirror_path}"
 
 
 def _manual(source: Source, target: Path) -> RawFile:

@@ -1,17 +1,288 @@
-"""What each source is and where it lives. One entry per file of data/raw/<folder>/ (the folder is the
-source id, or the `folder` several files of one release share).
+"""What each source is, its releases, and which release a build uses. The data are in sources.yaml.
 
-Pinned sha256 values are for the immutable copies behind the default URLs (a Git commit); sources that the
-publisher updates in place (OWID, World Bank) are not pinned.
+sources.yaml (package data) lists every source and its releases; a user file (BCM_SOURCES_FILE) may add a
+release or override a field of one. The newest release is the default; BCM_RELEASE_<SOURCE_ID> (or the
+Dagster resource's `release_pins` config) pins another. `Source` is the view of one file of one release that
+download.fetch() works on.
+
+Nothing is read at import: the packaged file when first asked for, the user file when a run or command
+resolves its releases. Its path and the pins are settings (bcm_pipeline/settings.py: sources_file, releases).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bcm_pipeline.parsers.common import Layout
+from bcm_pipeline.settings import Settings
+
+PACKAGED = "sources.yaml"
+ENV_SOURCES_FILE = "BCM_SOURCES_FILE"
+ENV_URL_PREFIX = "BCM_URL_"
+
+
+class SourceConfigError(ValueError):
+    """sources.yaml, the user sources file or a pin is wrong: names the file, source and release."""
+
+
+# --- The file format ------------------------------------------------------------------------------------
+
+
+class ReleaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="File name in data/raw/<source_id>/ and on a mirror")
+    url: str
+    format: Literal["xlsx", "zip", "csv", "json"]
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    role: str | None = Field(default=None, description="Which file a table reads, when there are several")
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+            raise ValueError(f"file name {name!r} must be a plain file name")
+        return name
+
+
+class Release(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    release_date: date | None = None
+    title: str | None = None
+    citation: str | None = None
+    note: str = ""
+    files: list[ReleaseFile] = Field(min_length=1)
+    sheets: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    unit_id_rewrite: tuple[str, str] | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        if isinstance(value, int | float | date):
+            raise ValueError(f'version {value!r} must be quoted text (e.g. "2024-07")')
+        return value
+
+    @field_validator("unit_id_rewrite")
+    @classmethod
+    def _regex(cls, value: tuple[str, str] | None) -> tuple[str, str] | None:
+        if value is not None:
+            re.compile(value[0])
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_files(self) -> Release:
+        names = [f.name for f in self.files]
+        roles = [f.role for f in self.files]
+        if len(set(names)) != len(names) or (len(self.files) > 1 and len(set(roles)) != len(roles)):
+            raise ValueError(f"release {self.version}: files need distinct names and, when several, roles")
+        return self
+
+    def file(self, role: str | None = None) -> ReleaseFile:
+        """The release's file for `role` (None: its only file)."""
+        if role is None:
+            if len(self.files) != 1:
+                raise SourceConfigError(
+                    f"release {self.version} has {len(self.files)} files; name the role "
+                    f"({[f.role for f in self.files]})"
+                )
+            return self.files[0]
+        for f in self.files:
+            if f.role == role:
+                return f
+        raise SourceConfigError(
+            f"release {self.version} has no file with role {role!r} ({[f.role for f in self.files]})"
+        )
+
+    def layout(self, source_id: str) -> Layout:
+        return Layout(
+            source_id=source_id,
+            version=self.version,
+            sheets=dict(self.sheets),
+            columns=dict(self.columns),
+            values={k: dict(v) for k, v in self.values.items()},
+        )
+
+    def unit_key(self, unit_id: str) -> str:
+        """The unit id in the newest id format (unit_id_rewrite), to match units across releases."""
+        if self.unit_id_rewrite is None:
+            return unit_id
+        pattern, replacement = self.unit_id_rewrite
+        return re.sub(pattern, replacement, unit_id)
+
+
+class SourceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    publisher: str
+    licence: str
+    citation: str
+    how_to_get: str = ""
+    max_bytes: int = Field(default=50_000_000, gt=0)
+    releases: list[Release] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct_versions(self) -> SourceEntry:
+        versions = [r.version for r in self.releases]
+        if len(set(versions)) != len(versions):
+            raise ValueError(f"{self.id}: a version is listed twice ({versions})")
+        return self
+
+    def ordered(self) -> list[Release]:
+        """Oldest first: by release date; an undated release ('whatever the URL serves now') last."""
+        return sorted(self.releases, key=lambda r: (r.release_date is None, r.release_date or date.min))
+
+    @property
+    def newest(self) -> Release:
+        return self.ordered()[-1]
+
+    def latest_two(self) -> list[Release]:
+        """The two newest releases, older first (one when only one is listed)."""
+        return self.ordered()[-2:]
+
+    def release(self, version: str) -> Release:
+        for r in self.releases:
+            if r.version == version:
+                return r
+        raise SourceConfigError(
+            f"{self.id}: no release {version!r}; known releases: {[r.version for r in self.ordered()]}"
+        )
+
+
+class UserSource(BaseModel):
+    """An entry of the user sources file: releases to add to (or fields to override in) a listed source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    max_bytes: int | None = Field(default=None, gt=0)
+    releases: list[dict] = Field(default_factory=list)
+
+
+# --- Loading --------------------------------------------------------------------------------------------
+
+
+def _read_yaml(text: str, where: str) -> list[dict]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourceConfigError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise SourceConfigError(f"{where}: expected a mapping with a `sources:` list")
+    return data["sources"]
+
+
+def _error(where: str, entry: dict, exc: ValidationError) -> SourceConfigError:
+    first = exc.errors()[0]
+    at = ".".join(str(p) for p in first["loc"])
+    return SourceConfigError(f"{where}: source {entry.get('id')!r}: {at}: {first['msg']}")
+
+
+@functools.cache
+def packaged_entries() -> tuple[dict, ...]:
+    """The packaged sources.yaml as plain dicts (read once per process)."""
+    text = resources.files("bcm_pipeline.sources").joinpath(PACKAGED).read_text(encoding="utf-8")
+    return tuple(_read_yaml(text, PACKAGED))
+
+
+def _merge_release(base: dict, override: dict) -> dict:
+    """A user entry repeating a version: its fields replace the packaged ones; files merge by name."""
+    merged = {**base, **{k: v for k, v in override.items() if k != "files"}}
+    files = {f["name"]: dict(f) for f in base.get("files", [])}
+    for f in override.get("files", []):
+        old = files.get(f.get("name"), {})
+        new = {**old, **f}
+        if "url" in f and f["url"] != old.get("url") and "sha256" not in f:
+            new.pop("sha256", None)  # the packaged pin was for the packaged URL
+        files[f.get("name")] = new
+    merged["files"] = list(files.values())
+    return merged
+
+
+def load_sources(sources_file: Path | None = None) -> dict[str, SourceEntry]:
+    """Every source with its releases: the packaged list, plus the user file's releases and overrides."""
+    entries = {e["id"]: dict(e) for e in packaged_entries()}
+    if sources_file is not None:
+        where = str(sources_file)
+        try:
+            text = Path(sources_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SourceConfigError(f"{ENV_SOURCES_FILE}={where}: cannot read it: {exc}") from exc
+        for raw in _read_yaml(text, where):
+            try:
+                user = UserSource.model_validate(raw)
+            except ValidationError as exc:
+                raise _error(where, raw if isinstance(raw, dict) else {}, exc) from exc
+            if user.id not in entries:
+                raise SourceConfigError(
+                    f"{where}: unknown source {user.id!r} (a new source needs a parser); known: {sorted(entries)}"
+                )
+            entry = dict(entries[user.id])
+            if user.max_bytes:
+                entry["max_bytes"] = user.max_bytes
+            releases = {str(r["version"]): dict(r) for r in entry["releases"]}
+            for r in user.releases:
+                version = r.get("version")
+                if not isinstance(version, str):
+                    raise SourceConfigError(
+                        f"{where}: source {user.id!r}: a release needs a quoted `version`"
+                    )
+                releases[version] = _merge_release(releases[version], r) if version in releases else r
+            entry["releases"] = list(releases.values())
+            entries[user.id] = entry
+    out = {}
+    for source_id, entry in entries.items():
+        try:
+            out[source_id] = SourceEntry.model_validate(entry)
+        except ValidationError as exc:
+            raise _error(str(sources_file or PACKAGED), entry, exc) from exc
+    return out
+
+
+def user_listed(sources_file: Path | None) -> set[tuple[str, str]]:
+    """(source_id, version) of every release the user sources file names (added or overridden)."""
+    if sources_file is None:
+        return set()
+    entries = _read_yaml(Path(sources_file).read_text(encoding="utf-8"), str(sources_file))
+    return {(e.get("id"), r.get("version")) for e in entries for r in e.get("releases") or []}
+
+
+# --- What a run uses ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """The user's choices about releases: a user sources file and per-source pins (source_id -> version)."""
+
+    sources_file: Path | None = None
+    pins: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReleaseOptions:
+        """From the run's settings (BCM_SOURCES_FILE, BCM_RELEASE_<SOURCE_ID>, or their explicit values)."""
+        return cls(sources_file=settings.sources_file, pins=dict(settings.releases))
 
 
 @dataclass(frozen=True)
 class Source:
+    """One file of one release of a source: what download.fetch() brings into data/raw/<id>/<filename>."""
+
     id: str
     title: str
     publisher: str
@@ -23,9 +294,8 @@ class Source:
     sha256: str | None = None
     max_bytes: int = 50_000_000
     how_to_get: str = ""  # shown when the file can be had neither by download nor on disk
-    # data/raw/<folder>/ (and the mirror's <folder>/): the source id unless several single-file sources hold
-    # the files of one release (steel tracker, POSTED) until the registry knows multi-file releases.
-    folder: str = ""
+    version: str = ""
+    url_override: bool = True  # BCM_URL_<ID> replaces the URL (the used release's only file)
 
     @property
     def landing_hint(self) -> str:
@@ -33,254 +303,90 @@ class Source:
 
     @property
     def raw_folder(self) -> str:
-        return self.folder or self.id
+        """data/raw/<folder>/: the source id; the files of every release of a source sit there."""
+        return self.id
+
+    @property
+    def mirror_path(self) -> str:
+        """<source_id>/<file name> on a mirror, the name URL-encoded (spaces, &)."""
+        return f"{self.id}/{quote(self.filename)}"
 
 
-# The publishers' own repositories at pinned commits: immutable, so the files are sha256-pinned.
-GIST_URL = (
-    "https://raw.githubusercontent.com/GlobalEnergyMonitor/maps/7c863f3c4db039c9ca073352ffc19c794375d46a/"
-    "trackers/gist/compilation_output/"
-)
-GIST_CITATION = (
-    "Global Energy Monitor, Global Iron and Steel Tracker, March 2025 release (map files built for GEM's web "
-    "map, GlobalEnergyMonitor/maps commit 7c863f3, trackers/gist/compilation_output/)."
-)
-GIST_HOW_TO_GET = (
-    "download the tracker at https://globalenergymonitor.org/projects/global-iron-and-steel-tracker/"
-)
-POSTED_URL = (
-    "https://raw.githubusercontent.com/PhilippVerpoort/posted/7c44a32aba5f0de4572e372a45e7b55c2a2f1afb/"
-    "posted/database/tedfs/Tech/"
-)
-POSTED_CITATION = (
-    "Verpoort, P. C. et al., POSTED: Potsdam open-source techno-economic database (PhilippVerpoort/posted "
-    "commit 7c44a32, posted/database/tedfs/Tech/); every value cites its own publication and page."
-)
-POSTED_HOW_TO_GET = (
-    "download the file from https://github.com/PhilippVerpoort/posted (posted/database/tedfs/Tech/)"
-)
+def file_source(entry: SourceEntry, release: Release, file: ReleaseFile, url_override: bool) -> Source:
+    return Source(
+        id=entry.id,
+        title=entry.title,
+        publisher=entry.publisher,
+        licence=entry.licence,
+        citation=release.citation or entry.citation,
+        url=file.url,
+        filename=file.name,
+        format=file.format,
+        sha256=file.sha256,
+        max_bytes=entry.max_bytes,
+        how_to_get=entry.how_to_get,
+        version=release.version,
+        url_override=url_override,
+    )
 
 
-SOURCES: dict[str, Source] = {
-    s.id: s
-    for s in [
-        Source(
-            id="gem_coal_plant_tracker",
-            title="Global Coal Plant Tracker (GCPT), July 2023",
-            publisher="Global Energy Monitor",
-            licence="CC BY 4.0",
-            citation="Global Coal Plant Tracker, Global Energy Monitor, July 2023 release.",
-            # The publisher's download sits behind a request form; this is a byte-identical public copy.
-            url="https://raw.githubusercontent.com/mihir080/CoalPlantTracker/"
-            "45a9ff4eb89d98d8419d7a6b74dc077f6e2a54e0/Global-Coal-Plant-Tracker-July-2023.xlsx",
-            filename="Global-Coal-Plant-Tracker-July-2023.xlsx",
-            format="xlsx",
-            sha256="3448663454a23762cf6d05d2917a69df3b8159c110955b3363b06dcfd2bf1994",
-            how_to_get=(
-                "request the workbook at https://globalenergymonitor.org/projects/global-coal-plant-tracker/"
-                "download-data/ and save it as data/raw/gem_coal_plant_tracker/"
-                "Global-Coal-Plant-Tracker-July-2023.xlsx, or set BCM_URL_GEM_COAL_PLANT_TRACKER to a URL of it"
-            ),
-        ),
-        Source(
-            id="gem_oil_gas_plant_tracker",
-            title="Global Oil and Gas Plant Tracker (GOGPT), February 2024 (v4)",
-            publisher="Global Energy Monitor",
-            licence="CC BY 4.0",
-            citation="Global Energy Monitor, Global Oil and Gas Plant Tracker, February 2024 release.",
-            url="https://raw.githubusercontent.com/sametgirgin/Oil-Gas-Power-Plant/"
-            "c41d117b78d4634b6f6ddea9034f54f0b1e29046/"
-            "Global-Oil-and-Gas-Plant-Tracker-GOGPT-February-2024-v4.xlsx",
-            filename="Global-Oil-and-Gas-Plant-Tracker-GOGPT-February-2024-v4.xlsx",
-            format="xlsx",
-            sha256="e34beca737384dad1b00c2af131cbb5615ee750a2ebfab85b5eaa911b08b6f6d",
-            how_to_get=(
-                "request the workbook at https://globalenergymonitor.org/projects/global-oil-gas-plant-tracker/"
-                "download-data/ and save it in data/raw/gem_oil_gas_plant_tracker/"
-            ),
-        ),
-        Source(
-            id="cea_india_co2_baseline",
-            title="CEA CO2 Baseline Database for the Indian Power Sector, version 15.0",
-            publisher="Central Electricity Authority, Government of India",
-            licence="Public government release (no licence stated)",
-            citation="Central Electricity Authority (2019). CO2 Baseline Database for the Indian Power Sector, "
-            "Version 15.0, December 2019.",
-            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
-            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/raw_source_files/IND/database_15.zip",
-            filename="database_15.zip",
-            format="zip",
-            sha256="af19832f4577ba45de331a6108d0fb9235c91e5adfa7680a40cc0c9fc8c0e818",
-            how_to_get="download version 15 from https://cea.nic.in/cdm-co2-baseline-database/",
-        ),
-        Source(
-            id="ifi_grid_factors",
-            title="Harmonized IFI Default Grid Factors 2021 v3.2",
-            publisher="IFI Technical Working Group on GHG Accounting (via UNFCCC)",
-            licence="Public UNFCCC document (no licence stated)",
-            citation="Harmonized IFI Default Grid Factors 2021 v3.2 (April 2022), https://unfccc.int/documents/461676",
-            url="https://raw.githubusercontent.com/adewoye-saheed-dML/EV-vs-ICE-Lifecycle-Carbon-Breakeven/"
-            "17581f20b9776c4cba31d38444b2834ebeb88a47/data/raw/IFI_Grid_Factors_2021_v3.2.xlsx",
-            filename="IFI_Grid_Factors_2021_v3.2.xlsx",
-            format="xlsx",
-            sha256="919c1c2bc4d9aba82ecbae2d24a52d78cad56ebac8911894e72715a1f1433301",
-            how_to_get="download the xlsx from https://unfccc.int/documents/461676",
-        ),
-        Source(
-            id="owid_carbon_intensity",
-            title="Carbon intensity of electricity (Our World in Data grapher)",
-            publisher="Our World in Data (Ember; Energy Institute Statistical Review)",
-            licence="CC BY 4.0",
-            citation="Our World in Data, Carbon intensity of electricity generation, based on Ember and the "
-            "Energy Institute Statistical Review of World Energy.",
-            url="https://ourworldindata.org/grapher/carbon-intensity-electricity.csv",
-            filename="carbon-intensity-electricity.csv",
-            format="csv",
-            max_bytes=20_000_000,
-        ),
-        Source(
-            id="owid_electricity_by_source",
-            title="Electricity production by source (Our World in Data grapher)",
-            publisher="Our World in Data (Ember; Energy Institute Statistical Review)",
-            licence="CC BY 4.0",
-            citation="Our World in Data, Electricity production by source, based on Ember's yearly electricity "
-            "data and the Energy Institute Statistical Review of World Energy.",
-            url="https://ourworldindata.org/grapher/electricity-prod-source-stacked.csv",
-            filename="electricity-prod-source-stacked.csv",
-            format="csv",
-            max_bytes=20_000_000,
-        ),
-        Source(
-            id="wri_gppd_india",
-            title="Global Power Plant Database v1.3.0, India: CEA stations with coordinates (CEA_plants.csv)",
-            publisher="World Resources Institute",
-            licence="CC BY 4.0",
-            citation="Global Energy Observatory, Google, KTH Royal Institute of Technology in Stockholm, "
-            "Enipedia, World Resources Institute (2021). Global Power Plant Database v1.3.0, resources/IND/"
-            "CEA_plants.csv.",
-            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
-            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/resources/IND/CEA_plants.csv",
-            filename="CEA_plants.csv",
-            format="csv",
-            sha256="cdd2304b8f61c27f0946f6f391b9becf92e45929aafce06708b99748ed938b73",
-            max_bytes=5_000_000,
-        ),
-        Source(
-            id="worldbank_pink_sheet",
-            title="World Bank Commodity Price Data (Pink Sheet), monthly",
-            publisher="World Bank, Prospects Group",
-            licence="CC BY 4.0",
-            citation="World Bank Commodity Price Data (The Pink Sheet), monthly historical prices.",
-            url="https://thedocs.worldbank.org/en/doc/5d903e848db1d1b83e0ec8f744e55570-0350012021/related/"
-            "CMO-Historical-Data-Monthly.xlsx",
-            filename="CMO-Historical-Data-Monthly.xlsx",
-            format="xlsx",
-        ),
-        # Steel (issue 16). One Source per file until sources have multi-file releases (sources.yaml): the
-        # GIST unit and plant files share data/raw/gem_steel_plant_tracker/, the three POSTED files share
-        # data/raw/posted_steel_technologies/.
-        Source(
-            id="gem_steel_plant_tracker",
-            title="Global Iron and Steel Tracker (GIST), March 2025 map file: one row per production unit",
-            publisher="Global Energy Monitor",
-            licence="CC BY 4.0",
-            citation=GIST_CITATION,
-            url=GIST_URL + "Iron%20%26%20Steel-map-file-2025-03-18.csv",
-            filename="Iron & Steel-map-file-2025-03-18.csv",
-            format="csv",
-            sha256="4525b6ce86125a8afb4b42ed065c35eff3964cf7930b6a21ec6428ce38d29767",
-            max_bytes=20_000_000,
-            folder="gem_steel_plant_tracker",
-            how_to_get=GIST_HOW_TO_GET,
-        ),
-        Source(
-            id="gem_steel_plant_tracker_plants",
-            title="Global Iron and Steel Tracker (GIST), March 2025 map file: one row per plant and status",
-            publisher="Global Energy Monitor",
-            licence="CC BY 4.0",
-            citation=GIST_CITATION,
-            url=GIST_URL + "Iron%20%26%20Steel-map-file-2025-03-19.csv",
-            filename="Iron & Steel-map-file-2025-03-19.csv",
-            format="csv",
-            sha256="15183543719a4d1227859d2271bb4a3ef7d47fb4f9d14d2a4cc7c7bf9f884ef2",
-            max_bytes=20_000_000,
-            folder="gem_steel_plant_tracker",
-            how_to_get=GIST_HOW_TO_GET,
-        ),
-        Source(
-            id="posted_steel_technologies",
-            title="POSTED techno-economic data: integrated BF-BOF",
-            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
-            licence="CC BY 4.0 (posted/database/LICENSE.md)",
-            citation=POSTED_CITATION,
-            url=POSTED_URL + "Integrated%20Blast%20Furnace%20and%20Basic%20Oxygen%20Furnace.csv",
-            filename="Integrated Blast Furnace and Basic Oxygen Furnace.csv",
-            format="csv",
-            sha256="69ac0fd0b33521e57f070476ef3d386b198359a2f346fba0a7d24cd99a7111f5",
-            max_bytes=5_000_000,
-            folder="posted_steel_technologies",
-            how_to_get=POSTED_HOW_TO_GET,
-        ),
-        Source(
-            id="posted_steel_technologies_dri",
-            title="POSTED techno-economic data: direct reduction of iron",
-            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
-            licence="CC BY 4.0 (posted/database/LICENSE.md)",
-            citation=POSTED_CITATION,
-            url=POSTED_URL + "Direct%20Reduction%20of%20Iron.csv",
-            filename="Direct Reduction of Iron.csv",
-            format="csv",
-            sha256="449772d8dd5ae76a67285629a46b0bf32bf773a7598a48880691a417738968d5",
-            max_bytes=5_000_000,
-            folder="posted_steel_technologies",
-            how_to_get=POSTED_HOW_TO_GET,
-        ),
-        Source(
-            id="posted_steel_technologies_eaf",
-            title="POSTED techno-economic data: electric arc furnace",
-            publisher="Philipp C. Verpoort et al., Potsdam Institute for Climate Impact Research (POSTED)",
-            licence="CC BY 4.0 (posted/database/LICENSE.md)",
-            citation=POSTED_CITATION,
-            url=POSTED_URL + "Electric%20Arc%20Furnace.csv",
-            filename="Electric Arc Furnace.csv",
-            format="csv",
-            sha256="ed78324f52215dcdc5b96bdbad5a518cf058fdfe232ffe8562fc79d304ef42eb",
-            max_bytes=5_000_000,
-            folder="posted_steel_technologies",
-            how_to_get=POSTED_HOW_TO_GET,
-        ),
-        # Article 6.2 deals and JCM projects (issue 15).
-        Source(
-            id="unepccc_article6_pipeline",
-            title="UNEP-CCC Article 6 Pipeline (data as of 2026-02-28), as JSON",
-            publisher="UNEP Copenhagen Climate Centre (compiled to JSON by hirotomurayama-coder/carbon-intelligence)",
-            licence="UNEP-CCC public database (no licence stated); the JSON's repository has no licence file",
-            citation="UNEP Copenhagen Climate Centre, Article 6 Pipeline, https://unepccc.org/article-6-pipeline/ "
-            "(data as of 2026-02-28); JSON built by scripts/build-article6-data.py of "
-            "hirotomurayama-coder/carbon-intelligence (commit 85ffec1).",
-            # The publisher's Excel workbook, converted by the script above; this is that commit's JSON.
-            url="https://raw.githubusercontent.com/hirotomurayama-coder/carbon-intelligence/"
-            "85ffec1754ef8cb6528e0ec6647b2f3c038514c3/src/data/article6-pipeline.json",
-            filename="article6-pipeline.json",
-            format="json",
-            sha256="315e63e5b228eb32d5f95d0159292bcc41fce287973ffe3d555ebc40cebdd38b",
-            max_bytes=20_000_000,
-            how_to_get="download the Article 6 Pipeline workbook at https://unepccc.org/article-6-pipeline/ and "
-            "convert it with scripts/build-article6-data.py of hirotomurayama-coder/carbon-intelligence",
-        ),
-        Source(
-            id="cdm_power_projects",
-            title="CDM power projects (WRI Global Power Plant Database v1.3.0 compilation of the UNEP DTU CDM pipeline)",
-            publisher="World Resources Institute (from the UNEP DTU CDM/JI Pipeline)",
-            licence="CC BY 4.0",
-            citation="World Resources Institute (2021). Global Power Plant Database v1.3.0, "
-            "source_databases_csv/database_CDMDB.csv (Clean Development Mechanism, https://cdm.unfccc.int).",
-            url="https://raw.githubusercontent.com/wri/global-power-plant-database/"
-            "7a91cfbb2a4e272597acbc00506d61fc1ec73b3d/source_databases_csv/database_CDMDB.csv",
-            filename="database_CDMDB.csv",
-            format="csv",
-            sha256="6e26bf464483a0cb827c749e87142d004f8712c3dad79115aec54832f91f3efd",
-            max_bytes=20_000_000,
-        ),
-    ]
-}
+@dataclass(frozen=True)
+class Releases:
+    """Every known source and release, and the one each source uses in this run."""
+
+    sources: dict[str, SourceEntry]
+    pins: Mapping[str, str]
+
+    def used(self, source_id: str) -> Release:
+        entry = self.sources[source_id]
+        pin = self.pins.get(source_id)
+        return entry.release(pin) if pin else entry.newest
+
+    def is_pinned(self, source_id: str) -> bool:
+        return bool(self.pins.get(source_id))
+
+    def files(self, source_id: str, release: Release | None = None) -> list[Source]:
+        """The files of `release` (default: the used one) as fetchable Sources. BCM_URL_<ID> applies only
+        to the used release's file, and only when it has one."""
+        entry = self.sources[source_id]
+        used = self.used(source_id)
+        release = release or used
+        single = release.version == used.version and len(release.files) == 1
+        return [file_source(entry, release, f, url_override=single) for f in release.files]
+
+    def table_file(self, source_id: str, role: str | None = None, release: Release | None = None) -> Source:
+        release = release or self.used(source_id)
+        try:
+            file = release.file(role)
+        except SourceConfigError as exc:
+            raise SourceConfigError(f"{source_id}: {exc}") from exc
+        return file_source(self.sources[source_id], release, file, url_override=False)
+
+
+def resolve(options: ReleaseOptions | None = None) -> Releases:
+    """Load the sources (packaged + user file) and check the pins name a known source and release."""
+    options = options or ReleaseOptions()
+    sources = load_sources(options.sources_file)
+    for source_id, version in options.pins.items():
+        if source_id not in sources:
+            raise SourceConfigError(f"release pin for unknown source {source_id!r}; known: {sorted(sources)}")
+        sources[source_id].release(version)  # raises, naming the known releases
+    return Releases(sources=sources, pins=dict(options.pins))
+
+
+def url_override_env(source_id: str) -> str:
+    return ENV_URL_PREFIX + source_id.upper()
+
+
+@functools.cache
+def default_sources() -> dict[str, Source]:
+    """Each packaged source's newest release, as a Source (its only file; the first when several)."""
+    releases = resolve(ReleaseOptions())
+    return {sid: releases.files(sid)[0] for sid in releases.sources}
+
+
+def __getattr__(name: str):
+    # `SOURCES` as before: computed on first use, not at import.
+    if name == "SOURCES":
+        return default_sources()
+    raise AttributeError(name)
