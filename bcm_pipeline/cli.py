@@ -2,7 +2,8 @@
 
 Everything an analyst reads comes from the published warehouse (data/warehouse/bcm.duckdb, or under
 BCM_DATA_DIR), opened read-only: a refresh replaces that file by rename, so an open query never blocks it.
-Errors print one line naming the unknown thing and exit with status 1.
+Errors print one or a few plain lines (what failed, why, what to do; bcm_pipeline/errors.py) and exit with
+status 1; `bcm --debug <command>` adds the traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import click
 import duckdb
 import pandas as pd
 
-from bcm_pipeline import lock
+from bcm_pipeline import errors, lock
 from bcm_pipeline.settings import Settings
 
 
@@ -72,18 +73,35 @@ def _show(df: pd.DataFrame, limit: int) -> None:
     click.echo(f"({len(df)} row{'s' if len(df) != 1 else ''}{more})")
 
 
-@click.group()
+class _Group(click.Group):
+    """Any error a command did not turn into a CliError still ends in plain lines (errors.explain), not a
+    traceback, unless --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise CliError(errors.explain(err)) from err
+
+
+@click.group(cls=_Group)
 @click.option(
     "--data-dir",
     envvar="BCM_DATA_DIR",
     type=click.Path(file_okay=False),
-    help="Data folder (raw/, warehouse/, briefs/); default ./data or BCM_DATA_DIR.",
+    help="Data folder (raw/, warehouse/, briefs/, dagster/); default ./data or BCM_DATA_DIR.",
 )
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors (else plain lines).")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, debug: bool) -> None:
     """bcm: build and query the bilateral-crediting warehouse."""
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
+    ctx.obj["debug"] = debug
 
 
 # --- refresh --------------------------------------------------------------------------------------------
@@ -105,7 +123,8 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 )
 @click.pass_context
 def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...]) -> None:
-    """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
+    """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`, on the
+    data directory's Dagster instance: `bcm ui` shows the run)."""
     bad = [p for p in pins if "=" not in p]
     if bad:
         raise CliError(f"--release {bad[0]!r}: expected SOURCE_ID=VERSION")
@@ -117,34 +136,89 @@ def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[s
         with lock.writer_lock(
             settings.data_dir, "bcm refresh", wait=not no_wait, report=lambda m: click.echo(m, err=True)
         ):
-            _run_refresh(settings, mirror)
+            _run_refresh(settings, mirror, debug=ctx.obj.get("debug", False))
     except lock.DataDirBusy as err:
         raise CliError(str(err)) from err
 
 
-def _run_refresh(settings: Settings, mirror: str | None) -> None:
-    from bcm_pipeline.assets.progress import progress_logger
+def _run_refresh(settings: Settings, mirror: str | None, debug: bool = False) -> None:
+    from bcm_pipeline.assets.instance import open_instance
+    from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
+    handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
     pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
     resource = BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins)
     defs = build_defs(resource)
-    job = defs.resolve_job_def("refresh").with_logger_defs({"progress": progress_logger(click.echo)})
-    click.echo(f"refresh into {settings.data_dir}")
+    job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
+    click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
     began = time.monotonic()
-    result = job.execute_in_process(run_config={"loggers": {"progress": {}}}, raise_on_error=False)
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-        published = any(
-            e.event_type_value == "STEP_SUCCESS" and e.step_key == "published_warehouse"
-            for e in result.all_events
+    with open_instance(settings) as instance:
+        result = job.execute_in_process(
+            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
         )
+    published = result.success or any(
+        e.event_type_value == "STEP_SUCCESS" and e.step_key == "published_warehouse"
+        for e in result.all_events
+    )
+    publish = _publish_metadata(result) if published else {}
+    if not result.success:
+        if debug:
+            for e in result.all_events:
+                if e.is_step_failure and e.step_failure_data.error:
+                    click.echo(e.step_failure_data.error.to_string(), err=True)
+        failed = [step for step, _ in handler.failures] or ["?"]
         after = (
             "the warehouse was published before it" if published else "the published warehouse is unchanged"
         )
-        raise CliError(f"refresh failed at step(s) {', '.join(failed) or '?'}; {after}")
-    click.echo(f"published {settings.warehouse_path} in {time.monotonic() - began:.0f} s")
+        raise CliError(f"refresh failed at step(s) {', '.join(failed)}; {after} (the causes are above)")
+    took = time.monotonic() - began
+    if publish.get("unchanged"):
+        click.echo(
+            f"unchanged: the build has the content of the published version {publish.get('version')}; "
+            f"{settings.warehouse_path} kept as it is ({took:.0f} s)"
+        )
+    else:
+        click.echo(
+            f"published {settings.warehouse_path} (version {publish.get('version', '?')}) in {took:.0f} s"
+        )
+    click.echo(f"the run is in the Dagster instance {settings.data_dir / 'dagster'}: `bcm ui` shows it")
+
+
+def _publish_metadata(result) -> dict:
+    """The published_warehouse materialization's metadata values (version, unchanged), if any."""
+    try:
+        events = result.asset_materializations_for_node("published_warehouse")
+    except Exception:  # the step did not run
+        return {}
+    if not events:
+        return {}
+    return {k: getattr(v, "value", v) for k, v in events[-1].metadata.items()}
+
+
+# --- ui -------------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=3000, show_default=True)
+@click.option("--mirror", envvar="BCM_SOURCE_MIRROR", help="Runs started from the UI fetch from this mirror.")
+@click.pass_context
+def ui(ctx: click.Context, host: str, port: int, mirror: str | None) -> None:
+    """The Dagster web UI and daemon on this data directory's instance (<data dir>/dagster): the runs of
+    `bcm refresh`, lineage, schedules; both code locations loaded."""
+    import os
+
+    from bcm_pipeline.assets.instance import run_ui
+
+    if mirror:
+        os.environ["BCM_SOURCE_MIRROR"] = mirror
+    settings = _settings(ctx)
+    click.echo(
+        f"Dagster UI at http://{host}:{port} on the instance {settings.data_dir / 'dagster'} (Ctrl-C stops)"
+    )
+    run_ui(settings, host, port)
 
 
 # --- status ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -24,9 +25,11 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from bcm_pipeline import __version__
@@ -165,14 +168,53 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def cannot_heal(error: BaseException | None, host: str | None, port: int | None = None) -> str | None:
+    """Why a connection error will not pass by retrying, or None when it might (a timeout, a reset, a
+    refused remote host that may be restarting).
+
+    A name that does not resolve means no network or a wrong host; nothing listening on this machine
+    (connection refused on loopback) means the mirror is not running or the port is wrong. Retrying either
+    only makes an offline build take minutes to fail.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, NameResolutionError):
+            return f"no network or unknown host: could not resolve {getattr(error, '_host', None) or host}"
+        if isinstance(error, NewConnectionError) and _is_loopback(host) and "refused" in str(error).lower():
+            where = f"{host}:{port}" if port else host
+            return f"nothing listens at {where} (connection refused): is the mirror running, on this port?"
+        error = getattr(error, "reason", None) or error.__cause__ or error.__context__
+    return None
+
+
 class CappedRetry(Retry):
-    """urllib3 Retry that honours Retry-After only up to a cap (a huge value would stall the refresh)."""
+    """urllib3 Retry that honours Retry-After only up to a cap (a huge value would stall the refresh), and
+    gives up at once on connection errors that cannot heal (cannot_heal)."""
 
     retry_after_max_s: float = 120.0
 
     def get_retry_after(self, response) -> float | None:
         seconds = super().get_retry_after(response)
         return None if seconds is None else min(seconds, self.retry_after_max_s)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if error is not None and cannot_heal(
+            error, getattr(_pool, "host", None), getattr(_pool, "port", None)
+        ):
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -325,6 +367,12 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
                 timeout=(settings.http_connect_timeout_s, settings.http_read_timeout_s),
             )
         except requests.RequestException as exc:
+            permanent = cannot_heal(exc, urlsplit(url).hostname, urlsplit(url).port)
+            if permanent:
+                raise DownloadError(
+                    f"{source.id}: download from {url} failed: {permanent}\n"
+                    f"  what to do: {offline_hint(source, settings)}; {kept}"
+                ) from exc
             raise DownloadError(
                 f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}", transient=True
             ) from exc
@@ -405,6 +453,20 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
             tmp_path.unlink()
         if own_session:
             session.close()
+
+
+def offline_hint(source: Source, settings: Settings) -> str:
+    """What to do when a source cannot be reached at all."""
+    folder = settings.raw_dir / source.raw_folder
+    if settings.source_mirror:
+        return (
+            f"start the mirror or fix its URL (BCM_SOURCE_MIRROR / --mirror {settings.source_mirror}), "
+            f"or put {source.filename!r} into {folder}/"
+        )
+    return (
+        "set BCM_SOURCE_MIRROR or --mirror to a server of the files laid out like data/raw/, "
+        f"or put {source.filename!r} into {folder}/"
+    )
 
 
 def _mirror_url(source: Source, settings: Settings) -> str | None:
