@@ -8,6 +8,8 @@ status 1; `bcm --debug <command>` adds the traceback.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ import click
 import duckdb
 import pandas as pd
 
-from bcm_pipeline import errors, lock
+from bcm_pipeline import errors, formatting, lock
 from bcm_pipeline.settings import Settings
 
 
@@ -66,9 +68,7 @@ def _show(df: pd.DataFrame, limit: int) -> None:
     if df.empty:
         click.echo(f"(0 rows; columns: {', '.join(df.columns)})")
         return
-    shown = df.head(limit)
-    shown = shown.astype(object).where(shown.notna(), None)  # NULL shows as blank, not nan
-    click.echo(shown.to_markdown(index=False, floatfmt=",.6g", missingval=""))
+    click.echo(formatting.to_table(df.head(limit)))  # by unit; NULL blank, never nan
     more = f", first {limit} shown" if len(df) > limit else ""
     click.echo(f"({len(df)} row{'s' if len(df) != 1 else ''}{more})")
 
@@ -82,6 +82,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `bcm query ... | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
+            raise click.exceptions.Exit(0) from None
         except Exception as err:
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -208,7 +211,6 @@ def _publish_metadata(result) -> dict:
 def ui(ctx: click.Context, host: str, port: int, mirror: str | None) -> None:
     """The Dagster web UI and daemon on this data directory's instance (<data dir>/dagster): the runs of
     `bcm refresh`, lineage, schedules; both code locations loaded."""
-    import os
 
     from bcm_pipeline.assets.instance import run_ui
 
@@ -305,10 +307,10 @@ def status(ctx: click.Context) -> None:
     )
     sources.insert(4, "age", [_age(r, now) for r in sources["retrieved_at"]])
     click.echo("\nsources:")
-    click.echo(sources.to_markdown(index=False))
+    click.echo(formatting.to_table(sources))
     if tables_df is not None:
         click.echo("\ntables:")
-        click.echo(tables_df.to_markdown(index=False))
+        click.echo(formatting.to_table(tables_df))
 
 
 # --- sources and changes -------------------------------------------------------------------------------
@@ -613,8 +615,8 @@ def case(ctx: click.Context, case_file: str) -> None:
         raise CliError(str(err).splitlines()[0]) from err
     if result.empty:
         raise CliError(f"{path}: the case produced no result (country or technology not covered?)")
-    row = result.iloc[0].map(lambda v: f"{v:,.6g}" if isinstance(v, float) else v)
-    click.echo(row.to_frame("value").to_markdown())
+    rows = formatting.format_record(result.iloc[0])
+    click.echo(pd.DataFrame(rows, columns=["field", "value"]).to_markdown(index=False, disable_numparse=True))
 
 
 # --- dictionary -----------------------------------------------------------------------------------------
