@@ -431,7 +431,7 @@ def query(ctx: click.Context, sql: str, csv_path: str | None, parquet_path: str 
             click.echo(f"wrote {path}")
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def _write_csv(df: pd.DataFrame, path: Path) -> None:  # bcm query --csv
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=False)
 
@@ -459,92 +459,38 @@ def mart_names() -> list[str]:
     show_default=True,
     help="article6: the Article 6.2 reporting tables (xlsx + CSV, columns documented).",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="export", show_default=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Default <data dir>/exports/."
+)
 @click.option("--table", "tables", multiple=True, help="Export only these tables or views (repeatable).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out_dir: str, tables: tuple[str, ...]) -> None:
-    """Export the marts (or --table ...) to one file per table, or one xlsx workbook (a sheet per table)."""
-    out = Path(out_dir)
-    if fmt == "article6":
-        with connect_published(_settings(ctx)) as con:
-            for path in export_article6(con, out):
-                click.echo(f"wrote {path}")
-        return
-    with connect_published(_settings(ctx)) as con:
+def export(ctx: click.Context, fmt: str, out_dir: str | None, tables: tuple[str, ...]) -> None:
+    """Export the marts (or --table ...) to one file per table, or one xlsx workbook (a sheet per table and
+    a data_dictionary sheet); streamed, so the size of a table does not matter. `article6`: the Article 6.2
+    reporting tables (xlsx + CSV, columns documented)."""
+    from bcm_pipeline import export as exports
+
+    settings = _settings(ctx)
+    out = Path(out_dir) if out_dir else settings.data_dir / "exports"
+    with connect_published(settings) as con:
         present = _tables(con)
-        names = list(tables) or [t for t in mart_names() if t in present]
+        own = exports.OWN_TABLES.get(fmt)  # a format with its own tables (article6)
+        lacking = [t for t in own or () if t not in present]
+        if lacking:
+            raise CliError(f"the published warehouse lacks {', '.join(lacking)}: run `bcm refresh` first")
+        names = list(own or tables) or [t for t in mart_names() if t in present]
         unknown = [t for t in names if t not in present]
         if unknown:
             raise CliError(f"unknown table {unknown[0]!r}; known: {', '.join(present)}")
         if not names:
             raise CliError("the published warehouse holds no mart yet; name tables with --table")
-        frames = {t: con.execute(f'SELECT * FROM "{t}"').df() for t in names}
-        dictionary = (
-            con.execute(
-                "SELECT * FROM data_dictionary WHERE list_contains(?, object_name) ORDER BY object_name, column_position",
-                [names],
-            ).df()
-            if "data_dictionary" in present
-            else None
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    if fmt == "xlsx":
-        path = out / "bcm_export.xlsx"
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            for name, df in frames.items():
-                _excel_safe(df).to_excel(xl, sheet_name=name[:31], index=False)
-            if dictionary is not None:
-                dictionary.to_excel(xl, sheet_name="data_dictionary", index=False)
-        click.echo(f"wrote {path} ({len(frames)} sheets)")
-        return
-    for name, df in frames.items():
-        path = out / f"{name}.{fmt}"
-        (_write_csv if fmt == "csv" else _write_parquet)(df, path)
-        click.echo(f"wrote {path} ({len(df)} rows)")
-
-
-# The Article 6.2 reporting tables (issue 15): the model of each documents its columns.
-ARTICLE6_TABLES = ("article6_report", "corresponding_adjustments")
-
-
-def export_article6(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
-    """article6_report.xlsx (a sheet per table and one of column descriptions) and the same as CSV files."""
-    from bcm_pipeline.schemas.article6 import Article6Report, CorrespondingAdjustments
-
-    present = _tables(con)
-    missing = [t for t in ARTICLE6_TABLES if t not in present]
-    if missing:
-        raise CliError(f"the published warehouse lacks {', '.join(missing)}: run `bcm refresh` first")
-    frames = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').df() for t in ARTICLE6_TABLES}
-    columns = pd.DataFrame(
-        [
-            {"table": model.Config.name, "column": c, "type": str(col.dtype), "description": col.description}
-            for model in (Article6Report, CorrespondingAdjustments)
-            for c, col in model.to_schema().columns.items()
-        ]
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    xlsx = out / "article6_report.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
-        for name, df in frames.items():
-            df.to_excel(xl, sheet_name=name[:31], index=False)
-        columns.to_excel(xl, sheet_name="columns", index=False)
-    written.append(xlsx)
-    for name, df in [*frames.items(), ("article6_columns", columns)]:
-        path = out / f"{name}.csv"
-        _write_csv(df, path)
-        written.append(path)
-    return written
-
-
-def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Excel holds no time zones: write aware timestamps as UTC wall time."""
-    df = df.copy()
-    for col in df.columns:
-        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
-            df[col] = df[col].dt.tz_convert("UTC").dt.tz_localize(None)
-    return df
+        try:
+            written = exports.FORMATS[fmt](con, names, out)
+        except exports.ExportError as err:
+            raise CliError(str(err)) from err
+    for w in written:
+        what = f"{w.sheets} sheets, {w.rows:,} rows" if w.sheets else f"{w.rows:,} rows"
+        click.echo(f"wrote {w.path} ({what})")
 
 
 # --- brief ----------------------------------------------------------------------------------------------

@@ -50,6 +50,12 @@ DECIMALS_BY_SUFFIX: tuple[tuple[str, int], ...] = (
 DEFAULT_MAX_DECIMALS = 3
 
 
+def is_year(column: str) -> bool:
+    """A calendar year (start_year, vintage, year): 2014, never 2,014."""
+    name = column.lower()
+    return name in ("year", "vintage") or name.endswith(("_year", "_vintage"))
+
+
 def decimals_for(column: str) -> int | None:
     """The fixed decimals of a column by its unit suffix, or None (no known suffix)."""
     name = column.lower()
@@ -88,7 +94,9 @@ def format_column(column: str, values: pd.Series) -> list[str]:
     """Every value of a column formatted by its unit suffix (numbers), or as text (nulls empty)."""
     if pd.api.types.is_bool_dtype(values):
         return ["" if pd.isna(v) else str(bool(v)).lower() for v in values]
-    if pd.api.types.is_integer_dtype(values):  # counts, years, whole MW: whole, whatever the suffix
+    if pd.api.types.is_integer_dtype(values):  # counts, whole MW: whole, whatever the suffix
+        if is_year(column):
+            return ["" if pd.isna(v) else str(int(v)) for v in values]
         return [format_number(None if pd.isna(v) else int(v)) for v in values]
     if pd.api.types.is_float_dtype(values):
         decimals = decimals_for(column)
@@ -135,7 +143,7 @@ def format_record(row: pd.Series) -> list[tuple[str, str]]:
     out = []
     for field, value in row.items():
         if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
-            out.append((field, format_number(value)))
+            out.append((field, str(value) if is_year(str(field)) else format_number(value)))
         else:
             out.append((field, format_number(value, decimals_for(str(field)))))
     return out
