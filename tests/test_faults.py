@@ -248,9 +248,10 @@ def test_transient_500_then_success_publishes_same_content(server, baseline, tmp
     result = refresh(data_dir, server.url, [IFI.id])
     assert result.success, failure_text(result)
     versions = sorted((data_dir / "warehouse" / "versions").glob("bcm-*.duckdb"))
-    assert len(versions) == 2
-    # Same inputs, same contents: the version names end in the same content hash.
-    assert versions[0].stem.rsplit("-", 1)[1] == versions[1].stem.rsplit("-", 1)[1]
+    # Same inputs, same contents: the build is not published again (issue 18 item 8).
+    assert len(versions) == 1
+    publish = result.asset_materializations_for_node("published_warehouse")[-1]
+    assert publish.metadata["unchanged"].value is True
 
 
 # --- GEM coal tracker: a 30-unit workbook made from the real one, one fault at a time -----------------

@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
-from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
+from bcm_pipeline.lineage import trace, warehouse_schema
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.download import DownloadError, fetch
 from bcm_pipeline.sources.registry import Source, default_sources
@@ -270,10 +270,12 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
             built = build.sql_table(con, t)
             preview = _preview(con, t)
             # Parsed from the SQL; cached per SQL text in the lineage cache.
-            lineage = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
+            lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
         metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
         if lineage:
             metadata["dagster/column_lineage"] = lineage
+        else:
+            metadata["column_lineage"] = f"not traced: {why}"  # visible, never silently missing
         return dg.MaterializeResult(check_results=[check_result(t, built.check)], metadata=metadata)
 
     if freshness_policy is not None:
@@ -281,18 +283,18 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
     return _mart
 
 
-def column_lineage(sql: str, con, cache_dir) -> dg.TableColumnLineage | None:
-    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or None when the SQL
-    cannot be followed."""
-    deps = try_column_lineage(sql, warehouse_schema(con), cache_dir)
+def column_lineage(sql: str, con, cache_dir) -> tuple[dg.TableColumnLineage | None, str | None]:
+    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or (None, why) when
+    the SQL cannot be followed."""
+    deps, why = trace(sql, warehouse_schema(con), cache_dir)
     if not deps:
-        return None
+        return None, why or "no column found"
     return dg.TableColumnLineage(
         deps_by_column={
             col: [dg.TableColumnDep(asset_key=dg.AssetKey(t), column_name=c) for t, c in reads]
             for col, reads in deps.items()
         }
-    )
+    ), None
 
 
 def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.AssetsDefinition]:
