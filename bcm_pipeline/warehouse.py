@@ -211,7 +211,8 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataF
 # --- Publish: versioned, atomic, with a manifest -------------------------------------------------------
 
 # Columns that change between refreshes although the data did not (left out of content fingerprints).
-VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path")}  # path: where the data dir sits
+# Where and when a file was fetched is not content: the same bytes from a mirror are the same version.
+VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url")}
 MANIFEST = "manifest"
 MANIFEST_COMMENTS = {
     None: "What this published warehouse holds: its version, build time, code version, the sha256 of "

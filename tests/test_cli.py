@@ -31,7 +31,7 @@ pytestmark = pytest.mark.unit
 
 PROJECT = Path(__file__).resolve().parents[1]
 GEM_SHA = "a" * 64
-GEM_PATH = "/data/raw/gem_coal_plant_tracker/Global-Coal-Plant-Tracker-July-2023.xlsx"
+GEM_PATH = "raw/gem_coal_plant_tracker/Global-Coal-Plant-Tracker-July-2023.xlsx"  # relative to the data dir
 
 # (id, plant, unit, status, technology, MW, start year): 600 + 300 MW operating, 100 MW retired.
 UNITS = [
@@ -86,7 +86,8 @@ def build_small_warehouse(path: Path) -> Path:
         )
         raw = pd.DataFrame(
             [dict(source_id="gem_coal_plant_tracker", version="2023-07", file_name=Path(GEM_PATH).name,
-                  url="https://example.org/gcpt.xlsx", path=GEM_PATH,
+                  url="https://example.org/gcpt.xlsx",
+                  fetched_url="http://127.0.0.1:8765/gem_coal_plant_tracker/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,
                   last_modified=None, status="downloaded")]
         )  # fmt: skip

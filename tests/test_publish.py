@@ -23,7 +23,7 @@ from tests.faultserver import FaultServer, Reply, failure_text, path_of, refresh
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 IFI, OWID = SOURCES["ifi_grid_factors"], SOURCES["owid_carbon_intensity"]
-VOLATILE = {"raw_files": ["retrieved_at", "status", "path"]}
+VOLATILE = {"raw_files": ["retrieved_at", "status", "path", "fetched_url"]}
 
 
 def ifi_without(countries: int) -> bytes:

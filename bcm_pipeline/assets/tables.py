@@ -85,6 +85,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
                 "release": release.version,
                 "pinned": bool(pinned),
                 "url": dg.MetadataValue.url(first.url),
+                "fetched_url": first.fetched_url or "(placed by hand)",
                 "path": dg.MetadataValue.path(first.path),
                 "files": len(raws),
                 "retrieved_at": first.retrieved_at,

@@ -60,8 +60,9 @@ class DownloadError(RuntimeError):
 @dataclass(frozen=True)
 class RawFile:
     source_id: str
-    url: str
-    path: str
+    url: str  # the publisher's URL (registry)
+    fetched_url: str | None  # what was fetched: a mirror, an override or url; None for a file placed by hand
+    path: str  # relative to the data directory
     retrieved_at: str
     bytes: int
     sha256: str
@@ -71,6 +72,14 @@ class RawFile:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_sidecar(cls, stored: dict, **changes) -> RawFile:
+        """A provenance sidecar as written by this or older code (which kept the fetched URL in `url`)."""
+        fields = {f: stored.get(f) for f in cls.__dataclass_fields__}
+        if "fetched_url" not in stored:
+            fields["fetched_url"] = stored.get("url")
+        return cls(**{**fields, **changes})
 
 
 def source_url(source: Source, settings: Settings) -> str:
@@ -335,7 +344,7 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
     previous = read_provenance(target) if target.exists() else None
 
     if target.exists() and previous is None:
-        return _manual(source, target)
+        return _manual(source, target, settings)
     if not (url.startswith("https://") or (settings.source_mirror and url.startswith("http://"))):
         raise DownloadError(
             f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)"
@@ -344,7 +353,8 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
     current_sha = sha256_of(target) if target.exists() else None
     headers = {}
     # Ask "changed since?" only when the file on disk is the one the provenance describes.
-    if previous and previous.get("url") == url and previous.get("sha256") == current_sha:
+    fetched_before = (previous or {}).get("fetched_url", (previous or {}).get("url"))
+    if previous and fetched_before == url and previous.get("sha256") == current_sha:
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -378,7 +388,9 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
             ) from exc
         with response:
             if response.status_code == 304 and previous:
-                return RawFile(**{**previous, "status": "not_modified"})
+                return RawFile.from_sidecar(
+                    previous, url=source.url, path=_relative(target, settings), status="not_modified"
+                )
             if response.status_code != 200:
                 hint = f" (the source may have moved: set {url_override_env(source.id)} or a release URL)"
                 raise DownloadError(
@@ -430,8 +442,9 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
                 )
             raw = RawFile(
                 source_id=source.id,
-                url=url,
-                path=str(target),
+                url=source.url,
+                fetched_url=url,
+                path=_relative(target, settings),
                 retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 bytes=received,
                 sha256=sha,
@@ -475,7 +488,15 @@ def _mirror_url(source: Source, settings: Settings) -> str | None:
     return f"{settings.source_mirror.rstrip('/')}/{source.mirror_path}"
 
 
-def _manual(source: Source, target: Path) -> RawFile:
+def _relative(target: Path, settings: Settings) -> str:
+    """The raw file's path as raw_files keeps it: relative to the data directory (which may move)."""
+    try:
+        return str(target.resolve().relative_to(settings.data_dir.resolve()))
+    except ValueError:
+        return str(target)
+
+
+def _manual(source: Source, target: Path, settings: Settings) -> RawFile:
     try:
         verify_content(target, source)
     except (ValueError, zipfile.BadZipFile) as exc:
@@ -483,8 +504,9 @@ def _manual(source: Source, target: Path) -> RawFile:
     stat = target.stat()
     return RawFile(
         source_id=source.id,
-        url=f"file://{target}",
-        path=str(target),
+        url=source.url,
+        fetched_url=None,  # placed by hand: status manual
+        path=_relative(target, settings),
         retrieved_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
         bytes=stat.st_size,
         sha256=sha256_of(target),
