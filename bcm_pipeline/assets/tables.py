@@ -6,6 +6,7 @@ this module only turns them into assets, materializations and check results.
 """
 
 import hashlib
+import traceback
 from pathlib import Path
 
 import dagster as dg
@@ -43,8 +44,15 @@ def _fetch(source: Source, bcm: BcmResource):
     try:
         return fetch(source, bcm.settings())
     except DownloadError as exc:
-        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
-        raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries. The
+        # message already names source, URL, cause and what to do: the terminal shows it without the
+        # library's traceback chain, which the UI keeps in the failure's metadata.
+        cause = "".join(traceback.format_exception(exc))
+        raise dg.Failure(
+            description=str(exc),
+            allow_retries=exc.transient,
+            metadata={"cause": dg.MetadataValue.md(f"```\n{cause}\n```")},
+        ) from None
 
 
 def raw_asset(source: Source) -> dg.AssetsDefinition:
