@@ -139,12 +139,12 @@ def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[s
         with lock.writer_lock(
             settings.data_dir, "bcm refresh", wait=not no_wait, report=lambda m: click.echo(m, err=True)
         ):
-            _run_refresh(settings, mirror, debug=ctx.obj.get("debug", False))
+            _run_refresh(settings, mirror)
     except lock.DataDirBusy as err:
         raise CliError(str(err)) from err
 
 
-def _run_refresh(settings: Settings, mirror: str | None, debug: bool = False) -> None:
+def _run_refresh(settings: Settings, mirror: str | None) -> None:
     from bcm_pipeline.assets.instance import open_instance
     from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
     from bcm_pipeline.definitions import build_defs
@@ -167,7 +167,7 @@ def _run_refresh(settings: Settings, mirror: str | None, debug: bool = False) ->
     )
     publish = _publish_metadata(result) if published else {}
     if not result.success:
-        if debug:
+        if (click.get_current_context().obj or {}).get("debug"):
             for e in result.all_events:
                 if e.is_step_failure and e.step_failure_data.error:
                     click.echo(e.step_failure_data.error.to_string(), err=True)

@@ -131,7 +131,11 @@ def _sheet_names(tables: list[str]) -> dict[str, str]:
 
 
 def _write_sheet(workbook, con: duckdb.DuckDBPyConnection, source: str, sheet: str, header_format) -> int:
-    cursor = con.execute(f"SELECT * FROM {source}")
+    with con.cursor() as cursor:  # a cursor of its own: the connection stays free for other statements
+        return _fill_sheet(workbook, cursor.execute(f"SELECT * FROM {source}"), source, sheet, header_format)
+
+
+def _fill_sheet(workbook, cursor, source: str, sheet: str, header_format) -> int:
     columns = [d[0] for d in cursor.description]
     types = [str(d[1]) for d in cursor.description]
     ws = workbook.add_worksheet(sheet)
@@ -217,37 +221,37 @@ def write_article6(con: duckdb.DuckDBPyConnection, tables: list[str], out: Path)
             for c, col in model.to_schema().columns.items()
         ]
     )
-    con.register("_article6_columns", columns)
-    con.execute("SET TimeZone = 'UTC'")
-    sources = {t: f"(SELECT * FROM {quote_ident(t)} ORDER BY ALL)" for t in tables}
-    sources["columns"] = "_article6_columns"
-    xlsx = out / "article6_report.xlsx"
-    rows = 0
+    with con.cursor() as cur:  # the descriptions are a frame registered on this cursor
+        cur.register("_article6_columns", columns)
+        cur.execute("SET TimeZone = 'UTC'")
+        sources = {t: f"(SELECT * FROM {quote_ident(t)} ORDER BY ALL)" for t in tables}
+        sources["columns"] = "_article6_columns"
+        xlsx = out / "article6_report.xlsx"
+        rows = 0
 
-    def write(tmp: Path) -> None:
-        nonlocal rows
-        workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-        try:
-            header = workbook.add_format({"bold": True, "bottom": 1})
-            for sheet, source in sources.items():
-                n = _write_sheet(workbook, con, source, sheet, header)
-                rows += n if sheet != "columns" else 0
-        finally:
-            workbook.close()
+        def write(tmp: Path) -> None:
+            nonlocal rows
+            workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+            try:
+                header = workbook.add_format({"bold": True, "bottom": 1})
+                for sheet, source in sources.items():
+                    n = _fill_sheet(workbook, cur.execute(f"SELECT * FROM {source}"), source, sheet, header)
+                    rows += n if sheet != "columns" else 0
+            finally:
+                workbook.close()
 
-    _replace_into(xlsx, write)
-    written = [Written(xlsx, None, rows, sheets=len(sources))]
-    for name, source in [*sources.items()]:
-        path = out / f"{'article6_columns' if name == 'columns' else name}.csv"
-        _replace_into(
-            path,
-            lambda tmp, src=source: con.execute(
-                f"COPY (SELECT * FROM {src}) TO {sql_literal(str(tmp))} (FORMAT csv, HEADER true)"
-            ),
-        )
-        count = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
-        written.append(Written(path, name, count))
-    con.unregister("_article6_columns")
+        _replace_into(xlsx, write)
+        written = [Written(xlsx, None, rows, sheets=len(sources))]
+        for name, source in sources.items():
+            path = out / f"{'article6_columns' if name == 'columns' else name}.csv"
+            _replace_into(
+                path,
+                lambda tmp, src=source: cur.execute(
+                    f"COPY (SELECT * FROM {src}) TO {sql_literal(str(tmp))} (FORMAT csv, HEADER true)"
+                ),
+            )
+            count = cur.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+            written.append(Written(path, name, count))
     return written
 
 

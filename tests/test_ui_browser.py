@@ -249,7 +249,7 @@ def test_bcm_ui_loads_both_locations_and_shows_the_refresh(refreshed_ui):
     raw = _graphql(url, "{ assetNodes(group: {groupName: \"raw\", repositoryName: \"__repository__\", "
                    "repositoryLocationName: \"bcm_pipeline.definitions\"}) { description } }")  # fmt: skip
     firsts = [n["description"].splitlines()[0] for n in raw["assetNodes"]]
-    assert len(firsts) == 11 and len(set(firsts)) == 11  # a distinct title heads each raw asset
+    assert len(firsts) >= 11 and len(set(firsts)) == len(firsts)  # a distinct title heads each raw asset
     log = log_path.read_text()
     assert "superseded" not in log and "will not be used" not in log  # no Dagster warning from our files
 
