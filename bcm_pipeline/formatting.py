@@ -99,6 +99,8 @@ def format_column(column: str, values: pd.Series) -> list[str]:
             return ["" if pd.isna(v) else str(int(v)) for v in values]
         return [format_number(None if pd.isna(v) else int(v)) for v in values]
     if pd.api.types.is_float_dtype(values):
+        if is_year(column):  # a year held as a float (nullable): 2015, not 2,015.0
+            return ["" if pd.isna(v) else f"{v:.0f}" for v in values]
         decimals = decimals_for(column)
         return [format_number(None if pd.isna(v) else float(v), decimals) for v in values]
     return ["" if _is_null(v) else _text(v) for v in values]

@@ -63,6 +63,7 @@ def test_a_column_is_formatted_uniformly():
     assert format_column("capacity_mw", pd.Series([1000.0, 660.25])) == ["1,000.0", "660.2"]
     assert format_column("in_force", pd.Series([True, False])) == ["true", "false"]
     assert format_column("start_year", pd.Series([2014, None], dtype="Int64")) == ["2014", ""]
+    assert format_column("start_year", pd.Series([2015.0, float("nan")])) == ["2015", ""]
     assert format_column("plant_name", pd.Series(["Mong Duong", None])) == ["Mong Duong", ""]
 
 
