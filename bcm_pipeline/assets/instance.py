@@ -47,9 +47,9 @@ def run_ui(settings: Settings, host: str, port: int) -> None:
     from dagster._cli.dev import dev_command_impl  # the `dagster dev` command's body
     from dagster_shared.cli import WorkspaceOpts
 
-    # SIGTERM stops it like Ctrl-C: `dagster dev` then stops the webserver, daemon and code servers it
-    # started (killed outright, they would live on).
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C, and SIGTERM (which `dagster dev` maps to SIGINT's handler), stop the webserver, daemon and
+    # code servers it started, even when started in the background, where a shell ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     os.environ["BCM_DATA_DIR"] = str(settings.data_dir)  # the code servers read their settings from it
     dev_command_impl(
@@ -63,7 +63,3 @@ def run_ui(settings: Settings, host: str, port: int) -> None:
         verbose=False,
         workspace_opts=WorkspaceOpts(module_name=CODE_LOCATIONS),
     )
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
