@@ -6,6 +6,7 @@ this module only turns them into assets, materializations and check results.
 """
 
 import hashlib
+import traceback
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +16,7 @@ import pandera.pandas as pa
 from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
-from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
+from bcm_pipeline.lineage import trace, warehouse_schema
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources.download import DownloadError, fetch
 from bcm_pipeline.sources.registry import Source, default_sources
@@ -43,8 +44,15 @@ def _fetch(source: Source, bcm: BcmResource):
     try:
         return fetch(source, bcm.settings())
     except DownloadError as exc:
-        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
-        raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries. The
+        # message already names source, URL, cause and what to do: the terminal shows it without the
+        # library's traceback chain, which the UI keeps in the failure's metadata.
+        cause = "".join(traceback.format_exception(exc))
+        raise dg.Failure(
+            description=str(exc),
+            allow_retries=exc.transient,
+            metadata={"cause": dg.MetadataValue.md(f"```\n{cause}\n```")},
+        ) from None
 
 
 def raw_asset(source: Source) -> dg.AssetsDefinition:
@@ -55,8 +63,10 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         group_name="raw",
         kinds={"file", source.format},
         owners=OWNERS,
+        # A short title first: the UI's catalogue and search show it, while the graph cuts long keys in
+        # the middle ("raw…_plant_tracker" for several trackers).
         description=(
-            f"{source.title}, published by {source.publisher} ({source.licence}). Downloads the files of the "
+            f"{source.title}\n\nPublished by {source.publisher} ({source.licence}). Downloads the files of the "
             f"newest release listed in sources.yaml and the user sources file (or the one pinned by "
             f"BCM_RELEASE_{source.id.upper()}) into data/raw/{source.id}/, from BCM_SOURCE_MIRROR when set. "
             f"Cite the release used (source_releases); the newest: {source.citation}"
@@ -83,6 +93,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
                 "release": release.version,
                 "pinned": bool(pinned),
                 "url": dg.MetadataValue.url(first.url),
+                "fetched_url": first.fetched_url or "(placed by hand)",
                 "path": dg.MetadataValue.path(first.path),
                 "files": len(raws),
                 "retrieved_at": first.retrieved_at,
@@ -270,10 +281,12 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
             built = build.sql_table(con, t)
             preview = _preview(con, t)
             # Parsed from the SQL; cached per SQL text in the lineage cache.
-            lineage = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
+            lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
         metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
         if lineage:
             metadata["dagster/column_lineage"] = lineage
+        else:
+            metadata["column_lineage"] = f"not traced: {why}"  # visible, never silently missing
         return dg.MaterializeResult(check_results=[check_result(t, built.check)], metadata=metadata)
 
     if freshness_policy is not None:
@@ -281,18 +294,18 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
     return _mart
 
 
-def column_lineage(sql: str, con, cache_dir) -> dg.TableColumnLineage | None:
-    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or None when the SQL
-    cannot be followed."""
-    deps = try_column_lineage(sql, warehouse_schema(con), cache_dir)
+def column_lineage(sql: str, con, cache_dir) -> tuple[dg.TableColumnLineage | None, str | None]:
+    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or (None, why) when
+    the SQL cannot be followed."""
+    deps, why = trace(sql, warehouse_schema(con), cache_dir)
     if not deps:
-        return None
+        return None, why or "no column found"
     return dg.TableColumnLineage(
         deps_by_column={
             col: [dg.TableColumnDep(asset_key=dg.AssetKey(t), column_name=c) for t, c in reads]
             for col, reads in deps.items()
         }
-    )
+    ), None
 
 
 def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.AssetsDefinition]:
