@@ -19,8 +19,8 @@ settings AS (
     FROM scenario_parameters
 ),
 
-programmes AS (
-    SELECT pc.*,
+end_use_cases AS (
+    SELECT pc.* REPLACE (CAST(pc.lifetime_yr AS DOUBLE) AS lifetime_yr),
         pc.units_per_yr * least(coalesce(pc.deployment_years, 1), pc.lifetime_yr) AS units_in_service,
         coalesce(pc.kwh_saved_per_unit_yr, pc.kwh_per_unit_yr * (1 - pc.efficiency_before / pc.efficiency_after))
             AS kwh_saved_per_unit_yr_used
@@ -60,7 +60,7 @@ factored AS (
         coalesce(p.electricity_price_usd_per_kwh * 1000, ep.usd_per_mwh) AS price_usd_per_mwh,
         p.electricity_price_usd_per_kwh IS NULL AND ep.usd_per_mwh IS NOT NULL AS price_from_scenario,
         coalesce(p.discount_rate, s.discount_rate) AS rate
-    FROM programmes AS p
+    FROM end_use_cases AS p
     CROSS JOIN settings AS s
     LEFT JOIN grid_average AS ga ON ga.country_iso3 = p.country_iso3
     LEFT JOIN grid_crediting AS gc ON gc.country_iso3 = p.country_iso3
