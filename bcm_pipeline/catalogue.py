@@ -68,6 +68,9 @@ from bcm_pipeline.schemas.steel import (
     SteelBaselines,
     SteelDefaults,
     SteelPlants,
+    SteelRouteFactors,
+    SteelSwapOptions,
+    SteelSwaps,
     SteelUnits,
 )
 from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
@@ -166,6 +169,7 @@ TABLES: list[Table] = [
     _authored(TechnologyCatalogue, reference.technology_catalogue),
     _authored(TechnologyRetrofits, reference.technology_retrofits),
     _authored(SteelDefaults, reference.steel_defaults),
+    _authored(SteelSwapOptions, reference.steel_swap_options),
     _authored(PriceDeflators, reference.price_deflators),
     _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
@@ -222,6 +226,12 @@ TABLES: list[Table] = [
             "cea_station_locations",
         ],
     ),
+    # Iron and steel (issue 16): baselines of the operating fleet, then the swaps technology_swaps unions.
+    _mart(SteelRouteFactors),
+    _mart(SteelBaselines),
+    _mart(PostedSteelCosts),
+    _mart(SteelSwaps),
+    _mart(m.EndUseSwaps, "country_iso3"),  # end-use programme cases (kind end_use_programme)
     _mart(m.PlantBaselines, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
     _mart(m.ChosenOptions, "country_iso3"),
@@ -229,8 +239,6 @@ TABLES: list[Table] = [
     _mart(m.HostCountryProgrammes, "country_iso3"),
     _mart(m.MacCurve, "country_iso3"),
     _mart(m.ProjectCaseResults, "country_iso3"),
-    _mart(SteelBaselines),
-    _mart(PostedSteelCosts),
     # Article 6.2 (issue 15): vintages, the ITMO ledger, adjustments, exposure, programmes, reporting.
     _mart(a6.CreditVintages, "host_country_iso3"),
     _mart(a6.ItmoLedger, "host_country_iso3"),

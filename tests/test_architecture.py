@@ -153,6 +153,7 @@ def test_a_case_reruns_the_marts_between_it_and_its_result():
     assert set(order) == {
         "plant_baselines",
         "grid_displacement_swaps",
+        "end_use_swaps",
         "technology_swaps",
         "project_case_results",
     }

@@ -213,12 +213,15 @@ def test_swap_economics_on_real_data(warehouse_path):
     assert (
         one("SELECT count(*) FROM technology_swaps WHERE is_upgrade AND incremental_capex_usd <= 0")[0] == 0
     )
-    # No MAC or break-even price without its inputs; no phantom O&M saving for A-USC.
+    # No MAC or break-even price without its inputs (the energy price: fuel, or electricity for the steel measures
+    # and end-use programmes of issue 16); no phantom O&M saving for A-USC.
     assert (
         one(
             "SELECT count(*) FROM technology_swaps WHERE swap_type <> 'grid_displacement' "
             "AND (mac_usd_per_t IS NOT NULL OR breakeven_credit_price_usd_per_t IS NOT NULL) "
-            "AND (upfront_cost_usd IS NULL OR delta_om_usd_per_yr IS NULL OR fuel_price_usd_per_gj IS NULL)"
+            "AND (upfront_cost_usd IS NULL OR delta_om_usd_per_yr IS NULL "
+            "OR coalesce(fuel_price_usd_per_gj, electricity_price_usd_per_mwh) IS NULL "
+            "OR (electricity_saved_mwh_per_yr IS NOT NULL AND electricity_price_usd_per_mwh IS NULL))"
         )[0]
         == 0
     )

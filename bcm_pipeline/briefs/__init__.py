@@ -194,6 +194,26 @@ def release_changes_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFr
     ).df()
 
 
+def steel_options_data(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Steel options (steel_swaps in technology_swaps) per target: plants offered it, plants it was chosen for,
+    reductions over all plants (alternatives of one plant: do not add across rows), credits of the chosen."""
+    return con.execute(
+        """SELECT s.to_technology AS option, s.swap_type, count(*) AS plants,
+                  count(o.swap_id) AS chosen_for,
+                  sum(s.reduction_bau_t_per_yr) / 1e6 AS bau_mt_per_yr,
+                  sum(s.reduction_creditable_t_per_yr) / 1e6 AS creditable_mt_per_yr,
+                  coalesce(sum(c.credited_t_per_yr), 0) / 1e6 AS credited_mt_per_yr,
+                  median(s.mac_usd_per_t) AS median_mac_usd_per_t
+           FROM technology_swaps AS s
+           LEFT JOIN chosen_options AS o USING (swap_id)
+           LEFT JOIN (SELECT swap_id, max(credited_t_per_yr) AS credited_t_per_yr FROM credits GROUP BY 1) AS c
+               USING (swap_id)
+           WHERE s.sector = 'steel' AND s.country_iso3 = ?
+           GROUP BY ALL ORDER BY creditable_mt_per_yr DESC""",
+        [iso3],
+    ).df()
+
+
 def steel_comparison(con: duckdb.DuckDBPyConnection, iso3: str, production_mt: float) -> str:
     """One sentence: modelled production against the cited national production (steel_defaults)."""
     row = con.execute(
@@ -269,6 +289,11 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         else ""
     )
     steel = steel_data(con, iso3) if "steel_baselines" in have else pd.DataFrame()
+    steel_options = (
+        steel_options_data(con, iso3)
+        if {"technology_swaps", "chosen_options", "credits"} <= have
+        else pd.DataFrame()
+    )
     steel_note = (
         steel_comparison(con, iso3, steel["production_mt_per_yr"].sum())
         if len(steel) and "steel_defaults" in have
@@ -305,6 +330,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, out_root: Path) -> Pa
         credits_table=_table(credits),
         grid_table=_table(grid.drop(columns=["label"])),
         steel_table=_table(steel),
+        steel_options_table=_table(steel_options),
         steel_note=html.escape(steel_note),
         itmo_table=_table(itmos[itmos["vintage_year"] <= 2035] if len(itmos) else itmos),
         exposure_table=_table(exposure),
@@ -377,6 +403,12 @@ Capacity from the GEM tracker file whose sha256 starts as shown (see Sources; fu
 includes the indirect CO2 of grid electricity (EAF, DRI), which the power baseline above already counts:
 add only the direct CO2 to it. {steel_note}</p>
 {steel_table}
+<p>Steel options of the BF-BOF plants, operating and in the pipeline (steel_swaps): route switches (scrap EAF,
+gas DRI-EAF) and measures (top-pressure recovery turbine, sinter-cooler heat recovery). A plant's options exclude
+each other: the reductions are over every plant offered the option (do not add the rows); credited counts each
+plant's chosen option only, and is part of the credits above. Route switches have no MAC: their raw materials
+(scrap, iron ore) are not in the data.</p>
+{steel_options_table}
 <h2>8. Article 6.2: ITMOs per vintage</h2>
 <p>Each unit's largest eligible option, credited vintage by vintage: the reference falls each year, crediting
 stops at the end of the crediting period or when the unit would have retired (credit_vintages); the ledger

@@ -51,6 +51,10 @@ def steel_defaults(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("steel_defaults")
 
 
+def steel_swap_options(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("steel_swap_options")
+
+
 def price_deflators(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("price_deflators")
 

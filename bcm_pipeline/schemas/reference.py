@@ -253,11 +253,14 @@ class Technologies(pa.DataFrameModel):
         ),
     )
     fuel_class: Series[str] = pa.Field(
-        isin=["coal", "gas", "oil"], nullable=True, description="Fuel the technology burns; null for grid"
+        isin=["coal", "gas", "oil"],
+        nullable=True,
+        description="Fuel the technology burns; null for grid, steel and end-use technologies",
     )
     sector: Series[str] = pa.Field(
-        isin=["power", "grid"],
-        description="power (a generating unit that burns fuel) or grid (a project displacing grid power)",
+        isin=["power", "grid", "steel", "end_use"],
+        description="power (a generating unit that burns fuel), grid (a project displacing grid power), steel "
+        "(a steelmaking route or a BF-BOF measure) or end_use (an appliance of an end-use programme)",
     )
     name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Readable name (chart labels)")
     description: Series[str] = pa.Field(str_length={"min_value": 1}, description="What the technology is")
@@ -307,7 +310,7 @@ class Technologies(pa.DataFrameModel):
         description = (
             "The technology vocabulary: one row per technology id and per tracker code that maps to it (GEM "
             "GCPT combustion technology, GEM GOGPT Technology code by fuel class), with a readable name and "
-            "GEM's definition; catalogue-only and grid technologies have no code. Authored in the repo."
+            "GEM's definition; catalogue-only, grid, steel and end-use technologies have no code. Authored in the repo."
         )
         metadata = {"key": ["technology", "source_id", "source_fuel_class", "source_code"]}
         unique = ["technology", "source_id", "source_fuel_class", "source_code"]

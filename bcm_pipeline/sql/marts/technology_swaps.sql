@@ -699,3 +699,9 @@ SELECT
     'not run: a grid project counts no energy revenue' AS additionality_rule
 FROM grid_displacement_swaps AS g
 CROSS JOIN settings AS s
+
+UNION ALL BY NAME
+-- Steel plants and end-use programme cases (issue 16): their own SQL, the same column contract.
+SELECT * FROM steel_swaps
+UNION ALL BY NAME
+SELECT * FROM end_use_swaps
