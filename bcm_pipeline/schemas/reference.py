@@ -131,7 +131,9 @@ class Countries(pa.DataFrameModel):
     )
     jcm_partner_since: Series[pa.Date] = pa.Field(
         nullable=True,
-        description="Date the JCM bilateral document was signed; null where not verified (see note)",
+        description="Date the host's first JCM bilateral document with Japan (MoU/MoC) was signed, as the UNEP-CCC "
+        "Article 6 Pipeline dates it (article6_agreements); India 29 Aug 2025 (the pipeline: 7 Aug; both cited); "
+        "null for non-hosts",
     )
     default_capacity_factor_coal: Series[float] = pa.Field(
         gt=0,
