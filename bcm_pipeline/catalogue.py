@@ -42,6 +42,7 @@ from bcm_pipeline.schemas.activity import (
     CalibratedCapacityFactors,
     CeaGemUnitMatches,
     CeaStationLocations,
+    NationalGeneration,
     NationalReconciliation,
     TrackerDuplicateUnits,
 )
@@ -55,6 +56,7 @@ from bcm_pipeline.schemas.reference import (
     Countries,
     FuelDefaults,
     Gwp,
+    NationalGenerationSupplements,
     PriceDeflators,
     Technologies,
     TechnologyCatalogue,
@@ -168,6 +170,7 @@ TABLES: list[Table] = [
     _authored(SteelDefaults, reference.steel_defaults),
     _authored(PriceDeflators, reference.price_deflators),
     _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
+    _authored(NationalGenerationSupplements, reference.national_generation_supplements),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),
     _authored(m.ProjectCases, config_files.parse_cases),
@@ -201,6 +204,8 @@ TABLES: list[Table] = [
     _mart(grid.GridEmissionFactors),
     _mart(grid.GridFactorForCrediting),
     _mart(grid.GridDisplacementSwaps, "country_iso3"),
+    # National generation per country and source: OWID, with cited supplements for country-years it lacks.
+    _mart(NationalGeneration),
     # Activity data (issue 12), one computation: the units in both trackers, India's CEA station of each GEM
     # unit, each country's calibrated capacity factors (bcm_pipeline/activity).
     _python(TrackerDuplicateUnits, activity_tables, reads=["coal_units", "gas_oil_units"]),
@@ -216,7 +221,7 @@ TABLES: list[Table] = [
             "coal_units",
             "gas_oil_units",
             "technologies",
-            "owid_electricity_by_source",
+            "national_generation",
             "scenario_parameters",
             "cea_india_units",
             "cea_station_locations",

@@ -53,6 +53,8 @@ EMPTY_TABLES = {
     # Nesting (issue 15): credits leaves out units already under a CDM or JCM project.
     "registered_unit_matches": "unit_source VARCHAR, unit_id VARCHAR, registry VARCHAR, nesting_rule VARCHAR, "
     "netted_t_per_yr DOUBLE",
+    # National generation for country-years OWID's download lacks (national_generation): none here.
+    "national_generation_supplements": "country_iso3 VARCHAR, year INTEGER, source VARCHAR, generation_twh DOUBLE",
     # Money in one price year (issue 13): the deflator and the retrofit costs.
     "price_deflators": "series VARCHAR, year INTEGER, value DOUBLE",
     "technology_retrofits": "retrofit_id VARCHAR, from_technology VARCHAR, to_technology VARCHAR, "

@@ -59,5 +59,9 @@ def unit_efficiency_classes(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("unit_efficiency_classes")
 
 
+def national_generation_supplements(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("national_generation_supplements")
+
+
 def technology_retrofits(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("technology_retrofits")

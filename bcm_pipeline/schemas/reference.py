@@ -504,3 +504,33 @@ class TechnologyRetrofits(pa.DataFrameModel):
         unique = ["from_technology", "to_technology", "capex_region"]
         strict = "filter"
         coerce = True
+
+
+class NationalGenerationSupplements(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Country, ISO3")
+    year: Series[int] = pa.Field(ge=1985, le=2100, description="Calendar year")
+    source: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other_renewables"],
+        description="Generation source, in owid_electricity_by_source's vocabulary",
+    )
+    generation_twh: Series[float] = pa.Field(
+        ge=0, le=20_000, description="Electricity generated in the year, TWh (gross, as Ember publishes it)"
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Why the row is needed")
+
+    class Config:
+        name = "national_generation_supplements"
+        description = (
+            "National generation by source for country-years that OWID's electricity-by-source chart download "
+            "(owid_electricity_by_source) leaves out, from a cited release of the same Ember data (OWID's full "
+            "energy dataset), TWh. Used only where owid_electricity_by_source has no row for the country and "
+            "year (national_generation). Authored in the repo."
+        )
+        metadata = {"key": ["country_iso3", "year", "source"]}
+        unique = ["country_iso3", "year", "source"]
+        strict = "filter"
+        coerce = True
