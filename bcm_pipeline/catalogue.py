@@ -53,6 +53,7 @@ from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles, SourceReleases
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity, OwidElectricityBySource
 from bcm_pipeline.schemas.reference import (
+    CostRegions,
     Countries,
     FuelDefaults,
     Gwp,
@@ -167,6 +168,7 @@ TABLES: list[Table] = [
     _authored(Technologies, reference.technologies),
     _authored(TechnologyCatalogue, reference.technology_catalogue),
     _authored(TechnologyRetrofits, reference.technology_retrofits),
+    _authored(CostRegions, reference.cost_regions),
     _authored(SteelDefaults, reference.steel_defaults),
     _authored(PriceDeflators, reference.price_deflators),
     _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
@@ -203,7 +205,6 @@ TABLES: list[Table] = [
     ),
     _mart(grid.GridEmissionFactors),
     _mart(grid.GridFactorForCrediting),
-    _mart(grid.GridDisplacementSwaps, "country_iso3"),
     # National generation per country and source: OWID, with cited supplements for country-years it lacks.
     _mart(NationalGeneration),
     # Activity data (issue 12), one computation: the units in both trackers, India's CEA station of each GEM
@@ -228,6 +229,8 @@ TABLES: list[Table] = [
         ],
     ),
     _mart(m.PlantBaselines, "country_iso3"),
+    _mart(m.FuelPriceScenarios, "country_iso3"),
+    _mart(grid.GridDisplacementSwaps, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
     _mart(m.ChosenOptions, "country_iso3"),
     _mart(m.Credits, "host_country_iso3"),

@@ -167,7 +167,12 @@ class TechnologyCatalogue(pa.DataFrameModel):
             "(GEM GCPT 'CO2 Parameters'), top_performer (benchmark for new units)"
         ),
     )
-    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    fuel_class: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil"],
+        nullable=True,
+        description="coal, gas or oil; null for the grid-displacement project types (solar_pv, wind: no fuel, "
+        "as in technologies)",
+    )
     technology: Series[str] = pa.Field(
         description=(
             "Technology id of the technologies vocabulary (coal_subcritical, coal_usc, coal_ausc, coal_fbs, "
@@ -532,5 +537,36 @@ class NationalGenerationSupplements(pa.DataFrameModel):
         )
         metadata = {"key": ["country_iso3", "year", "source"]}
         unique = ["country_iso3", "year", "source"]
+        strict = "filter"
+        coerce = True
+
+
+class CostRegions(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, unique=True, description="Country, ISO3")
+    cost_region: Series[str] = pa.Field(
+        description="The capex_region of technology_catalogue whose costs the country takes (a WEO-2020 region)"
+    )
+    basis: Series[str] = pa.Field(
+        isin=["country", "region", "proxy"],
+        description="country: the region is the country; region: a region that includes the country (a "
+        "regional average); proxy: a region that does not include it (flagged capex_proxy_region in "
+        "technology_swaps)",
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(
+        description="Why this region: for a proxy, why it is the nearest documented one"
+    )
+
+    class Config:
+        name = "cost_regions"
+        description = (
+            "Which cost region each host country takes its power-technology costs from (technology_catalogue "
+            "capex_region), with the basis of the choice: its own region, a region containing it, or a labelled "
+            "proxy. Authored in the repo."
+        )
+        metadata = {"key": ["country_iso3"]}
         strict = "filter"
         coerce = True
