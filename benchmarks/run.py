@@ -90,7 +90,7 @@ def _child_pandas(args) -> dict:
     start = time.perf_counter()
     tables = {
         t: con.execute(f'SELECT * FROM "{t}"').df()
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.PYTHON_IN_CHAIN)
+        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
     }
     load_s = time.perf_counter() - start
     con.close()

@@ -63,5 +63,13 @@ def unit_efficiency_classes(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("unit_efficiency_classes")
 
 
+def national_generation_supplements(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("national_generation_supplements")
+
+
+def cost_regions(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("cost_regions")
+
+
 def technology_retrofits(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("technology_retrofits")

@@ -452,6 +452,36 @@ PLANT_ONLY_SWAP_COLUMNS = [
 ]
 
 
+class FuelPriceScenarios(pa.DataFrameModel):
+    country_iso3: Series[str] = _f("ISO3 country of plant_baselines", nullable=True)
+    fuel_class: Series[str] = _f("Fuel class: coal, gas or oil")
+    price_low_usd_per_gj: Series[float] = _f(
+        "Low scenario price (fuel_price_quantile 'low' of the last fuel_price_history_months of the mapped "
+        "World Bank series, or an override), USD of usd_price_year per GJ; null: no series or a month that "
+        "could not be deflated",
+        nullable=True,
+        ge=0,
+    )
+    price_central_usd_per_gj: Series[float] = _f(
+        "Central scenario price (quantile 'central'), USD of usd_price_year per GJ", nullable=True, ge=0
+    )
+    price_high_usd_per_gj: Series[float] = _f(
+        "High scenario price (quantile 'high'), USD of usd_price_year per GJ", nullable=True, ge=0
+    )
+
+    class Config:
+        name = "fuel_price_scenarios"
+        description = (
+            "Fuel price per country and fuel class under the low / central / high scenario, in USD of the price "
+            "year: quantiles of the last N months of the mapped World Bank Pink Sheet series (each month "
+            "deflated with the US GDP deflator), or an explicit override. The one price table of the swap "
+            "economics (technology_swaps) and of the grid projects' energy value (grid_displacement_swaps)."
+        )
+        metadata = {"key": ["country_iso3", "fuel_class"]}
+        strict = "filter"
+        coerce = True
+
+
 class TechnologySwaps(pa.DataFrameModel):
     swap_id: Series[str] = _f(
         "unit_source:unit_id:to_technology; grid projects grid:<ISO3>:<to_technology>", unique=True
@@ -530,8 +560,9 @@ class TechnologySwaps(pa.DataFrameModel):
     )
     incremental_capex_usd: Series[float] = _f(
         "Capex of the decision, USD of usd_price_year: build_instead the premium capex(project) - "
-        "capex(baseline) of one region (or an add-on's cost), retrofit its cost, replace the new unit's full "
-        "capex; null: unknown (flagged), never 0",
+        "capex(baseline) of one region (or an add-on's cost; negative only for a fuel switch whose plant is "
+        "cheaper to build, flagged capex_saving), retrofit its cost, replace the new unit's full capex; null: "
+        "unknown (flagged), never 0",
         nullable=True,
     )
     annualised_cost_usd_per_yr: Series[float] = _f(
@@ -617,7 +648,9 @@ class TechnologySwaps(pa.DataFrameModel):
         nullable=True,
     )
     capex_usd_per_kw: Series[float] = _f(
-        "incremental_capex_usd per kW of the unit, USD/kW (null: unknown)", nullable=True, gt=0
+        "incremental_capex_usd per kW of the unit, USD/kW (null: unknown; negative only for a fuel switch "
+        "cheaper to build: upgrades_never_cost_nothing)",
+        nullable=True,
     )
     remaining_life_yr: Series[float] = _f(
         "Replace: the old unit's remaining life (start year + lifetime - analysis_year, at least 0), years; "
@@ -632,9 +665,9 @@ class TechnologySwaps(pa.DataFrameModel):
         ge=0,
     )
     upfront_cost_usd: Series[float] = _f(
-        "incremental_capex_usd + stranded_value_usd: the up-front cost in NPV, MAC and payback, USD",
+        "incremental_capex_usd + stranded_value_usd: the up-front cost in NPV, MAC and payback, USD (negative "
+        "only for a fuel switch cheaper to build)",
         nullable=True,
-        gt=0,
     )
     fuel_price_low_usd_per_gj: Series[float] = _f(
         "Baseline fuel price, low scenario (fuel_price_quantile low), USD/GJ", nullable=True
@@ -670,9 +703,11 @@ class TechnologySwaps(pa.DataFrameModel):
 
     @pa.dataframe_check
     def upgrades_never_cost_nothing(cls, df: pd.DataFrame) -> Series[bool]:
-        # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13).
+        # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13), except
+        # a fuel switch built instead of the baseline (a CCGT instead of a coal unit costs less to build).
         capex = df["incremental_capex_usd"]
-        return ~df["is_upgrade"] | capex.isna() | (capex > 0)
+        saving = (df["swap_type"] == "fuel_switch") & (df["decision"] == "build_instead")
+        return ~df["is_upgrade"] | capex.isna() | (capex > 0) | saving
 
     @pa.dataframe_check
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
@@ -811,8 +846,10 @@ class Credits(pa.DataFrameModel):
     partner_credits_over_period_t: Series[float] = _f("Partner-side credits over the period, t", ge=0)
     capex_subsidy_share: Series[float] = _f("Subsidy share of capex (fraction)", ge=0, le=1)
     capex_subsidy_usd: Series[float] = _f(
-        "Partner's capex subsidy = share x incremental capex (not the stranded value), USD; null: capex unknown",
+        "Partner's capex subsidy = share x incremental capex (not the stranded value), USD; 0 where the capex "
+        "is a saving (nothing to subsidise: the partner then buys its credits); null: capex unknown",
         nullable=True,
+        ge=0,
     )
     partner_credits_to: Series[str] = _f(
         "Who gets the partner-side credits: partner_government (it pays a capex subsidy for them: subsidy "

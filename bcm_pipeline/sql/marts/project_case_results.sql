@@ -1,8 +1,8 @@
 -- project_case_results: one row per user project case (cases/*.yaml), evaluated by the same
 -- plant_baselines and technology_swaps SQL as tracker units; here the case's credit share and price.
 -- Credited = reduction on the case's crediting basis (BAU or conservative) x credit share.
--- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel,
--- no energy revenue counted, so their payback and NPV rest on the credits alone.
+-- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel of
+-- their own; their fuel savings are the fuel cost of the operating margin they displace, less their O&M.
 -- End-use programmes (issue 16) come through end_use_swaps: their savings are electricity bills.
 -- The investment test (technology_swaps: NPV without credits at the hurdle rate, low / central / high fuel
 -- price) is shown beside the same NPV with the case's credits over its lifetime.
@@ -48,11 +48,9 @@ flows AS (
         c.credited_t_per_yr * c.credit_price_usd_per_t AS credit_revenue_usd_per_yr,
         CASE WHEN c.hurdle_rate = 0 THEN c.lifetime_yr
              ELSE (1 - pow(1 + c.hurdle_rate, -c.lifetime_yr)) / c.hurdle_rate END AS hurdle_annuity,
-        CASE WHEN c.swap_type = 'grid_displacement'
-             THEN coalesce(c.fuel_savings_usd_per_yr, 0) - coalesce(c.delta_om_usd_per_yr, 0)
-             ELSE c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr END AS net_savings_usd_per_yr,
-        CASE WHEN c.swap_type = 'grid_displacement' THEN coalesce(c.fuel_savings_usd_per_yr, 0)
-             ELSE c.fuel_savings_usd_per_yr END AS net_fuel_savings_usd_per_yr
+        -- Grid cases as plant cases: an unknown value of the electricity or O&M stays null.
+        c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr AS net_savings_usd_per_yr,
+        c.fuel_savings_usd_per_yr AS net_fuel_savings_usd_per_yr
     FROM cases AS c
 )
 
