@@ -152,7 +152,8 @@ def fleet_data(con: duckdb.DuckDBPyConnection, countries: list[str]) -> pd.DataF
         con,
         f"""WITH units AS (
                 SELECT country_iso3, {DECADE_SQL} AS decade, start_year,
-                       coalesce(technology_name, fuel_class || ' ' || gem_technology) AS category, capacity_mw
+                       coalesce(technology_name, coalesce(fuel_class, 'fuel not given') || ' '
+                                || coalesce(gem_technology, 'technology not given')) AS category, capacity_mw
                 FROM v_fleet WHERE list_contains($1, country_iso3) AND status = 'operating')
             SELECT country_iso3, decade, category, units, capacity_mw
             FROM (SELECT country_iso3, decade, category, count(*) AS units, sum(capacity_mw) AS capacity_mw,
