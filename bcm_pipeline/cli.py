@@ -500,8 +500,10 @@ def export(ctx: click.Context, fmt: str, out_dir: str | None, tables: tuple[str,
 @click.argument("iso3")
 @click.pass_context
 def brief(ctx: click.Context, iso3: str) -> None:
-    """Write the country brief (HTML + PNG charts) of a host country to data/briefs/<ISO3>/."""
+    """Write the country brief (HTML, its charts inline, each figure's data as CSV) of a host country to
+    data/briefs/<ISO3>/."""
     from bcm_pipeline.briefs import build_brief, host_countries
+    from bcm_pipeline.sources.registry import load_sources
 
     settings = _settings(ctx)
     iso3 = iso3.upper()
@@ -509,7 +511,7 @@ def brief(ctx: click.Context, iso3: str) -> None:
         hosts = host_countries(con)
         if iso3 not in hosts:
             raise CliError(f"unknown country {iso3!r}: not a host country; known: {', '.join(hosts)}")
-        path = build_brief(con, iso3, settings.briefs_dir)
+        path = build_brief(con, iso3, settings.briefs_dir, load_sources(settings.sources_file))
     click.echo(f"wrote {path}")
 
 
