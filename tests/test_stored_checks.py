@@ -1,4 +1,4 @@
-"""The stored-table check in SQL (schemas/stored.py) finds what pandera finds on the same rows read back into
+"""The stored-table check in SQL (schemas/base.py stored_failures) finds what pandera finds on the same rows read back into
 pandas: the same failing values per column check, the same duplicate keys, the same failing rows of each
 dataframe-level check. pandera on the frame is the oracle."""
 
