@@ -23,7 +23,14 @@ UNIT_TABLES = ("coal_units", "gas_oil_units")
 # TOOL07 grid tables stay as built from the real fleet (a synthetic fleet is no grid), so they are inputs.
 GRID_TABLES = {"grid_margins_computed", "grid_bm_sample_units"}
 # Nesting (issue 15): synthetic unit ids match no registered project, so the matches are an input as built.
-HELD = GRID_TABLES | {"registered_unit_matches"}
+# The activity tables of issue 12 (Python: the units in both trackers, India's CEA station of each unit, each
+# country's capacity factor calibrated to its national generation) are as built from the real fleet too: a
+# synthetic fleet is no country's real fleet, so matching it to CEA stations or calibrating it against
+# national generation would mean nothing; the marts take the real fleet's calibrated factors by country,
+# fuel and technology (synthetic ids match no duplicate and no CEA station). The pandas and Polars
+# references read them as inputs alike. benchmarks/run.py times them apart on the 1 M fleet.
+ACTIVITY_TABLES = {"tracker_duplicate_units", "cea_gem_unit_matches", "calibrated_capacity_factors"}
+HELD = GRID_TABLES | {"registered_unit_matches"} | ACTIVITY_TABLES
 CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=HELD))
 # Tables the chain reads besides the units and its own marts (grid-displacement projects among them: one
 # per host country and type, unioned into technology_swaps as they are).
