@@ -535,7 +535,8 @@ def _seconds(text: str) -> float:
         return float(text[:-2]) / 1000
     if text.endswith("m") and "s" not in text:
         return float(text[:-1]) * 60
-    return float(text.rstrip("s")) if text.rstrip("s").replace(".", "").isdigit() else 0.0
+    number = text.rstrip("s").strip()  # "1.2s" (Dagster's log) or "1.2 s" (bcm refresh)
+    return float(number) if number.replace(".", "").isdigit() else 0.0
 
 
 if __name__ == "__main__":
