@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
@@ -282,12 +283,19 @@ def sql_text(relpath: str) -> str:
 
 
 @functools.cache
+def _parser():
+    """An in-memory DuckDB connection, only for its SQL parser, and the lock that serialises its use."""
+    import duckdb
+
+    return duckdb.connect(":memory:"), threading.Lock()
+
+
+@functools.cache
 def sql_reads(sql: str) -> frozenset[str]:
     """The tables a SELECT reads, by DuckDB's own parser (CTE names removed; table functions are not
     tables). Cheap (a few ms a file), so the Dagster definitions can derive their dependencies from it."""
-    import duckdb
-
-    with duckdb.connect(":memory:") as con:
+    con, lock = _parser()
+    with lock:  # one connection for every file (opening one costs more than parsing); not thread-safe
         tree = json.loads(
             con.execute("SELECT json_serialize_sql(?)", [sql.strip().rstrip(";")]).fetchone()[0]
         )

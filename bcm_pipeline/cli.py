@@ -147,13 +147,14 @@ def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[s
 def _run_refresh(settings: Settings, mirror: str | None) -> None:
     from bcm_pipeline.assets.instance import open_instance
     from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
-    from bcm_pipeline.definitions import build_defs
+    from bcm_pipeline.definitions import build_defs, freeze_loaded_objects
     from bcm_pipeline.resources import BcmResource
 
     handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
     pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
     resource = BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins)
     defs = build_defs(resource)
+    freeze_loaded_objects()
     job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
     click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
     began = time.monotonic()

@@ -1,9 +1,10 @@
 """All Dagster wiring in one place. `defs` is what `dagster dev` and workspace.yaml load.
 
 The assets come from the table catalogue (bcm_pipeline/catalogue.py); their dependencies from the SQL
-files. Building the definitions reads no data file and no environment variable (only the packaged
-sources.yaml, for the list of sources): settings, release pins and the user sources file are read when a run
-starts. Tests call build_defs() with a resource pointed at a temporary data directory.
+files. Importing this module builds nothing; building the definitions reads no data file and no environment
+variable (only the packaged sources.yaml, for the list of sources): settings, release pins and the user
+sources file are read when a run starts. Tests call build_defs() with a resource pointed at a temporary data
+directory.
 """
 
 from __future__ import annotations
@@ -76,9 +77,18 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
     )
 
 
-defs = build_defs()
+@dg.definitions
+def defs() -> dg.Definitions:
+    """What `dagster dev`, workspace.yaml and `dagster ... -m bcm_pipeline.definitions` load: built when
+    loaded, not when the module is imported (`bcm refresh` builds its own with build_defs)."""
+    built = build_defs()
+    freeze_loaded_objects()
+    return built
 
-# What is loaded by now (Dagster, pandas, pandera, these definitions) lives as long as the process. Freezing
-# it keeps it out of the cyclic GC's passes: every full pass, and the one at interpreter exit, walked ~300 k
-# such objects, about a second of a scheduled run (benchmarks/README.md). Cheap: no object is visited.
-gc.freeze()
+
+def freeze_loaded_objects() -> None:
+    """What is loaded by now (Dagster, pandas, pandera, the definitions) lives as long as the process.
+    Freezing it keeps it out of the cyclic GC's passes: every full pass, and the one at interpreter exit,
+    walked ~300 k such objects, about a second of a scheduled run (benchmarks/README.md). Cheap: no object
+    is visited."""
+    gc.freeze()

@@ -14,6 +14,8 @@ import pandas as pd
 
 KEYS = ["unit_source", "unit_id"]
 # The efficiency class a technology is assigned by, where not its own (plant_baselines.sql efficiency_technology).
+# Options computed by their own marts, unioned into technology_swaps as they are (technology_swaps.sql's end).
+UNIONED = ("grid_displacement_swaps", "steel_swaps", "end_use_swaps")
 CLASS_TECHNOLOGY = {"gas_solar_combined_cycle": "gas_combined_cycle", "gas_allam_cycle": "gas_combined_cycle"}
 
 
@@ -475,9 +477,10 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     s["sector"] = "power_" + s.fuel_class
     s["swap_id"] = s.baseline_id + ":" + s.to_technology
     s["baseline_co2_t_per_yr"] = s.co2_t_per_yr
-    # Grid-displacement projects (solar PV, wind, efficiency) are computed by their own mart and unioned in.
-    grid = t.get("grid_displacement_swaps")
-    return s if grid is None else pd.concat([s, grid], ignore_index=True)
+    # Grid-displacement projects (solar PV, wind, efficiency), steel measures and end-use programmes are
+    # computed by their own marts and unioned in as they are.
+    held = [t[name] for name in UNIONED if name in t and len(t[name])]
+    return pd.concat([s, *held], ignore_index=True) if held else s
 
 
 def _hosts(t: dict[str, pd.DataFrame]) -> set:

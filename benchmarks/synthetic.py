@@ -23,15 +23,23 @@ UNIT_TABLES = ("coal_units", "gas_oil_units")
 # TOOL07 grid tables stay as built from the real fleet (a synthetic fleet is no grid), so they are inputs.
 GRID_TABLES = {"grid_margins_computed", "grid_bm_sample_units"}
 # Nesting (issue 15): synthetic unit ids match no registered project, so the matches are an input as built.
-HELD = GRID_TABLES | {"registered_unit_matches"}
+# The activity tables of issue 12 (Python: the units in both trackers, India's CEA station of each unit, each
+# country's capacity factor calibrated to its national generation) are as built from the real fleet too: a
+# synthetic fleet is no country's real fleet, so matching it to CEA stations or calibrating it against
+# national generation would mean nothing; the marts take the real fleet's calibrated factors by country,
+# fuel and technology (synthetic ids match no duplicate and no CEA station). The pandas and Polars
+# references read them as inputs alike. benchmarks/run.py times them apart on the 1 M fleet.
+ACTIVITY_TABLES = {"tracker_duplicate_units", "cea_gem_unit_matches", "calibrated_capacity_factors"}
+# Grid-displacement projects (solar PV, wind, efficiency: one per host country and type) value a MWh by the
+# host's real operating fleet and grid margins, so they are held too, like the grid tables. The steel and
+# end-use options do not read the power units at all. All three are unioned into technology_swaps as they
+# are: the SQL, pandas and Polars chains read them as inputs alike.
+HELD = GRID_TABLES | {"registered_unit_matches", "grid_displacement_swaps"} | ACTIVITY_TABLES
 CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=HELD))
-# Tables the chain reads besides the units and its own marts (grid-displacement projects among them: one
-# per host country and type, unioned into technology_swaps as they are).
-# Tables of the chain computed in Python (the activity tables of issue 12), and the grid-displacement
-# projects (their own mart, unioned into technology_swaps as they are): the pandas reference reads them as
-# computed, like an input.
+UNIONED = ("grid_displacement_swaps", "steel_swaps", "end_use_swaps")
+# Tables of the chain computed in Python, if any: the references would read them as computed, like inputs.
 PYTHON_IN_CHAIN = tuple(m for m in CHAIN if catalogue.table(m).kind == "python")
-COMPUTED_INPUTS = (*PYTHON_IN_CHAIN, "grid_displacement_swaps")
+COMPUTED_INPUTS = PYTHON_IN_CHAIN
 INPUT_TABLES = tuple(
     sorted(set().union(*(catalogue.reads(catalogue.table(m)) for m in CHAIN)) - set(CHAIN) - set(UNIT_TABLES))
 )  # fmt: skip

@@ -108,3 +108,26 @@ def test_chain_runs_and_pandas_reference_agrees(fleet):
         sql_rows, sql_total = con.execute(f"SELECT count(*), sum({column}) FROM {mart}").fetchone()
         assert len(out[mart]) == sql_rows, mart
         assert out[mart][column].sum() == pytest.approx(sql_total, rel=1e-9), mart
+
+
+def test_polars_reference_agrees(fleet):
+    pl = pytest.importorskip("polars")
+    from benchmarks import polars_reference
+
+    con, _ = fleet
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'credits'").fetchall()[0][0]:
+        synthetic.run_chain(con)  # when run alone
+    tables = {
+        t: pl.from_arrow(con.cursor().sql(f'SELECT * FROM "{t}"').to_arrow_table())
+        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
+    }
+    out = polars_reference.run(tables)
+    for mart, column in [
+        ("plant_baselines", "co2_t_per_yr"),
+        ("technology_swaps", "reduction_creditable_t_per_yr"),
+        ("credits", "credited_t_per_yr"),
+        ("host_country_programmes", "credited_t_per_yr"),
+    ]:
+        sql_rows, sql_total = con.execute(f"SELECT count(*), sum({column}) FROM {mart}").fetchone()
+        assert out[mart].height == sql_rows, mart
+        assert out[mart][column].sum() == pytest.approx(sql_total, rel=1e-9), mart
