@@ -11,7 +11,12 @@ coordinates, or named alike in the same state where WRI has no or far-off coordi
    rows, proximity and capacity fit.
 2. Unit pass. Units of plants the first pass could not place (a GEM plant split over two CEA stations, or
    a CEA station over two GEM plants) are placed one by one where their size and year agree with a CEA
-   unit row, again within the station's capacity.
+   unit row no other unit holds, then by an alike name very near, again within the station's capacity.
+3. Idle rows. A unit still unplaced whose commissioning year agrees with a unit row CEA lists at 0 MW, at
+   a very alike station, is at that station but not in its capacity of the year (retired or idle).
+
+A very alike name in the same state decides alone only where WRI has no coordinates for the station;
+where its coordinates lie 20 km or more away it needs agreeing units or capacity as well.
 
 Candidate generation is vectorised over stations x India's GEM plants (a few hundred each): no loop over
 all pairs of the world's units.
