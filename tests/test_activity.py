@@ -205,6 +205,151 @@ def test_matching_by_name_distance_and_units(matches):
     assert m.loc["Z1", "cea_s_no"] == 60 and m.loc["Z1", "match_method"] == "name_and_state"
 
 
+# One degree of latitude is 6371 km x pi / 180 = 111.19 km: the offsets below set the distances.
+KM_PER_DEGREE = 6371 * 3.141592653589793 / 180
+
+
+@pytest.fixture(scope="module")
+def hard_matches():
+    """Cases the real data showed (CEA v15, FY2018-19), in miniature: rows shared by several GEM units,
+    WRI coordinates some 20-35 km off, a station CEA lists with 0 MW."""
+    n = None
+    cea = _cea(
+        [
+            # Bandel: GEM lists four 60 MW units and unit 5; CEA two 60 MW rows, two at 0 MW and 215 MW.
+            (27, "BANDEL", 0, True, n, 335.0, "WEST BENGAL", "COAL", 1_166_342.0, 1_300_000.0, 1.11),
+            (27, "BANDEL", 1, False, "1965-11-30", 60.0, "WEST BENGAL", "COAL", n, n, n),
+            (27, "BANDEL", 2, False, "1966-05-31", 60.0, "WEST BENGAL", "COAL", n, n, n),
+            (27, "BANDEL", 3, False, "1965-11-30", 0.0, "WEST BENGAL", "COAL", n, n, n),
+            (27, "BANDEL", 4, False, "1967-05-31", 0.0, "WEST BENGAL", "COAL", n, n, n),
+            (27, "BANDEL", 5, False, "1982-10-08", 215.0, "WEST BENGAL", "COAL", n, n, n),
+            # Bokaro: 'B' at GEM's point, 'A EXP' 23.9 km off in WRI's crosswalk.
+            (66, "BOKARO B", 0, True, n, 210.0, "JHARKHAND", "COAL", 567_610.0, 600_000.0, 1.06),
+            (66, "BOKARO B", 3, False, "1993-03-31", 210.0, "JHARKHAND", "COAL", n, n, n),
+            (65, "BOKARO A ''EXP''", 0, True, n, 500.0, "JHARKHAND", "COAL", 2_750_100.0, 2_700_000.0, 0.98),
+            (65, "BOKARO A ''EXP''", 1, False, "2016-03-22", 500.0, "JHARKHAND", "COAL", n, n, n),
+            # North Chennai, and a 'Chennai power station' 33 km away whose units are of 2010-14.
+            (324, "NORTH CHENNAI", 0, True, n, 630.0, "TAMIL NADU", "COAL", 3_632_760.0, 3_500_000.0, 0.96),
+            (324, "NORTH CHENNAI", 1, False, "1994-10-25", 210.0, "TAMIL NADU", "COAL", n, n, n),
+            (324, "NORTH CHENNAI", 2, False, "1995-03-27", 210.0, "TAMIL NADU", "COAL", n, n, n),
+            (324, "NORTH CHENNAI", 3, False, "1996-02-24", 210.0, "TAMIL NADU", "COAL", n, n, n),
+            # RattanIndia Nasik: five 270 MW rows, WRI's point 22 km off, no like name; idle that year.
+            (308, "NASIK TPP  PH 1", 0, True, n, 1350.0, "MAHARASHTRA", "COAL", 0.0, 0.0, 0.0),
+            (308, "NASIK TPP  PH 1", 1, False, "2014-02-25", 270.0, "MAHARASHTRA", "COAL", n, n, n),
+            (308, "NASIK TPP  PH 1", 2, False, "2017-02-15", 270.0, "MAHARASHTRA", "COAL", n, n, n),
+            # One unit alone agreeing 22 km off is not enough.
+            (900, "KHAPARKHEDA", 0, True, n, 500.0, "MAHARASHTRA", "COAL", 3_000_000.0, 3_000_000.0, 1.0),
+            (900, "KHAPARKHEDA", 1, False, "2011-08-31", 500.0, "MAHARASHTRA", "COAL", n, n, n),
+            # Giral: CEA keeps the station, at 0 MW.
+            (137, "GIRAL", 0, True, n, 0.0, "RAJASTHAN", "LIGN", 0.0, 0.0, 0.0),
+            (137, "GIRAL", 1, False, "2007-02-28", 0.0, "RAJASTHAN", "LIGN", n, n, n),
+            (137, "GIRAL", 2, False, "2008-12-26", 0.0, "RAJASTHAN", "LIGN", n, n, n),
+        ]
+    )
+    locations = pd.DataFrame(
+        [
+            ("W1", "2018-19", 27, "BANDEL", 22.9957, 88.4038),
+            ("W2", "2018-19", 66, "BOKARO B", 23.7829, 85.8834),
+            ("W3", "2018-19", 65, "BOKARO A ''EXP''", 23.7829 + 23.9 / KM_PER_DEGREE, 85.8834),
+            ("W4", "2018-19", 324, "NORTH CHENNAI", 13.2530, 80.3278),
+            ("W5", "2018-19", 308, "NASIK TPP  PH 1", 19.8667 + 22.0 / KM_PER_DEGREE, 74.0817),
+            ("W6", "2018-19", 900, "KHAPARKHEDA", 21.0 + 22.0 / KM_PER_DEGREE, 79.0),
+            ("W7", "2018-19", 137, "GIRAL", 26.0457, 71.2541),
+        ],
+        columns=["gppd_id", "fiscal_year", "s_no", "station_name", "latitude", "longitude"],
+    )
+    bandel, bokaro, nc = (
+        "Bandel Thermal Power Station",
+        "Bokaro Thermal Power Station",
+        "North Chennai Thermal Power Station",
+    )
+    rattan = "Nasik RattanIndia Thermal Power Project"
+    wb, jh, tn, mh = "West Bengal", "Jharkhand", "Tamil Nadu", "Maharashtra"
+    units = _units(
+        [
+            ("coal_units", "BA1", "LB", bandel, "Unit 1", "coal", 60.0, "retired", 1965, 2022, n, wb, 22.9957, 88.4038),
+            ("coal_units", "BA2", "LB", bandel, "Unit 2", "coal", 60.0, "operating", 1965, n, n, wb, 22.9957, 88.4038),
+            ("coal_units", "BA3", "LB", bandel, "Unit 3", "coal", 60.0, "retired", 1966, 2018, n, wb, 22.9957, 88.4038),
+            ("coal_units", "BA4", "LB", bandel, "Unit 4", "coal", 60.0, "retired", 1966, 2018, n, wb, 22.9957, 88.4038),
+            ("coal_units", "BA5", "LB", bandel, "Unit 5", "coal", 210.0, "operating", 1982, n, n, wb, 22.9957, 88.4038),
+            ("coal_units", "BO3", "LK", bokaro, "Bokaro B Unit 3", "coal", 210.0, "operating", 1993, n, n, jh, 23.7829, 85.8834),
+            ("coal_units", "BO5", "LK", bokaro, "Bokaro A Unit 5", "coal", 500.0, "operating", 2016, n, n, jh, 23.7829, 85.8834),
+            ("coal_units", "NC1", "LN", nc, "Stage I Unit 1", "coal", 210.0, "operating", 1994, n, n, tn, 13.2530, 80.3278),
+            ("coal_units", "NC2", "LN", nc, "Stage I Unit 2", "coal", 210.0, "operating", 1995, n, n, tn, 13.2530, 80.3278),
+            ("coal_units", "NC3", "LN", nc, "Stage I Unit 3", "coal", 210.0, "operating", 1996, n, n, tn, 13.2530, 80.3278),
+            ("coal_units", "CH1", "LC", "Chennai power station", "Unit I", "coal", 77.0, "operating", 2010, n, n, tn,
+             13.2530 + 33.0 / KM_PER_DEGREE, 80.3278),
+            ("coal_units", "CH4", "LC", "Chennai power station", "Unit IV", "coal", 180.0, "operating", 2014, n, n, tn,
+             13.2530 + 33.0 / KM_PER_DEGREE, 80.3278),
+            ("coal_units", "RI1", "LR", rattan, "Phase I Unit 1", "coal", 270.0, "operating", 2014, n, n, mh, 19.8667, 74.0817),
+            ("coal_units", "RI2", "LR", rattan, "Phase I Unit 2", "coal", 270.0, "operating", 2017, n, n, mh, 19.8667, 74.0817),
+            ("coal_units", "K1", "LX", "Koradi Mahagenco extension", "Unit 1", "coal", 500.0, "operating", 2011, n, n, mh,
+             21.0, 79.0),
+            ("coal_units", "G1", "LG", "Giral power station", "Unit 1", "coal", 125.0, "operating", 2007, n, n,
+             "Rajasthan", 26.0457, 71.2541),
+            ("coal_units", "G2", "LG", "Giral power station", "Unit 2", "coal", 125.0, "operating", 2009, n, n,
+             "Rajasthan", 26.0457, 71.2541),
+        ]
+    )  # fmt: skip
+    return match_cea_stations(cea, locations, units, "2018-19").set_index("gem_unit_id")
+
+
+def test_each_cea_unit_row_holds_one_gem_unit(hard_matches):
+    """Bandel: all five GEM units (4 x 60 + 210 = 450 MW) exceed 1.15 x 335 = 385.25 MW, so they go one by
+    one. GEM's four 60 MW units (1965, 1965, 1966, 1966) all agree with CEA's two 60 MW rows (1965, 1966);
+    two take them, and unit 5 (210 MW, 1982) takes the 215 MW row of 1982: 60 + 60 + 210 = 330 MW <=
+    385.25. Units 3 and 4 agree in year (1966 vs 1965 and 1967) with the rows CEA lists at 0 MW: at the
+    station, not running (60 more would make 390 > 385.25 anyway)."""
+    m = hard_matches
+    assert m.loc["BA5", "match_status"] == "matched" and m.loc["BA5", "cea_unit_no"] == 5
+    assert m.loc["BA5", "match_method"] == "unit_size_and_year"
+    assert {m.loc["BA1", "cea_unit_no"], m.loc["BA2", "cea_unit_no"]} == {1, 2}
+    assert m.loc["BA5", "capacity_ratio"] == pytest.approx(330 / 335)
+    for u, row in (("BA3", 3), ("BA4", 4)):
+        assert m.loc[u, "match_status"] == "matched_not_in_fiscal_year" and m.loc[u, "cea_s_no"] == 27
+        assert m.loc[u, "cea_unit_no"] == row and m.loc[u, "match_method"] == "idle_cea_unit_row"
+        assert not m.loc[u, "online_in_fiscal_year"] and "0 MW" in m.loc[u, "unmatched_reason"]
+
+
+def test_a_like_name_beyond_wri_coordinates_needs_agreeing_units(hard_matches):
+    """Bokaro A unit 5 (500 MW, 2016) agrees with the row of 'BOKARO A EXP' (500 MW, 22 March 2016) whose
+    WRI point is 23.9 km off, named alike (>= 90) in the same state: matched. 'Chennai power station'
+    (33 km from 'NORTH CHENNAI', named alike: 95) has units of 2010 and 2014 against CEA's 1994-96 and
+    257 MW against 630 (fit 0.41): another plant, unmatched, and North Chennai's three 210 MW units fill
+    the station (630 / 630)."""
+    m = hard_matches
+    assert m.loc["BO5", "cea_s_no"] == 65 and m.loc["BO5", "match_status"] == "matched"
+    assert m.loc["BO5", "distance_km"] == pytest.approx(23.9, abs=0.05) and m.loc["BO5", "name_score"] >= 90
+    assert m.loc["BO3", "cea_s_no"] == 66
+    for u in ("CH1", "CH4"):
+        assert m.loc[u, "match_status"] == "unmatched" and pd.isna(m.loc[u, "cea_s_no"])
+    for u, row in (("NC1", 1), ("NC2", 2), ("NC3", 3)):
+        assert m.loc[u, "cea_s_no"] == 324 and m.loc[u, "cea_unit_no"] == row
+    assert m.loc["NC1", "capacity_ratio"] == pytest.approx(1.0)
+
+
+def test_every_unit_agreeing_places_a_plant_within_max_km(hard_matches):
+    """RattanIndia Nasik's two units (270 MW, 2014 and 2017) agree with both rows of 'NASIK TPP PH 1'
+    (270 MW, February 2014 and February 2017), 22 km off and named unlike (< 80): the plant is the station
+    (540 / 1350 MW; CEA's net generation that year is 0). One unit agreeing 22 km off (Koradi's 500 MW of
+    2011 and 'KHAPARKHEDA' 500 MW, August 2011) is not enough."""
+    m = hard_matches
+    assert m.loc["RI1", "cea_s_no"] == 308 and m.loc["RI2", "cea_s_no"] == 308
+    assert m.loc["RI1", "match_method"] == "plant_name_distance_units" and m.loc["RI1", "name_score"] < 80
+    assert m.loc["RI1", "distance_km"] == pytest.approx(22.0, abs=0.05)
+    assert m.loc["K1", "match_status"] == "unmatched"
+
+
+def test_a_station_cea_lists_at_zero_mw(hard_matches):
+    """Giral (GEM: 2 x 125 MW, 2007 and 2009, 'operating'): CEA's GIRAL is 0 MW, its rows of February 2007
+    and December 2008 at 0 MW: at the station, not in CEA's capacity of the year (calibrated, said so)."""
+    m = hard_matches
+    for u, row in (("G1", 1), ("G2", 2)):
+        assert m.loc[u, "match_status"] == "matched_not_in_fiscal_year" and m.loc[u, "cea_s_no"] == 137
+        assert m.loc[u, "cea_unit_no"] == row and m.loc[u, "cea_station_capacity_mw"] == 0
+        assert m.loc[u, "unmatched_reason"].startswith("at a CEA station that lists the unit with 0 MW")
+
+
 # --- calibrated capacity factors ---------------------------------------------------------------------
 
 

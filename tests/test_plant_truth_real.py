@@ -136,12 +136,17 @@ def test_done_when_figures(wh, wh_gcpt_2023):
                                                    WHERE match_status = 'matched')) / sum(co2_t)
            FROM cea_india_units WHERE fiscal_year = '2018-19' AND is_station_total AND fuel_1 IN ('COAL', 'LIGN')"""
     ).fetchone()[0]
-    assert held >= 0.90  # 0.994
+    assert held >= 0.90  # 0.994 (0.991 before the matcher's rules of issue 12's follow-up)
     matched = wh_gcpt_2023.execute(
         "SELECT sum(capacity_mw) FILTER (WHERE estimation_tier = 'reported') / sum(capacity_mw) FROM plant_baselines "
         "WHERE country_iso3 = 'IND' AND fuel_class = 'coal' AND is_operating"
     ).fetchone()[0]
-    assert matched >= 0.80  # 0.810
+    assert matched >= 0.80  # 0.816 (192,462 of 235,853 MW; 0.806 before)
+    matched_default = wh.execute(
+        "SELECT sum(capacity_mw) FILTER (WHERE estimation_tier = 'reported') / sum(capacity_mw) FROM plant_baselines "
+        "WHERE country_iso3 = 'IND' AND fuel_class = 'coal' AND is_operating"
+    ).fetchone()[0]
+    assert matched_default >= 0.80  # GCPT July 2024: 0.807 (193,449 of 239,645 MW; 0.799 before)
     stations = wh_gcpt_2023.execute(
         """WITH ours AS (SELECT m.cea_s_no, sum(b.co2_t_per_yr) AS co2 FROM plant_baselines AS b
                          JOIN cea_gem_unit_matches AS m ON m.unit_source = b.unit_source AND m.gem_unit_id = b.unit_id
@@ -149,7 +154,7 @@ def test_done_when_figures(wh, wh_gcpt_2023):
            SELECT c.co2_t AS cea, o.co2 AS ours FROM cea_india_units AS c JOIN ours AS o ON o.cea_s_no = c.s_no
            WHERE c.fiscal_year = '2018-19' AND c.is_station_total AND c.co2_t > 0"""
     ).df()
-    assert abs(stations["ours"].sum() / stations["cea"].sum() - 1) <= 0.02  # 0.986
+    assert abs(stations["ours"].sum() / stations["cea"].sum() - 1) <= 0.02  # 0.989
     assert abs((stations["ours"] / stations["cea"]).median() - 1) <= 0.05  # 1.000
     tiers = {
         r[0] for r in wh_gcpt_2023.execute("SELECT DISTINCT estimation_tier FROM plant_baselines").fetchall()

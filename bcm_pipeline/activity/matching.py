@@ -11,7 +11,12 @@ coordinates, or named alike in the same state where WRI has no or far-off coordi
    rows, proximity and capacity fit.
 2. Unit pass. Units of plants the first pass could not place (a GEM plant split over two CEA stations, or
    a CEA station over two GEM plants) are placed one by one where their size and year agree with a CEA
-   unit row, again within the station's capacity.
+   unit row no other unit holds, then by an alike name very near, again within the station's capacity.
+3. Idle rows. A unit still unplaced whose commissioning year agrees with a unit row CEA lists at 0 MW, at
+   a very alike station, is at that station but not in its capacity of the year (retired or idle).
+
+A very alike name in the same state decides alone only where WRI has no coordinates for the station;
+where its coordinates lie 20 km or more away it needs agreeing units or capacity as well.
 
 Candidate generation is vectorised over stations x India's GEM plants (a few hundred each): no loop over
 all pairs of the world's units.
@@ -164,7 +169,8 @@ def match_cea_stations(
         status, start_year, retired_year, captive, subnational_unit, latitude, longitude.
     """
     fy_start = int(fiscal_year[:4])
-    stations = _stations(cea, locations, fiscal_year)
+    every_station = _stations(cea, locations, fiscal_year)
+    stations = every_station[every_station["capacity_mw"] > 0].reset_index(drop=True)
     cea_units = cea[~cea["is_station_total"] & cea["s_no"].isin(stations["s_no"])]
     units = units.reset_index(drop=True).copy()
     units["online_in_fiscal_year"] = online_in_fiscal_year(units, fy_start)
@@ -182,12 +188,14 @@ def match_cea_stations(
     pairs = _candidate_pairs(stations, plants, units)
     pairs = _unit_agreement(pairs, units, cea_units)
     assigned = _assign(pairs, stations, units, fy_start)
-    return _result(units, stations, cea_units, assigned, fiscal_year)
+    idle = _idle_rows(every_station, cea, plants, units, assigned)
+    assigned = pd.concat([assigned, idle], ignore_index=True)
+    return _result(units, every_station, cea_units, assigned, fiscal_year)
 
 
 def _stations(cea: pd.DataFrame, locations: pd.DataFrame, fiscal_year: str) -> pd.DataFrame:
-    """Thermal station totals of the fiscal year with capacity, and their coordinates."""
-    st = cea[cea["is_station_total"] & cea["fuel_1"].isin(list(CEA_FUEL_CLASS)) & (cea["capacity_mw"] > 0)]
+    """Thermal station totals of the fiscal year (0 MW ones too: see _idle_rows), and their coordinates."""
+    st = cea[cea["is_station_total"] & cea["fuel_1"].isin(list(CEA_FUEL_CLASS))]
     st = st[["s_no", "station_name", "capacity_mw", "state", "fuel_1"]].copy()
     st["fuel_class"] = st["fuel_1"].map(CEA_FUEL_CLASS)
     loc = locations[locations["fiscal_year"] == fiscal_year][["s_no", "latitude", "longitude"]]
@@ -224,6 +232,7 @@ def _candidate_pairs(stations: pd.DataFrame, plants: pd.DataFrame, units: pd.Dat
             "distance_km": km[i, j],
             "name_score": names[i, j],
             "by_name_only": ~near[i, j],
+            "same_state": same_state[i, j],
         }
     )
     return pairs
@@ -258,15 +267,27 @@ def _unit_agreement(pairs: pd.DataFrame, units: pd.DataFrame, cea_units: pd.Data
     return out
 
 
-def _accept(name_score, distance_km, agree_share, by_name_only, capacity_fit=0.0) -> np.ndarray:
+def _accept(
+    name_score, distance_km, agree_share, same_state, capacity_fit=0.0, all_agree=False
+) -> np.ndarray:
     """The bar a pair must clear: alike names near by, the same capacity on the same site (within 2 km),
-    units that agree very near by, or (no usable coordinates) a very alike name in the same state."""
+    units that agree very near by, every unit of a plant of two or more agreeing within MAX_KM (WRI's
+    point may be the town's), or a very alike name in the same state where WRI has no coordinates. Where
+    WRI's coordinates are off (the station 20 km or more from the plant), a very alike name in the same
+    state needs agreeing units or capacity as well: 'NORTH CHENNAI' 33 km from GEM's 'Chennai power
+    station' (units of 2010-14 against CEA's of 1994-96) is another plant."""
     km = np.nan_to_num(np.asarray(distance_km, dtype=float), nan=np.inf)
+    no_coordinates = np.isnan(np.asarray(distance_km, dtype=float))
+    agree = np.asarray(agree_share, dtype=float)
+    fit = np.asarray(capacity_fit, dtype=float)
+    named = np.asarray(same_state, dtype=bool) & (np.asarray(name_score) >= NAME_ONLY_SCORE)
     return (
         ((np.asarray(name_score) >= 80) & (km <= 20))
-        | ((np.asarray(capacity_fit) >= 0.95) & (km <= 2))
-        | ((np.asarray(agree_share) >= 0.5) & (km <= 10))
-        | (np.asarray(by_name_only) & (np.asarray(name_score) >= NAME_ONLY_SCORE))
+        | ((fit >= 0.95) & (km <= 2))
+        | ((agree >= 0.5) & (km <= 10))
+        | (np.asarray(all_agree, dtype=bool) & (km <= MAX_KM))
+        | (named & no_coordinates)
+        | (named & ((agree >= 0.5) | (fit >= 0.9)))
     )
 
 
@@ -289,7 +310,9 @@ def _assign(pairs: pd.DataFrame, stations: pd.DataFrame, units: pd.DataFrame, fy
             name_score=("name_score", "first"),
             distance_km=("distance_km", "first"),
             by_name_only=("by_name_only", "first"),
+            same_state=("same_state", "first"),
             agree_share=("agrees", "mean"),
+            n_units=("agrees", "size"),
             online_mw=("online_mw", "sum"),
             captive=("captive", "first"),
         )
@@ -301,8 +324,9 @@ def _assign(pairs: pd.DataFrame, stations: pd.DataFrame, units: pd.DataFrame, fy
     plant["score"] = (
         0.45 * plant["name_score"] / 100 + 0.25 * plant["agree_share"] + 0.15 * proximity + 0.15 * fit
     )
+    all_agree = (plant["agree_share"] >= 1) & (plant["n_units"] >= 2)
     accepted = _accept(
-        plant["name_score"], plant["distance_km"], plant["agree_share"], plant["by_name_only"], fit
+        plant["name_score"], plant["distance_km"], plant["agree_share"], plant["same_state"], fit, all_agree
     )
     # A captive plant (GEM names the industry it serves) sits beside the grid station it is named after
     # ('Durgapur SAIL' by 'DURGAPUR STEEL TPS'): it needs agreeing units, or a name and size that fit.
@@ -323,30 +347,101 @@ def _assign(pairs: pd.DataFrame, stations: pd.DataFrame, units: pd.DataFrame, fy
     chosen = pairs.merge(placed, on=["gem_location_id", "s_no"]).assign(method="plant")
 
     # Pass 2: units of the plants left over (a GEM plant split over CEA stations, or the reverse), one by
-    # one: where a CEA unit row agrees, or the name is alike and the station very near.
+    # one: first where a CEA unit row agrees that no unit holds yet (each row is one unit: GEM's four
+    # 60 MW Bandel units agree with CEA's two 60 MW rows and may not crowd out its 210 MW unit 5), then
+    # where the name is alike and the station very near.
+    chosen_rows = _one_cea_row_each(chosen)
+    taken = {(s, int(u)) for s, u in zip(chosen["s_no"], chosen_rows, strict=True) if pd.notna(u)}
     rest = pairs[~pairs["gem_location_id"].isin(list(placed_plants))]
     near = rest["distance_km"].fillna(np.inf) <= 10
     # A captive unit ('BALCO Korba' beside 'KORBA STPS') needs an agreeing CEA unit row, not a name.
     captive = rest["captive"].notna() & rest["captive"].astype(str).str.len().gt(0)
-    rest = rest[
-        (rest["agrees"] & _accept(rest["name_score"], rest["distance_km"], 1.0, rest["by_name_only"]))
-        | (near & (rest["name_score"] >= 85) & ~captive)
-    ]
+    by_row = rest["agrees"] & _accept(rest["name_score"], rest["distance_km"], 1.0, rest["same_state"])
+    by_name = near & (rest["name_score"] >= 85) & ~captive
+    rest = rest.assign(by_row=by_row, by_name=by_name)[by_row | by_name]
     proximity = np.clip(1 - rest["distance_km"].fillna(MAX_KM) / MAX_KM, 0, 1)
     rest = rest.assign(score=0.5 * rest["name_score"] / 100 + 0.3 * rest["agrees"] + 0.2 * proximity)
     rest = rest.sort_values(["score", "s_no", "gem_unit_id"], ascending=[False, True, True])
-    picked, seen = [], set()
-    for idx, row in zip(rest.index, rest.itertuples(index=False), strict=True):
-        key = (row.unit_source, row.gem_unit_id)
-        if key in seen or load[row.s_no] + row.online_mw > CAPACITY_SLACK * capacity[row.s_no] + 1e-6:
-            continue
-        load[row.s_no] += row.online_mw
-        seen.add(key)
-        picked.append(idx)
-    out = pd.concat([chosen, rest.loc[picked].drop(columns="score").assign(method="unit")], ignore_index=True)
+    picked: dict = {}  # rest index -> the CEA unit row it holds (or NA)
+    seen: set = set()
+    for first in (True, False):
+        for idx, row in zip(rest.index, rest.itertuples(index=False), strict=True):
+            key = (row.unit_source, row.gem_unit_id)
+            if key in seen or not (row.by_row if first else row.by_name):
+                continue
+            free = [u for u in row.cea_unit_rows if (row.s_no, u) not in taken] if first else [pd.NA]
+            if not free or load[row.s_no] + row.online_mw > CAPACITY_SLACK * capacity[row.s_no] + 1e-6:
+                continue
+            load[row.s_no] += row.online_mw
+            seen.add(key)
+            picked[idx] = free[0]
+            if first:
+                taken.add((row.s_no, free[0]))
+    placed_units = rest.loc[list(picked)].drop(columns=["score", "by_row", "by_name"]).assign(method="unit")
+    out = pd.concat([chosen, placed_units], ignore_index=True)
     out["station_online_mw"] = out["s_no"].map(load)
-    out["cea_unit_no"] = _one_cea_row_each(out)
+    out["cea_unit_no"] = pd.array(list(chosen_rows) + list(picked.values()), dtype="Int64")
     return out
+
+
+def _idle_rows(
+    every_station: pd.DataFrame,
+    cea: pd.DataFrame,
+    plants: pd.DataFrame,
+    units: pd.DataFrame,
+    assigned: pd.DataFrame,
+) -> pd.DataFrame:
+    """GEM units left unplaced that CEA lists with 0 MW as on 31 March: a unit row of 0 MW whose
+    commissioning year agrees (UNIT_YEAR_TOLERANCE) with the unit's start year, at a station of the fuel
+    named very alike (NAME_ONLY_SCORE) in the same state, within MAX_KM or without WRI coordinates. The
+    unit is at that station but not in its capacity of the fiscal year, retired or idle ('GIRAL', 2 x 0 MW
+    of 2007-08, no generation; Bandel's 60 MW units 3 and 4). Each CEA row is one unit; the closest year
+    first. Captive units are left to their captive reason."""
+    placed = set(zip(assigned["unit_source"], assigned["gem_unit_id"], strict=True))
+    pairs = _candidate_pairs(every_station, plants, units)
+    pairs = pairs[
+        pairs["same_state"]
+        & (pairs["name_score"] >= NAME_ONLY_SCORE)
+        & ~(pairs["distance_km"] > MAX_KM)  # NaN: no coordinates
+    ]
+    rows = cea[~cea["is_station_total"] & cea["capacity_mw"].eq(0)][["s_no", "unit_no", "commissioned_date"]]
+    rows = rows.assign(cea_year=pd.to_datetime(rows["commissioned_date"]).dt.year)
+    # A captive unit CEA lists with 0 MW may be running for its industry (Jharsuguda Sterlite's units 1,
+    # 3, 4 serve the smelter): its captive reason says more.
+    grid = units[units["captive"].isna() | units["captive"].astype(str).str.len().eq(0)]
+    cand = pairs.merge(grid[["gem_location_id", "unit_source", "gem_unit_id", "start_year"]]).merge(
+        rows, on="s_no"
+    )
+    gap = (cand["cea_year"] - cand["start_year"]).abs()
+    keys = pd.MultiIndex.from_frame(cand[["unit_source", "gem_unit_id"]])
+    cand = cand[(gap <= UNIT_YEAR_TOLERANCE).fillna(False).to_numpy() & ~keys.isin(list(placed))]
+    cand = cand.assign(_gap=gap).sort_values(
+        ["_gap", "name_score", "s_no", "gem_unit_id", "unit_no"], ascending=[True, False, True, True, True]
+    )
+    keep, units_seen, rows_seen = [], set(), set()
+    for idx, row in zip(cand.index, cand.itertuples(index=False), strict=True):  # a handful
+        if (row.unit_source, row.gem_unit_id) in units_seen or (row.s_no, row.unit_no) in rows_seen:
+            continue
+        units_seen.add((row.unit_source, row.gem_unit_id))
+        rows_seen.add((row.s_no, row.unit_no))
+        keep.append(idx)
+    cand = cand.loc[keep]
+    load = assigned.groupby("s_no")["station_online_mw"].first()
+    return pd.DataFrame(
+        {
+            "unit_source": cand["unit_source"],
+            "gem_unit_id": cand["gem_unit_id"],
+            "s_no": cand["s_no"],
+            "cea_unit_no": cand["unit_no"].astype("Int64"),
+            "distance_km": cand["distance_km"],
+            "name_score": cand["name_score"],
+            "by_name_only": cand["by_name_only"],
+            "agrees": False,
+            "online": False,
+            "method": "idle",
+            "station_online_mw": cand["s_no"].map(load).fillna(0.0),
+        }
+    )
 
 
 def _one_cea_row_each(assigned: pd.DataFrame) -> pd.Series:
@@ -392,12 +487,19 @@ def _result(
     matched = df["s_no"].notna()
     df["match_method"] = np.select(
         [
+            matched & df["method"].eq("idle"),
             matched & df["by_name_only"],
             matched & df["method"].eq("unit"),
             matched & df["agrees"],
             matched,
         ],
-        ["name_and_state", "unit_size_and_year", "plant_name_distance_units", "plant_name_distance"],
+        [
+            "idle_cea_unit_row",
+            "name_and_state",
+            "unit_size_and_year",
+            "plant_name_distance_units",
+            "plant_name_distance",
+        ],
         default=None,
     )
     df["match_method"] = df["match_method"].where(matched)
@@ -438,6 +540,7 @@ def _reasons(df: pd.DataFrame, fiscal_year: str) -> pd.Series:
     return pd.Series(
         np.select(
             [
+                df["match_method"].eq("idle_cea_unit_row").fillna(False),
                 df["s_no"].notna() & ~df["online_in_fiscal_year"],
                 started.gt(fy_end).fillna(False),
                 started.eq(fy_end).fillna(False) & ~df["online_in_fiscal_year"],
@@ -445,6 +548,8 @@ def _reasons(df: pd.DataFrame, fiscal_year: str) -> pd.Series:
                 captive,
             ],
             [
+                f"at a CEA station that lists the unit with 0 MW as on 31 March {fy_end} (retired or idle): "
+                f"not in CEA's capacity of FY{fiscal_year}",
                 f"at a CEA station, but not running in FY{fiscal_year} (not in CEA's capacity of the year)",
                 f"newer than the CEA fiscal year {fiscal_year} (started after {fy_end})",
                 f"started in {fy_end}, not in CEA's capacity as on 31 March {fy_end}",

@@ -129,11 +129,18 @@ class CeaGemUnitMatches(pa.DataFrameModel):
     )
     match_method: Series[str] = pa.Field(
         nullable=True,
-        isin=["plant_name_distance_units", "plant_name_distance", "unit_size_and_year", "name_and_state"],
+        isin=[
+            "plant_name_distance_units",
+            "plant_name_distance",
+            "unit_size_and_year",
+            "name_and_state",
+            "idle_cea_unit_row",
+        ],
         description="plant_name_distance_units (the GEM plant placed whole, its units agreeing with CEA unit "
         "rows); plant_name_distance (placed whole by name, distance and capacity); unit_size_and_year (placed "
         "alone: size and commissioning year agree with a CEA unit row); name_and_state (the station has no "
-        "usable WRI coordinates: same state, alike name)",
+        "usable WRI coordinates: same state, alike name); idle_cea_unit_row (a CEA unit row of 0 MW of the unit's "
+        "commissioning year at a like-named station: at the station, not running that year)",
     )
     distance_km: Series[float] = pa.Field(
         nullable=True, ge=0, description="Distance from the GEM unit to the station's WRI coordinates, km"
