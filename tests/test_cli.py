@@ -88,7 +88,7 @@ def build_small_warehouse(path: Path) -> Path:
             [dict(source_id="gem_coal_plant_tracker", version="2023-07", file_name=Path(GEM_PATH).name,
                   url="https://example.org/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,
-                  last_modified=None, status="downloaded")]
+                  last_modified=None, status="downloaded", note=None)]
         )  # fmt: skip
         warehouse.write_table(con, RawFiles, raw)
         for t in catalogue.tables("sql"):

@@ -17,7 +17,8 @@ from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
 from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.sources.download import DownloadError, fetch
+from bcm_pipeline.sources import candidates
+from bcm_pipeline.sources.download import DownloadError, RawFile, fetch
 from bcm_pipeline.sources.registry import Source, default_sources
 
 OWNERS = ["team:bcm-data"]
@@ -47,6 +48,41 @@ def _fetch(source: Source, bcm: BcmResource):
         raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
 
 
+def _fetch_or_last_good(source: Source, bcm: BcmResource, context) -> tuple[RawFile, str | None]:
+    """(the file this run builds from, a note): a download, staged as a candidate when its bytes are new;
+    or, when the source cannot be reached at all, the last good file, with a warning in the run."""
+    try:
+        return fetch(source, bcm.settings(), stage=True), None
+    except DownloadError as exc:
+        last = candidates.last_good(bcm.settings().source_dir(source.id) / source.filename)
+        if not exc.unreachable or last is None:
+            raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+        context.log.warning(
+            f"{source.id}: the source cannot be reached; going on with the last good file {last.path} "
+            f"(sha256 {last.sha256[:12]}, retrieved {last.retrieved_at}). {exc}"
+        )
+        return last, str(exc)
+
+
+def raw_file_rows(
+    source_id: str, version: str, fetched: list[tuple[RawFile, str | None]], settings
+) -> list[dict]:
+    """raw_files rows of a source: the files its tables are built from (current, candidate or the last
+    good one of an unreachable source), then the refused downloads kept aside, with their reason."""
+    rows = [
+        {**raw.to_dict(), "version": version, "file_name": Path(raw.path).name, "note": note}
+        for raw, note in fetched
+    ]
+    for raw, _ in fetched:
+        target = settings.source_dir(source_id) / Path(raw.path).name
+        for kept in candidates.refused(target):
+            if kept.get("sha256") and kept["sha256"] != raw.sha256:
+                rows.append(
+                    {**kept, "version": version, "file_name": target.name, "note": kept.get("reason")}
+                )
+    return rows
+
+
 def raw_asset(source: Source) -> dg.AssetsDefinition:
     """Download the files of the release the source uses in this run (the newest listed, or the pinned)."""
 
@@ -67,8 +103,9 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         bcm.hold_writer_lock()  # before the download: one writer of data/raw too
         releases = bcm.releases()
         release = releases.used(source.id)
-        raws = [_fetch(f, bcm) for f in releases.files(source.id)]
-        rows = [{**r.to_dict(), "version": release.version, "file_name": Path(r.path).name} for r in raws]
+        fetched = [_fetch_or_last_good(f, bcm, context) for f in releases.files(source.id)]
+        raws = [raw for raw, _ in fetched]
+        rows = raw_file_rows(source.id, release.version, fetched, bcm.settings())
         with bcm.build_connection() as con:
             warehouse.record_raw_files(con, source.id, rows)
         pinned = " (pinned)" if releases.is_pinned(source.id) else ""
@@ -76,6 +113,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
             context.log.info(
                 f"{source.id} release {release.version}{pinned}: {raw.status} {raw.bytes} bytes "
                 f"sha256 {raw.sha256}"
+                + (" (a candidate until its tables pass)" if raw.status == "candidate" else "")
             )
         first = raws[0]
         return dg.MaterializeResult(
@@ -107,6 +145,7 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         group_name="raw",
         kinds={"file"},
         owners=OWNERS,
+        deps=[raw_key(source_id)],  # the used release's file: fetched (and staged) by raw_<source_id>
         description=(
             f"The files of the two newest releases of {source_id} listed in sources.yaml and the user sources "
             f"file, in data/raw/{source_id}/: what release_changes compares."
@@ -118,9 +157,13 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         releases = bcm.releases()
         latest = releases.sources[source_id].latest_two()
         raws = []
+        used = releases.used(source_id).version
         for release in latest:
             for f in releases.files(source_id, release):
-                raw = _fetch(f, bcm)
+                if release.version == used:  # raw_<source_id> fetched it; a candidate may wait
+                    raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename)
+                else:
+                    raw = _fetch(f, bcm)
                 context.log.info(f"{source_id} release {release.version}: {raw.status} sha256 {raw.sha256}")
                 raws.append(raw)
         return dg.MaterializeResult(
@@ -129,6 +172,14 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         )
 
     return _compared
+
+
+def _on_disk(target: Path) -> RawFile:
+    """The file of `target` this run reads (its candidate, else the current file), as a RawFile."""
+    path = candidates.readable(target)
+    if not path.exists():
+        raise dg.Failure(description=f"{target} is missing: run raw_{target.parent.name} first")
+    return candidates.on_disk(path)
 
 
 def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
@@ -220,12 +271,29 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
               **_spec_kwargs(t, t.model.Config.description))  # fmt: skip
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         bcm.hold_writer_lock()  # before the parse cache is written
+        settings, releases = bcm.settings(), bcm.releases()
+        # A new download is a candidate until its tables pass: one that fails here is kept aside.
+        targets = (
+            build.table_targets(t, settings, releases) if t.kind == "source" and t.releases == "used" else []
+        )
         with bcm.build_connection() as con:
             if t.kind == "source":
-                built = build.source_table(con, t, bcm.settings(), bcm.releases())
+                try:
+                    built = build.source_table(con, t, settings, releases)
+                except Exception as exc:
+                    kept = candidates.refuse_all(targets, f"{t.name}: {exc}")
+                    if not kept:
+                        raise
+                    raise candidates.CandidateRefused(
+                        f"{exc}\n{candidates.kept_aside_note(targets, kept)}"
+                    ) from exc
             else:
-                built = build.authored_table(con, t, bcm.settings())
+                built = build.authored_table(con, t, settings)
             preview = _preview(con, t)
+        if not built.check.passed:
+            kept = candidates.refuse_all(targets, f"{t.name}: {'; '.join(built.check.problems)}")
+            if kept:
+                context.log.error(candidates.kept_aside_note(targets, kept))
         if len(built.quarantined):
             context.log.warning(f"{t.name}: {len(built.quarantined)} quarantine row(s)")
         return dg.MaterializeResult(
