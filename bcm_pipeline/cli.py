@@ -193,7 +193,9 @@ def _show_kept_aside(settings: Settings) -> None:
     aside = candidates.kept_aside(settings.raw_dir)
     if not aside:
         return
-    click.echo("\nnew files not used (the tables are built from the files above):")
+    click.echo(
+        "\nnew downloads the tables are not built from (refused and kept aside, or still a candidate):"
+    )
     for item in aside:
         reason = " ".join(str(item["reason"]).split())
         reason = reason if len(reason) <= 300 else reason[:300] + "…"

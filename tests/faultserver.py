@@ -223,3 +223,21 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 def warnings(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> list[str]:
     """The WARNING (and worse) log lines of a run executed on `instance`."""
     return [e.user_message for e in instance.all_logs(result.run_id) if e.level >= 30 and e.user_message]
+
+
+def user_sources_file(path: Path, server_url: str, source_ids: list[str]) -> Path:
+    """A user sources file (BCM_SOURCES_FILE) that serves every file of each source's used release from
+    `server_url`/<source_id>/<file name> without its sha256 pin: how a user's own copy of a release arrives,
+    and what lets a test serve small or broken files where the packaged release pins the publisher's bytes."""
+    import yaml
+
+    from bcm_pipeline.sources.registry import resolve
+
+    releases = resolve()
+    entries = []
+    for source_id in source_ids:
+        release = releases.used(source_id)
+        files = [{"name": s.filename, "url": server_url + s.mirror_path} for s in releases.files(source_id)]
+        entries.append({"id": source_id, "releases": [{"version": release.version, "files": files}]})
+    path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False))
+    return path

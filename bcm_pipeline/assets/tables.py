@@ -281,7 +281,7 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
                 try:
                     built = build.source_table(con, t, settings, releases)
                 except Exception as exc:
-                    kept = candidates.refuse_all(targets, f"{t.name}: {exc}")
+                    kept = candidates.refuse_all(targets, f"table {t.name}: {exc}")
                     if not kept:
                         raise
                     raise candidates.CandidateRefused(
@@ -291,7 +291,7 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
                 built = build.authored_table(con, t, settings)
             preview = _preview(con, t)
         if not built.check.passed:
-            kept = candidates.refuse_all(targets, f"{t.name}: {'; '.join(built.check.problems)}")
+            kept = candidates.refuse_all(targets, f"table {t.name}: {'; '.join(built.check.problems)}")
             if kept:
                 context.log.error(candidates.kept_aside_note(targets, kept))
         if len(built.quarantined):
