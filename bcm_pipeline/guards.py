@@ -28,6 +28,10 @@ from bcm_pipeline.sources.registry import Release, SourceEntry, url_override_env
 
 # Positions, not magnitudes: a corrected sign or a small shift near 0 is not a change of unit.
 POSITIONS = frozenset({"latitude", "longitude"})
+# Keys that are a row's place in its file (POSTED's line number): they do not follow a row to the next file
+# (one line added and every later row moves), so such rows are matched on what they describe instead.
+ROW_NUMBERS = frozenset({"source_row", "sheet_row"})
+NOT_DESCRIPTIVE = frozenset({"source_sha256"})
 EXAMPLES = 3
 GUARD_SETTING = "BCM_PUBLISH__DRIFT_GUARD=false"
 
@@ -136,6 +140,16 @@ def magnitude_columns(model: type[pa.DataFrameModel]) -> list[str]:
     ]
 
 
+def match_columns(model: type[pa.DataFrameModel]) -> list[str]:
+    """The columns that find a row again in the next file: the model's key, or, when the key holds a row
+    number, every column that describes the row (all but magnitudes, row numbers and the file's sha256)."""
+    keys = key_columns(model)
+    if not ROW_NUMBERS & set(keys):
+        return keys
+    skip = set(magnitude_columns(model)) | ROW_NUMBERS | NOT_DESCRIPTIVE | POSITIONS
+    return [c for c, dtype, _ in storage_columns(model) if c not in skip and dtype != "DOUBLE"]
+
+
 def value_jumps(
     model: type[pa.DataFrameModel],
     old: pd.DataFrame,
@@ -146,14 +160,15 @@ def value_jumps(
     """For each magnitude column, the values that moved by `max_ratio` or more (either way) against the
     same key in `old`; zeros and nulls are not compared. `old_key`: maps an old single-column key to the
     new id format (a release's unit_id_rewrite)."""
-    keys = key_columns(model)
+    keys = [k for k in match_columns(model) if k in old.columns and k in new.columns]
     columns = [c for c in magnitude_columns(model) if c in old.columns and c in new.columns]
     if not keys or not columns or not len(old) or not len(new):
         return []
-    old = old[keys + columns].drop_duplicates(keys)
-    if old_key is not None and len(keys) == 1:
-        old = old.assign(**{keys[0]: old[keys[0]].map(old_key)})
-    pairs = old.merge(new[keys + columns].drop_duplicates(keys), on=keys, suffixes=("_old", "_new"))
+    old = _same_types(old[keys + columns], keys).drop_duplicates(keys)
+    if old_key is not None and len(keys) == 1 and keys == key_columns(model):
+        old = old.assign(**{keys[0]: old[keys[0]].map(old_key, na_action="ignore")})
+    new = _same_types(new[keys + columns], keys).drop_duplicates(keys)
+    pairs = old.merge(new, on=keys, suffixes=("_old", "_new"))
     problems = []
     for column in columns:
         before = pd.to_numeric(pairs[f"{column}_old"], errors="coerce").astype("float64")
@@ -172,6 +187,16 @@ def value_jumps(
             f"{max_ratio:g}x or more against the same {'/'.join(keys)} (e.g. {examples}): a change of unit?"
         )
     return problems
+
+
+def _same_types(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Key columns as the stored table and the parsed frame both give them: numbers as Float64, the rest
+    as text (DuckDB gives object columns, pandera's frames string and Int64 ones)."""
+    out = frame.copy()
+    for k in keys:
+        numeric = pd.api.types.is_numeric_dtype(out[k]) and not pd.api.types.is_bool_dtype(out[k])
+        out[k] = out[k].astype("Float64") if numeric else out[k].astype("string")
+    return out
 
 
 def row_fall(table: str, entry: SourceEntry, old_rows: int, new_rows: int) -> str | None:
@@ -209,7 +234,7 @@ def check_new_file(
             return  # built from the very files the published table was built from
         old_rows = old.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]
         stored = {r[0] for r in old.execute(f"DESCRIBE {quote_ident(table)}").fetchall()}
-        wanted = [c for c in key_columns(model) + magnitude_columns(model) if c in stored]
+        wanted = [c for c in match_columns(model) + magnitude_columns(model) if c in stored]
         old_frame = (
             old.execute(f"SELECT {', '.join(quote_ident(c) for c in wanted)} FROM {quote_ident(table)}").df()
             if wanted

@@ -191,8 +191,9 @@ def failure_text(result: dg.ExecuteInProcessResult) -> str:
 
 
 def snapshot(data_dir: Path) -> dict[str, str]:
-    """sha256 of every published file and raw file (temporary files, and the refused downloads kept aside
-    in data/raw/<id>/refused/, excluded: `refused` lists those)."""
+    """sha256 of every published file and current raw file (temporary files, the refused downloads kept
+    aside in data/raw/<id>/refused/ and the candidates waiting in candidate/ excluded: `refused` lists the
+    former)."""
     files = [
         *(data_dir / "warehouse").glob("*.duckdb"),
         *(data_dir / "warehouse" / "versions").glob("*.duckdb"),
@@ -200,7 +201,7 @@ def snapshot(data_dir: Path) -> dict[str, str]:
     files += [
         p
         for p in (data_dir / "raw").rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.parent.name != "refused"
+        if p.is_file() and not p.name.startswith(".") and p.parent.name not in ("refused", "candidate")
     ]
     return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
