@@ -195,3 +195,24 @@ def test_a_refused_change_accepted_for_one_run_is_promoted(server, ifi_bytes, da
     # Viet Nam's 560.441 g/kWh read as kg/kWh: 0.560441 / 1000 t/MWh.
     [(vn,)] = published(data_dir, "SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'")
     assert abs(vn - 0.000560441) < 1e-9
+
+
+def test_a_table_proves_its_file_whole_before_parsing(tmp_path):
+    """A file on disk that was cut after its download (its sidecar intact) is refused by the table's own
+    proof before the parser reads it: 5,737 records, the cut one on line 4,000 (header on line 1)."""
+    from bcm_pipeline import build, catalogue
+    from bcm_pipeline.parsers.common import SourceFormatError
+    from bcm_pipeline.settings import Settings
+
+    owid = SOURCES["owid_carbon_intensity"]
+    data = shared_file(owid.id, owid.filename).read_bytes()
+    lines = data.splitlines(keepends=True)
+    cut = b"".join(lines[:3999]) + lines[3999][:-6]  # line 4,000 without its last 4 characters and \r\n
+    settings = Settings.load(data_dir=str(tmp_path))
+    target = settings.source_dir(owid.id) / owid.filename
+    target.parent.mkdir(parents=True)
+    target.write_bytes(cut)
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as con, pytest.raises(SourceFormatError) as error:
+        build.source_table(con, catalogue.table("owid_carbon_intensity"), settings)
+    assert "line 4000: the last record has no line end" in str(error.value)
+    assert str(target) in str(error.value)

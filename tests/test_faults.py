@@ -506,3 +506,33 @@ def test_unreachable_source_goes_on_with_its_last_good_file(baseline, tmp_path):
     assert {k: v for k, v in snapshot(data_dir).items() if k.startswith("raw/")} == {
         k: v for k, v in before.items() if k.startswith("raw/")
     }
+
+
+@pytest.mark.parametrize("route", ["mirror", "user_url", "by_hand"])
+def test_cut_workbook_is_refused(route, server, baseline, tmp_path, monkeypatch):
+    """An xlsx cut at 70 % of its bytes has lost its zip directory (at the end of the file): refused before
+    any parser opens it, however it arrives."""
+    data = shared_file(IFI.id, IFI.filename).read_bytes()
+    cut = data[: int(len(data) * 0.7)]
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    good = server.scripts["/" + path_of(IFI)]
+    if route == "mirror":
+        server.script(path_of(IFI), Reply(body=cut))
+    elif route == "user_url":
+        server.script("cut.xlsx", Reply(body=cut))
+        monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "cut.xlsx")
+    else:
+        target = data_dir / "raw" / IFI.id / IFI.filename
+        target.with_name(target.name + ".provenance.json").unlink()
+        target.write_bytes(cut)
+    before = snapshot(data_dir)
+    try:
+        result = refresh(data_dir, server.url, [IFI.id])
+    finally:
+        server.script(path_of(IFI), *good)
+    assert not result.success
+    text = failure_text(result)
+    assert "a zip without its directory at the end (the file was cut short)" in text, text
+    assert ("not usable" if route == "by_hand" else "rejected") in text, text
+    assert snapshot(data_dir) == before

@@ -94,6 +94,7 @@ def promote(target: Path) -> Path | None:
         _sidecar(target), json.dumps({**provenance, "path": str(target), "status": "downloaded"}, indent=2)
     )
     _sidecar(candidate).unlink(missing_ok=True)
+    _remove_if_empty(candidate.parent)
     if kept is not None:
         prune_previous(kept.parent)
     _forget_refused(target, sha)  # accepted after all (e.g. with the drift guard off): no longer refused
@@ -121,8 +122,16 @@ def refuse(target: Path, reason: str) -> Path | None:
     }
     _write_atomic(_sidecar(kept), json.dumps(record, indent=2))
     _sidecar(candidate).unlink(missing_ok=True)
+    _remove_if_empty(candidate.parent)
     prune_previous(folder, KEEP_REFUSED)
     return kept
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # not empty (another file's candidate waits), or already gone
+        pass
 
 
 def refused(target: Path) -> list[dict]:
