@@ -26,6 +26,8 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
+            if record.levelno >= logging.WARNING:  # e.g. a source that cannot be reached: said, not hidden
+                self.echo(f"  warn  {meta.get('orig_message') or record.getMessage()}")
             return
         kind = event.event_type_value
         step = event.step_key or ""

@@ -40,22 +40,17 @@ def files_version(raws: list) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def _fetch(source: Source, bcm: BcmResource):
-    try:
-        return fetch(source, bcm.settings())
-    except DownloadError as exc:
-        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
-        raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
-
-
-def _fetch_or_last_good(source: Source, bcm: BcmResource, context) -> tuple[RawFile, str | None]:
+def _fetch_or_last_good(
+    source: Source, bcm: BcmResource, context, stage: bool = True
+) -> tuple[RawFile, str | None]:
     """(the file this run builds from, a note): a download, staged as a candidate when its bytes are new;
     or, when the source cannot be reached at all, the last good file, with a warning in the run."""
     try:
-        return fetch(source, bcm.settings(), stage=True), None
+        return fetch(source, bcm.settings(), stage=stage), None
     except DownloadError as exc:
         last = candidates.last_good(bcm.settings().source_dir(source.id) / source.filename)
         if not exc.unreachable or last is None:
+            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
             raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
         context.log.warning(
             f"{source.id}: the source cannot be reached; going on with the last good file {last.path} "
@@ -162,8 +157,8 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
             for f in releases.files(source_id, release):
                 if release.version == used:  # raw_<source_id> fetched it; a candidate may wait
                     raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename)
-                else:
-                    raw = _fetch(f, bcm)
+                else:  # another release, read only for the comparison: not staged
+                    raw, _ = _fetch_or_last_good(f, bcm, context, stage=False)
                 context.log.info(f"{source_id} release {release.version}: {raw.status} sha256 {raw.sha256}")
                 raws.append(raw)
         return dg.MaterializeResult(
