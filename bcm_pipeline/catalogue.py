@@ -42,6 +42,7 @@ from bcm_pipeline.schemas.activity import (
     CalibratedCapacityFactors,
     CeaGemUnitMatches,
     CeaStationLocations,
+    NationalGeneration,
     NationalReconciliation,
     TrackerDuplicateUnits,
 )
@@ -52,9 +53,11 @@ from bcm_pipeline.schemas.ifi import IfiGridFactors
 from bcm_pipeline.schemas.meta import DataDictionary, Quarantine, RawFiles, SourceReleases
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity, OwidElectricityBySource
 from bcm_pipeline.schemas.reference import (
+    CostRegions,
     Countries,
     FuelDefaults,
     Gwp,
+    NationalGenerationSupplements,
     PriceDeflators,
     Technologies,
     TechnologyCatalogue,
@@ -68,6 +71,9 @@ from bcm_pipeline.schemas.steel import (
     SteelBaselines,
     SteelDefaults,
     SteelPlants,
+    SteelRouteFactors,
+    SteelSwapOptions,
+    SteelSwaps,
     SteelUnits,
 )
 from bcm_pipeline.schemas.worldbank_pink_sheet import FuelPricesMonthly
@@ -165,9 +171,12 @@ TABLES: list[Table] = [
     _authored(Technologies, reference.technologies),
     _authored(TechnologyCatalogue, reference.technology_catalogue),
     _authored(TechnologyRetrofits, reference.technology_retrofits),
+    _authored(CostRegions, reference.cost_regions),
     _authored(SteelDefaults, reference.steel_defaults),
+    _authored(SteelSwapOptions, reference.steel_swap_options),
     _authored(PriceDeflators, reference.price_deflators),
     _authored(UnitEfficiencyClasses, reference.unit_efficiency_classes),
+    _authored(NationalGenerationSupplements, reference.national_generation_supplements),
     _authored(m.ScenarioParameters, config_files.parse_scenario_parameters),
     _authored(m.Agreements, config_files.parse_agreements),
     _authored(m.ProjectCases, config_files.parse_cases),
@@ -200,7 +209,8 @@ TABLES: list[Table] = [
     ),
     _mart(grid.GridEmissionFactors),
     _mart(grid.GridFactorForCrediting),
-    _mart(grid.GridDisplacementSwaps, "country_iso3"),
+    # National generation per country and source: OWID, with cited supplements for country-years it lacks.
+    _mart(NationalGeneration),
     # Activity data (issue 12), one computation: the units in both trackers, India's CEA station of each GEM
     # unit, each country's calibrated capacity factors (bcm_pipeline/activity).
     _python(TrackerDuplicateUnits, activity_tables, reads=["coal_units", "gas_oil_units"]),
@@ -216,21 +226,27 @@ TABLES: list[Table] = [
             "coal_units",
             "gas_oil_units",
             "technologies",
-            "owid_electricity_by_source",
+            "national_generation",
             "scenario_parameters",
             "cea_india_units",
             "cea_station_locations",
         ],
     ),
+    # Iron and steel (issue 16): baselines of the operating fleet, then the swaps technology_swaps unions.
+    _mart(SteelRouteFactors),
+    _mart(SteelBaselines),
+    _mart(PostedSteelCosts),
+    _mart(SteelSwaps),
+    _mart(m.EndUseSwaps, "country_iso3"),  # end-use programme cases (kind end_use_programme)
     _mart(m.PlantBaselines, "country_iso3"),
+    _mart(m.FuelPriceScenarios, "country_iso3"),
+    _mart(grid.GridDisplacementSwaps, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
     _mart(m.ChosenOptions, "country_iso3"),
     _mart(m.Credits, "host_country_iso3"),
     _mart(m.HostCountryProgrammes, "country_iso3"),
     _mart(m.MacCurve, "country_iso3"),
     _mart(m.ProjectCaseResults, "country_iso3"),
-    _mart(SteelBaselines),
-    _mart(PostedSteelCosts),
     # Article 6.2 (issue 15): vintages, the ITMO ledger, adjustments, exposure, programmes, reporting.
     _mart(a6.CreditVintages, "host_country_iso3"),
     _mart(a6.ItmoLedger, "host_country_iso3"),

@@ -2,11 +2,14 @@
 
 Everything an analyst reads comes from the published warehouse (data/warehouse/bcm.duckdb, or under
 BCM_DATA_DIR), opened read-only: a refresh replaces that file by rename, so an open query never blocks it.
-Errors print one line naming the unknown thing and exit with status 1.
+Errors print one or a few plain lines (what failed, why, what to do; bcm_pipeline/errors.py) and exit with
+status 1; `bcm --debug <command>` adds the traceback.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +18,7 @@ import click
 import duckdb
 import pandas as pd
 
-from bcm_pipeline import lock
+from bcm_pipeline import errors, formatting, lock
 from bcm_pipeline.settings import Settings
 
 
@@ -65,25 +68,43 @@ def _show(df: pd.DataFrame, limit: int) -> None:
     if df.empty:
         click.echo(f"(0 rows; columns: {', '.join(df.columns)})")
         return
-    shown = df.head(limit)
-    shown = shown.astype(object).where(shown.notna(), None)  # NULL shows as blank, not nan
-    click.echo(shown.to_markdown(index=False, floatfmt=",.6g", missingval=""))
+    click.echo(formatting.to_table(df.head(limit)))  # by unit; NULL blank, never nan
     more = f", first {limit} shown" if len(df) > limit else ""
     click.echo(f"({len(df)} row{'s' if len(df) != 1 else ''}{more})")
 
 
-@click.group()
+class _Group(click.Group):
+    """Any error a command did not turn into a CliError still ends in plain lines (errors.explain), not a
+    traceback, unless --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `bcm query ... | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
+            raise click.exceptions.Exit(0) from None
+        except Exception as err:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise CliError(errors.explain(err)) from err
+
+
+@click.group(cls=_Group)
 @click.option(
     "--data-dir",
     envvar="BCM_DATA_DIR",
     type=click.Path(file_okay=False),
-    help="Data folder (raw/, warehouse/, briefs/); default ./data or BCM_DATA_DIR.",
+    help="Data folder (raw/, warehouse/, briefs/, dagster/); default ./data or BCM_DATA_DIR.",
 )
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors (else plain lines).")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, debug: bool) -> None:
     """bcm: build and query the bilateral-crediting warehouse."""
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
+    ctx.obj["debug"] = debug
 
 
 # --- refresh --------------------------------------------------------------------------------------------
@@ -105,7 +126,8 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 )
 @click.pass_context
 def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...]) -> None:
-    """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`)."""
+    """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`, on the
+    data directory's Dagster instance: `bcm ui` shows the run)."""
     bad = [p for p in pins if "=" not in p]
     if bad:
         raise CliError(f"--release {bad[0]!r}: expected SOURCE_ID=VERSION")
@@ -123,28 +145,82 @@ def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[s
 
 
 def _run_refresh(settings: Settings, mirror: str | None) -> None:
-    from bcm_pipeline.assets.progress import progress_logger
+    from bcm_pipeline.assets.instance import open_instance
+    from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
     from bcm_pipeline.definitions import build_defs
     from bcm_pipeline.resources import BcmResource
 
+    handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
     pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
     resource = BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins)
     defs = build_defs(resource)
-    job = defs.resolve_job_def("refresh").with_logger_defs({"progress": progress_logger(click.echo)})
-    click.echo(f"refresh into {settings.data_dir}")
+    job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
+    click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
     began = time.monotonic()
-    result = job.execute_in_process(run_config={"loggers": {"progress": {}}}, raise_on_error=False)
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-        published = any(
-            e.event_type_value == "STEP_SUCCESS" and e.step_key == "published_warehouse"
-            for e in result.all_events
+    with open_instance(settings) as instance:
+        result = job.execute_in_process(
+            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
         )
+    published = result.success or any(
+        e.event_type_value == "STEP_SUCCESS" and e.step_key == "published_warehouse"
+        for e in result.all_events
+    )
+    publish = _publish_metadata(result) if published else {}
+    if not result.success:
+        if (click.get_current_context().obj or {}).get("debug"):
+            for e in result.all_events:
+                if e.is_step_failure and e.step_failure_data.error:
+                    click.echo(e.step_failure_data.error.to_string(), err=True)
+        failed = [step for step, _ in handler.failures] or ["?"]
         after = (
             "the warehouse was published before it" if published else "the published warehouse is unchanged"
         )
-        raise CliError(f"refresh failed at step(s) {', '.join(failed) or '?'}; {after}")
-    click.echo(f"published {settings.warehouse_path} in {time.monotonic() - began:.0f} s")
+        raise CliError(f"refresh failed at step(s) {', '.join(failed)}; {after} (the causes are above)")
+    took = time.monotonic() - began
+    if publish.get("unchanged"):
+        click.echo(
+            f"unchanged: the build has the content of the published version {publish.get('version')}; "
+            f"{settings.warehouse_path} kept as it is ({took:.0f} s)"
+        )
+    else:
+        click.echo(
+            f"published {settings.warehouse_path} (version {publish.get('version', '?')}) in {took:.0f} s"
+        )
+    click.echo(f"the run is in the Dagster instance {settings.data_dir / 'dagster'}: `bcm ui` shows it")
+
+
+def _publish_metadata(result) -> dict:
+    """The published_warehouse materialization's metadata values (version, unchanged), if any."""
+    try:
+        events = result.asset_materializations_for_node("published_warehouse")
+    except Exception:  # the step did not run
+        return {}
+    if not events:
+        return {}
+    return {k: getattr(v, "value", v) for k, v in events[-1].metadata.items()}
+
+
+# --- ui -------------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=3000, show_default=True)
+@click.option("--mirror", envvar="BCM_SOURCE_MIRROR", help="Runs started from the UI fetch from this mirror.")
+@click.pass_context
+def ui(ctx: click.Context, host: str, port: int, mirror: str | None) -> None:
+    """The Dagster web UI and daemon on this data directory's instance (<data dir>/dagster): the runs of
+    `bcm refresh`, lineage, schedules; both code locations loaded."""
+
+    from bcm_pipeline.assets.instance import run_ui
+
+    if mirror:
+        os.environ["BCM_SOURCE_MIRROR"] = mirror
+    settings = _settings(ctx)
+    click.echo(
+        f"Dagster UI at http://{host}:{port} on the instance {settings.data_dir / 'dagster'} (Ctrl-C stops)"
+    )
+    run_ui(settings, host, port)
 
 
 # --- status ---------------------------------------------------------------------------------------------
@@ -251,11 +327,11 @@ def status(ctx: click.Context) -> None:
     )
     sources.insert(4, "age", [_age(r, now) for r in sources["retrieved_at"]])
     click.echo("\nsources:")
-    click.echo(sources.to_markdown(index=False))
+    click.echo(formatting.to_table(sources))
     _show_kept_aside(settings)
     if tables_df is not None:
         click.echo("\ntables:")
-        click.echo(tables_df.to_markdown(index=False))
+        click.echo(formatting.to_table(tables_df))
 
 
 # --- sources and changes -------------------------------------------------------------------------------
@@ -376,7 +452,7 @@ def query(ctx: click.Context, sql: str, csv_path: str | None, parquet_path: str 
             click.echo(f"wrote {path}")
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
+def _write_csv(df: pd.DataFrame, path: Path) -> None:  # bcm query --csv
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=False)
 
@@ -404,92 +480,38 @@ def mart_names() -> list[str]:
     show_default=True,
     help="article6: the Article 6.2 reporting tables (xlsx + CSV, columns documented).",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="export", show_default=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Default <data dir>/exports/."
+)
 @click.option("--table", "tables", multiple=True, help="Export only these tables or views (repeatable).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out_dir: str, tables: tuple[str, ...]) -> None:
-    """Export the marts (or --table ...) to one file per table, or one xlsx workbook (a sheet per table)."""
-    out = Path(out_dir)
-    if fmt == "article6":
-        with connect_published(_settings(ctx)) as con:
-            for path in export_article6(con, out):
-                click.echo(f"wrote {path}")
-        return
-    with connect_published(_settings(ctx)) as con:
+def export(ctx: click.Context, fmt: str, out_dir: str | None, tables: tuple[str, ...]) -> None:
+    """Export the marts (or --table ...) to one file per table, or one xlsx workbook (a sheet per table and
+    a data_dictionary sheet); streamed, so the size of a table does not matter. `article6`: the Article 6.2
+    reporting tables (xlsx + CSV, columns documented)."""
+    from bcm_pipeline import export as exports
+
+    settings = _settings(ctx)
+    out = Path(out_dir) if out_dir else settings.data_dir / "exports"
+    with connect_published(settings) as con:
         present = _tables(con)
-        names = list(tables) or [t for t in mart_names() if t in present]
+        own = exports.OWN_TABLES.get(fmt)  # a format with its own tables (article6)
+        lacking = [t for t in own or () if t not in present]
+        if lacking:
+            raise CliError(f"the published warehouse lacks {', '.join(lacking)}: run `bcm refresh` first")
+        names = list(own or tables) or [t for t in mart_names() if t in present]
         unknown = [t for t in names if t not in present]
         if unknown:
             raise CliError(f"unknown table {unknown[0]!r}; known: {', '.join(present)}")
         if not names:
             raise CliError("the published warehouse holds no mart yet; name tables with --table")
-        frames = {t: con.execute(f'SELECT * FROM "{t}"').df() for t in names}
-        dictionary = (
-            con.execute(
-                "SELECT * FROM data_dictionary WHERE list_contains(?, object_name) ORDER BY object_name, column_position",
-                [names],
-            ).df()
-            if "data_dictionary" in present
-            else None
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    if fmt == "xlsx":
-        path = out / "bcm_export.xlsx"
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            for name, df in frames.items():
-                _excel_safe(df).to_excel(xl, sheet_name=name[:31], index=False)
-            if dictionary is not None:
-                dictionary.to_excel(xl, sheet_name="data_dictionary", index=False)
-        click.echo(f"wrote {path} ({len(frames)} sheets)")
-        return
-    for name, df in frames.items():
-        path = out / f"{name}.{fmt}"
-        (_write_csv if fmt == "csv" else _write_parquet)(df, path)
-        click.echo(f"wrote {path} ({len(df)} rows)")
-
-
-# The Article 6.2 reporting tables (issue 15): the model of each documents its columns.
-ARTICLE6_TABLES = ("article6_report", "corresponding_adjustments")
-
-
-def export_article6(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
-    """article6_report.xlsx (a sheet per table and one of column descriptions) and the same as CSV files."""
-    from bcm_pipeline.schemas.article6 import Article6Report, CorrespondingAdjustments
-
-    present = _tables(con)
-    missing = [t for t in ARTICLE6_TABLES if t not in present]
-    if missing:
-        raise CliError(f"the published warehouse lacks {', '.join(missing)}: run `bcm refresh` first")
-    frames = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').df() for t in ARTICLE6_TABLES}
-    columns = pd.DataFrame(
-        [
-            {"table": model.Config.name, "column": c, "type": str(col.dtype), "description": col.description}
-            for model in (Article6Report, CorrespondingAdjustments)
-            for c, col in model.to_schema().columns.items()
-        ]
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    xlsx = out / "article6_report.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
-        for name, df in frames.items():
-            df.to_excel(xl, sheet_name=name[:31], index=False)
-        columns.to_excel(xl, sheet_name="columns", index=False)
-    written.append(xlsx)
-    for name, df in [*frames.items(), ("article6_columns", columns)]:
-        path = out / f"{name}.csv"
-        _write_csv(df, path)
-        written.append(path)
-    return written
-
-
-def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Excel holds no time zones: write aware timestamps as UTC wall time."""
-    df = df.copy()
-    for col in df.columns:
-        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
-            df[col] = df[col].dt.tz_convert("UTC").dt.tz_localize(None)
-    return df
+        try:
+            written = exports.FORMATS[fmt](con, names, out)
+        except exports.ExportError as err:
+            raise CliError(str(err)) from err
+    for w in written:
+        what = f"{w.sheets} sheets, {w.rows:,} rows" if w.sheets else f"{w.rows:,} rows"
+        click.echo(f"wrote {w.path} ({what})")
 
 
 # --- brief ----------------------------------------------------------------------------------------------
@@ -499,8 +521,10 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
 @click.argument("iso3")
 @click.pass_context
 def brief(ctx: click.Context, iso3: str) -> None:
-    """Write the country brief (HTML + PNG charts) of a host country to data/briefs/<ISO3>/."""
+    """Write the country brief (HTML, its charts inline, each figure's data as CSV) of a host country to
+    data/briefs/<ISO3>/."""
     from bcm_pipeline.briefs import build_brief, host_countries
+    from bcm_pipeline.sources.registry import load_sources
 
     settings = _settings(ctx)
     iso3 = iso3.upper()
@@ -508,7 +532,7 @@ def brief(ctx: click.Context, iso3: str) -> None:
         hosts = host_countries(con)
         if iso3 not in hosts:
             raise CliError(f"unknown country {iso3!r}: not a host country; known: {', '.join(hosts)}")
-        path = build_brief(con, iso3, settings.briefs_dir)
+        path = build_brief(con, iso3, settings.briefs_dir, load_sources(settings.sources_file))
     click.echo(f"wrote {path}")
 
 
@@ -560,8 +584,8 @@ def case(ctx: click.Context, case_file: str) -> None:
         raise CliError(str(err).splitlines()[0]) from err
     if result.empty:
         raise CliError(f"{path}: the case produced no result (country or technology not covered?)")
-    row = result.iloc[0].map(lambda v: f"{v:,.6g}" if isinstance(v, float) else v)
-    click.echo(row.to_frame("value").to_markdown())
+    rows = formatting.format_record(result.iloc[0])
+    click.echo(pd.DataFrame(rows, columns=["field", "value"]).to_markdown(index=False, disable_numparse=True))
 
 
 # --- dictionary -----------------------------------------------------------------------------------------

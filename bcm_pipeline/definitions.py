@@ -14,6 +14,7 @@ import dagster as dg
 
 from bcm_pipeline import catalogue
 from bcm_pipeline.assets.automation import WAREHOUSE_WRITER_TAG, schedules, source_change_sensor
+from bcm_pipeline.assets.progress import progress_logger
 from bcm_pipeline.assets.publish import PUBLISH_FRESHNESS, publish_asset
 from bcm_pipeline.assets.releases import source_releases_asset
 from bcm_pipeline.assets.reports import (
@@ -52,10 +53,13 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
     assets = build_assets()
     # The briefs only read the published file: their own job, started after each publish by a sensor.
     briefs = dg.AssetSelection.assets(BRIEFS_KEY)
+    # Default run config: the terminal shows the `console` logger's lines (a line per step, plain
+    # failures) instead of Dagster's DEBUG event log; the UI's event log keeps every event.
+    quiet = {"loggers": {"console": {}}}
     refresh = dg.define_asset_job(
-        "refresh", selection=dg.AssetSelection.all() - briefs, tags=WAREHOUSE_WRITER_TAG
+        "refresh", selection=dg.AssetSelection.all() - briefs, tags=WAREHOUSE_WRITER_TAG, config=quiet
     )
-    briefs_job = dg.define_asset_job("briefs", selection=briefs)
+    briefs_job = dg.define_asset_job("briefs", selection=briefs, config=quiet)
     return dg.Definitions(
         assets=assets,
         jobs=[refresh, briefs_job],
@@ -67,6 +71,8 @@ def build_defs(bcm: BcmResource | None = None) -> dg.Definitions:
         resources={"bcm": bcm or BcmResource()},
         # DuckDB has one writer and the data are small: run every step in this process, in order.
         executor=dg.in_process_executor,
+        # The terminal of `dagster asset materialize` / `job execute`: a line per step, plain failures.
+        loggers={"console": progress_logger()},
     )
 
 

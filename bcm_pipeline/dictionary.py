@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bcm_pipeline import catalogue
-from bcm_pipeline.lineage import schema_of, try_column_lineage
+from bcm_pipeline.lineage import schema_of, trace, try_column_lineage
 from bcm_pipeline.schemas.base import duckdb_type, key_columns, sql_literal, table_name
 from bcm_pipeline.schemas.meta import DataDictionary
 from bcm_pipeline.settings import CHECKOUT_DIR, SQL_DIR
@@ -208,27 +208,39 @@ def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
     rows = []
     for layer, model, sql_file in tables:
         name = table_name(model)
-        reads = try_column_lineage(catalogue.sql_text(sql_file), schema, lineage_cache) if sql_file else {}
+        reads, why = trace(catalogue.sql_text(sql_file), schema, lineage_cache) if sql_file else ({}, None)
         keys = set(key_columns(model))
         for pos, (col, column) in enumerate(model.to_schema().columns.items(), start=1):
-            rows.append(
-                _row(name, "table", layer, pos, col, duckdb_type(column.dtype), column.nullable,
-                     col in keys, column.description or "", reads.get(col, []),
-                     model.Config.description or "")
-            )  # fmt: skip
+            row = _row(name, "table", layer, pos, col, duckdb_type(column.dtype), column.nullable,
+                       col in keys, column.description or "", reads.get(col, []),
+                       model.Config.description or "")  # fmt: skip
+            if sql_file:
+                row["reads_columns"] = _reads_text(reads, col, why)
+            rows.append(row)
     for view in [v for name in created for v in views if v.name == name]:
-        reads = try_column_lineage(view.sql, catalog.columns, lineage_cache)
+        reads, why = trace(view.sql, catalog.columns, lineage_cache)
         for pos, col, dtype, comment in con.execute(
             "SELECT column_index, column_name, data_type, comment FROM duckdb_columns() "
             "WHERE table_name = ? ORDER BY column_index",
             [view.name],
         ).fetchall():
-            rows.append(
-                _row(view.name, "view", "views", pos, col, dtype, True, False, comment or "",
-                     reads.get(col, []), view.description)
-            )  # fmt: skip
+            row = _row(view.name, "view", "views", pos, col, dtype, True, False, comment or "",
+                       reads.get(col, []), view.description)  # fmt: skip
+            row["reads_columns"] = _reads_text(reads, col, why)
+            rows.append(row)
     con.close()
     return pd.DataFrame(rows, columns=list(DataDictionary.to_schema().columns))
+
+
+def _reads_text(reads: dict[str, list[tuple[str, str]]], col: str, why: str | None) -> str:
+    """What a SQL table's column is computed from, or why that is not known (never silently empty)."""
+    if why:
+        return f"not traced: {why}"
+    if col not in reads:
+        return "not traced: the column is not among the SQL's output columns"
+    if not reads[col]:
+        return "(no column: a constant or NULL)"
+    return ", ".join(f"{t}.{c}" for t, c in reads[col])
 
 
 def _row(obj, obj_type, layer, pos, col, dtype, nullable, is_key, desc, reads, obj_desc) -> dict:

@@ -65,8 +65,9 @@ def files_in(con: duckdb.DuckDBPyConnection, source_ids: Iterable[str]) -> dict[
     version = "version" if "version" in columns else "NULL"
     name = "file_name" if "file_name" in columns else "path"
     refused = "status <> 'refused'" if "status" in columns else "true"
-    # Where the file came from: the URL fetched (a mirror, an override) when raw_files keeps it apart.
-    url = "coalesce(fetched_url, url)" if "fetched_url" in columns else "url"
+    # Where the file came from: the URL fetched (a mirror, an override; NULL when placed by hand) when
+    # raw_files keeps it apart from the publisher's.
+    url = "fetched_url" if "fetched_url" in columns else "url"
     rows = con.execute(
         f"SELECT source_id, {version}, {name}, sha256, {url} FROM raw_files "
         f"WHERE {refused} AND source_id IN ({', '.join('?' for _ in wanted)}) ORDER BY 1, 3",

@@ -37,7 +37,8 @@ def column_lineage(sql: str, schema: dict[str, dict[str, str]]) -> dict[str, lis
     from sqlglot import exp  # sqlglot is imported when lineage is needed, not with the definitions
     from sqlglot.lineage import lineage
 
-    nodes = lineage(None, sql.strip().rstrip(";"), schema=schema, dialect="duckdb")
+    sql = positional_unions(sql.strip().rstrip(";"), schema)
+    nodes = lineage(None, sql, schema=schema, dialect="duckdb")
     out: dict[str, list[tuple[str, str]]] = {}
     for column, node in nodes.items():
         deps = set()
@@ -51,6 +52,120 @@ def column_lineage(sql: str, schema: dict[str, dict[str, str]]) -> dict[str, lis
     return out
 
 
+@functools.cache
+def _with_key() -> str:
+    """sqlglot's arg name of a query's WITH clause: "with_" in recent sqlglot, "with" before."""
+    from sqlglot import exp
+
+    return "with_" if "with_" in exp.Select.arg_types else "with"
+
+
+def positional_unions(sql: str, schema: dict[str, dict[str, str]]) -> str:
+    """The SQL with every `UNION [ALL] BY NAME` made positional, which sqlglot's lineage can follow.
+
+    sqlglot pairs the columns of a UNION by position, so a BY NAME union whose branches list their
+    columns in another order, or lack some, fails ("Cannot find column's source with index 16"). Each
+    branch's stars are expanded (sqlglot's qualify, against the schema and the CTEs before it), and every
+    branch then lists the union's columns in one order: the first branch's, then the new ones of the
+    next, a branch lacking one giving NULL, as DuckDB does. CTEs are rewritten in order, so a later
+    `SELECT t.*` over a BY NAME CTE sees all its columns.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    if not any(u.args.get("by_name") for u in tree.find_all(exp.Union)):
+        return sql
+    with_ = tree.args.get(_with_key())
+    done: list = []
+    for cte in list(with_.expressions) if with_ else []:
+        cte.set("this", _positional(cte.this, done, schema))
+        done.append(cte)
+    body = tree.copy()
+    body.set(_with_key(), None)
+    body = _positional(body, done, schema)
+    if with_ is not None:
+        body.set(_with_key(), with_)
+    return body.sql(dialect="duckdb")
+
+
+def _positional(query, ctes: list, schema: dict[str, dict[str, str]]):
+    from sqlglot import exp
+
+    if not isinstance(query, exp.Union):
+        return query
+    query.set("this", _positional(query.this, ctes, schema))
+    query.set("expression", _positional(query.expression, ctes, schema))
+    if not query.args.get("by_name"):
+        return query
+    left, right = _expanded(query.this, ctes, schema), _expanded(query.expression, ctes, schema)
+    left_names, right_names = _names(left), _names(right)
+    order = left_names + [n for n in right_names if n not in left_names]
+    return exp.Union(
+        this=_in_order(left, order),
+        expression=_in_order(right, order),
+        distinct=query.args.get("distinct"),
+    )
+
+
+def _expanded(query, ctes: list, schema: dict[str, dict[str, str]]):
+    """A branch with its stars expanded and every projection named (sqlglot qualify)."""
+    from sqlglot import exp
+    from sqlglot.optimizer.qualify import qualify
+
+    if isinstance(query, exp.Union):  # already positional: expand its branches
+        query.set("this", _expanded(query.this, ctes, schema))
+        query.set("expression", _expanded(query.expression, ctes, schema))
+        return query
+    branch = query.copy()
+    if ctes:
+        branch.set(_with_key(), exp.With(expressions=[c.copy() for c in ctes]))
+    branch = qualify(
+        branch, schema=schema, dialect="duckdb", validate_qualify_columns=False, quote_identifiers=False
+    )
+    branch.set(_with_key(), None)
+    return branch
+
+
+def _names(query) -> list[str]:
+    from sqlglot import exp
+
+    while isinstance(query, exp.Union):
+        query = query.this
+    return list(query.named_selects)
+
+
+def _in_order(query, order: list[str]):
+    """Each SELECT of the branch lists `order`: its own projections by name, NULL for the missing ones."""
+    from sqlglot import exp
+
+    if isinstance(query, exp.Union):
+        query.set("this", _in_order(query.this, order))
+        query.set("expression", _in_order(query.expression, order))
+        return query
+    by_name = {e.alias_or_name: e for e in query.expressions}
+    query.set("expressions", [by_name.get(n) or exp.alias_(exp.Null(), n) for n in order])
+    return query
+
+
+def trace(
+    sql: str, schema: dict[str, dict[str, str]], cache_dir: Path | None = None
+) -> tuple[dict[str, list[tuple[str, str]]], str | None]:
+    """(column lineage, None) or ({}, why it could not be traced): the data dictionary says which."""
+    version = _sqlglot_version()
+    read = _cached(cache_dir, ["tables", version, sql], lambda: _tables_named(sql))
+    if read is None:
+        return {}, "sqlglot cannot parse the SQL"
+    columns = {t: list(schema[t]) for t in read if t in schema}
+    answer = _cached(
+        cache_dir,
+        ["lineage", version, "deps-or-error", sql, columns],
+        lambda: _lineage_or_error(sql, columns),
+    )
+    deps = {c: [tuple(d) for d in reads] for c, reads in (answer.get("deps") or {}).items()}
+    return deps, answer.get("error")
+
+
 def try_column_lineage(
     sql: str, schema: dict[str, dict[str, str]], cache_dir: Path | None = None
 ) -> dict[str, list[tuple[str, str]]]:
@@ -59,13 +174,7 @@ def try_column_lineage(
     The answer depends only on the SQL text and the column names of the tables it reads (types do not
     matter for lineage): that is the cache key. A warm cache needs neither sqlglot nor a parse.
     """
-    version = _sqlglot_version()
-    read = _cached(cache_dir, ["tables", version, sql], lambda: _tables_named(sql))
-    if read is None:
-        return {}
-    columns = {t: list(schema[t]) for t in read if t in schema}
-    deps = _cached(cache_dir, ["lineage", version, sql, columns], lambda: _lineage_or_none(sql, columns))
-    return {c: [tuple(d) for d in reads] for c, reads in (deps or {}).items()}
+    return trace(sql, schema, cache_dir)[0]
 
 
 @functools.cache
@@ -86,13 +195,16 @@ def _tables_named(sql: str) -> list[str] | None:
     return sorted({t.name for t in tree.find_all(exp.Table)})
 
 
-def _lineage_or_none(sql: str, columns: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]] | None:
+def _lineage_or_error(sql: str, columns: dict[str, list[str]]) -> dict:
+    """{"deps": lineage} or {"error": the first line of why sqlglot could not follow the SQL}."""
     from sqlglot.errors import SqlglotError
 
     try:
-        return column_lineage(sql, {t: dict.fromkeys(cols, "VARCHAR") for t, cols in columns.items()})
-    except (SqlglotError, KeyError, ValueError):
-        return None
+        return {
+            "deps": column_lineage(sql, {t: dict.fromkeys(cols, "VARCHAR") for t, cols in columns.items()})
+        }
+    except (SqlglotError, KeyError, ValueError) as err:
+        return {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
 
 
 _MEMO: dict[str, str] = {}  # JSON key -> JSON answer, for this process

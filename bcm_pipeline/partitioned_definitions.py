@@ -19,6 +19,7 @@ import dagster as dg
 import duckdb
 
 from bcm_pipeline import build, catalogue, partitions
+from bcm_pipeline.assets.progress import progress_logger
 from bcm_pipeline.resources import BcmResource
 
 
@@ -74,6 +75,7 @@ def build_partitioned_defs(keys: list[str], bcm: BcmResource | None = None) -> d
         assets=[host_country_marts, marts_parquet],
         resources={"bcm": bcm or BcmResource()},
         executor=dg.in_process_executor,  # DuckDB has one writer
+        loggers={"console": progress_logger()},  # a line per step on the terminal, plain failures
     )
 
 

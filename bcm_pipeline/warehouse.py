@@ -220,8 +220,9 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataF
 # --- Publish: versioned, atomic, with a manifest -------------------------------------------------------
 
 # Columns that change between refreshes although the data did not (left out of content fingerprints).
+# Where and when a file was fetched is not content: the same bytes from a mirror are the same version.
 # path: where the data dir sits; note: an unreachable source's error text (a port, a time).
-VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "note")}
+VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url", "note")}
 MANIFEST = "manifest"
 MANIFEST_COMMENTS = {
     None: "What this published warehouse holds: its version, build time, code version, the sha256 of "
@@ -244,6 +245,30 @@ class PublishedVersion:
     path: Path
     built_at: str
     tables: dict[str, tuple[int, str]]  # table -> (row_count, content_md5)
+    unchanged: bool = False  # the build's content equals the published version's: nothing was published
+
+
+def content_hash(tables: dict[str, tuple[int, str]]) -> str:
+    """md5 over every table's row count and content fingerprint: the version's content, whatever its time."""
+    return hashlib.md5("".join(f"{t}:{n}:{h};" for t, (n, h) in sorted(tables.items())).encode()).hexdigest()
+
+
+def published_content(published_path: Path) -> tuple[str, str, str] | None:
+    """(version, built_at, content hash) of the published file from its manifest, or None (no file, no
+    manifest)."""
+    if not published_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(published_path), read_only=True) as con:
+            rows = con.execute(
+                f"SELECT version, CAST(built_at AS VARCHAR), name, row_count, content_md5 FROM {MANIFEST} "
+                "WHERE kind = 'table'"
+            ).fetchall()
+    except duckdb.Error:
+        return None
+    if not rows:
+        return None
+    return rows[0][0], rows[0][1], content_hash({name: (n, h) for _, _, name, n, h in rows})
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -370,6 +395,9 @@ def publish(
     versions/.tmp-*, validate the copy and write its manifest, rename it to versions/<version>.duckdb,
     hard-link it to .publish-* and rename that over the published file. A reader's open connection keeps
     the old inode, so it sees the old version until it reconnects. Keeps the newest `keep` versions.
+
+    A validated build whose content (content_hash) equals the published version's is not published again
+    (`unchanged`): a refresh with no change neither adds a version nor pushes an older one out.
     """
     versions = published_path.parent / "versions"
     versions.mkdir(parents=True, exist_ok=True)
@@ -380,9 +408,12 @@ def publish(
         with duckdb.connect(str(tmp)) as con:
             checks = validate(con) if validate else {}
             tables = fingerprints(con)
-            content = hashlib.md5("".join(f"{t}:{n}:{h};" for t, (n, h) in sorted(tables.items())).encode())
+            content = content_hash(tables)
+            current = published_content(published_path)
+            if current is not None and current[2] == content:
+                return PublishedVersion(current[0], published_path, current[1], tables, unchanged=True)
             built = datetime.now(UTC)
-            version = f"bcm-{built:%Y%m%dT%H%M%S}{built.microsecond // 1000:03d}Z-{content.hexdigest()[:8]}"
+            version = f"bcm-{built:%Y%m%dT%H%M%S}{built.microsecond // 1000:03d}Z-{content[:8]}"
             _write_manifest(con, version, built.isoformat(timespec="seconds"), tables, checks)
             con.execute("CHECKPOINT")
         _fsync(tmp)

@@ -313,7 +313,7 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     )
 
     # Costs (issue 13), in USD of the price year, one row per technology and region. Regions tried in order:
-    # the country's own, the proxy of the baseline's fuel class, the proxy of the project's.
+    # the country's own, its cost_regions region, the proxy of the baseline's fuel class, the project's.
     cap = cat[(cat.parameter_set == "catalogue") & cat.capex_usd_per_kw.notna()].copy()
     cap["_eff"] = cap.net_efficiency_lhv.isna()
     cap = _first(cap, ["fuel_class", "technology", "capex_region"], ["_eff", "technology_id"], [True, True])
@@ -329,6 +329,7 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
         ["from_technology", "to_technology", "capex_region"]
     )
     names = t["countries"].set_index("country_iso3").country_name
+    cost_region = t["cost_regions"].set_index("country_iso3").cost_region
     proxy = sp[sp.parameter == "capex_proxy_region"]
     proxy = {(r.country_iso3, r.fuel_class): r.value_text for r in proxy.itertuples()}
 
@@ -344,7 +345,12 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     key_cols = ["country_iso3", "fuel_class", "technology_assumed", "to_fuel_class", "to_technology"]
     costs = []
     for country, fuel, tech, to_fuel, to_tech in s[key_cols].drop_duplicates().itertuples(index=False):
-        regions = [names.get(country), proxy_of(country, fuel), proxy_of(country, to_fuel)]
+        regions = [
+            names.get(country),
+            cost_region.get(country),
+            proxy_of(country, fuel),
+            proxy_of(country, to_fuel),
+        ]
         c = dict(zip(key_cols, (country, fuel, tech, to_fuel, to_tech), strict=True))
         pair = [r for r in regions if (fuel, tech, r) in cap.index and (to_fuel, to_tech, r) in cap.index]
         if pair:
@@ -355,8 +361,8 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
             x, old = rf.loc[(tech, to_tech, retro[0])], first(cap, [(fuel, tech, retro[0])])
             c |= {"has_retrofit": True, "retro_capex": x.capex}
             c |= {"retro_fom": x.fom - value(old, "fom"), "retro_vom": x.vom - value(old, "vom")}
-        new = first(cap, [(to_fuel, to_tech, r) for r in (regions[0], regions[2])])
-        old = first(cap, [(fuel, tech, r) for r in (regions[0], regions[1])])
+        new = first(cap, [(to_fuel, to_tech, r) for r in (regions[0], regions[1], regions[3])])
+        old = first(cap, [(fuel, tech, r) for r in (regions[0], regions[1], regions[2])])
         c |= {f"new_{k}": value(new, k) for k in ("capex", "fom", "vom")}
         c |= {f"old_{k}": value(old, k) for k in ("capex", "fom", "vom")}
         c["old_life"] = value(old, "lifetime_yr")
@@ -412,12 +418,13 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     base_price = {k: case_price.fillna(s[f"base_price_{k}"]) for k in quantiles.index}
     project_price = {k: np.where(same_fuel, base_price[k], s[f"to_price_{k}"]) for k in quantiles.index}
     s["fuel_price_usd_per_gj"] = base_price["central"]
-    # The decision by unit status and its cost basis (a premium that is not positive is unknown).
+    # The decision by unit status and its cost basis (same fuel, a premium that is not positive is unknown;
+    # a fuel switch built instead may be cheaper to build: a capex saving).
     pipeline = is_case | (s.status != "operating")
     s["decision"] = np.select([pipeline, s.has_retrofit], ["build_instead", "retrofit"], "replace")
     replace = s.decision == "replace"
     retro = ~replace & s.has_retrofit
-    pair_capex = s.pair_capex.where(s.pair_capex > 0)
+    pair_capex = s.pair_capex.where((s.pair_capex > 0) | ~same_fuel)
     per_kw = np.select([replace, retro], [s.new_capex, s.retro_capex], pair_capex)
     fom = np.select([replace, retro], [s.new_fom - s.old_fom, s.retro_fom], s.pair_fom)
     vom = np.select([replace, retro], [s.new_vom - s.old_vom, s.retro_vom], s.pair_vom)

@@ -27,9 +27,11 @@ HELD = GRID_TABLES | {"registered_unit_matches"}
 CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=HELD))
 # Tables the chain reads besides the units and its own marts (grid-displacement projects among them: one
 # per host country and type, unioned into technology_swaps as they are).
-# Tables of the chain computed in Python (the activity tables of issue 12): the pandas reference reads them
-# as computed, like an input.
+# Tables of the chain computed in Python (the activity tables of issue 12), and the grid-displacement
+# projects (their own mart, unioned into technology_swaps as they are): the pandas reference reads them as
+# computed, like an input.
 PYTHON_IN_CHAIN = tuple(m for m in CHAIN if catalogue.table(m).kind == "python")
+COMPUTED_INPUTS = (*PYTHON_IN_CHAIN, "grid_displacement_swaps")
 INPUT_TABLES = tuple(
     sorted(set().union(*(catalogue.reads(catalogue.table(m)) for m in CHAIN)) - set(CHAIN) - set(UNIT_TABLES))
 )  # fmt: skip

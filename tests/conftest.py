@@ -1,21 +1,30 @@
-"""Shared fixtures: the real data in ../shared/data, a loopback HTTP mirror of it, a temp data dir."""
+"""Shared fixtures: the real source files (BCM_TEST_DATA, default ../shared/data), a loopback HTTP mirror of
+them, a temp data dir.
+
+The real files are laid out like data/raw/: <source_id>/<file name>. Point the tests at another copy with
+BCM_TEST_DATA=/path/to/folder (e.g. the data/raw/ of a finished `bcm refresh`); tests that need a file the
+folder lacks skip, and the session summary says how many did and why.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DEFAULT_TEST_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("BCM_TEST_DATA") or DEFAULT_TEST_DATA).expanduser().resolve()
+NO_DATA_HINT = "set BCM_TEST_DATA to a folder laid out like data/raw/ (e.g. the data/raw/ of a `bcm refresh`)"
 
 
 def shared_file(source_id: str, name: str) -> Path:
     path = SHARED_DATA / source_id / name
     if not path.exists():
-        pytest.skip(f"{path} absent (tests read the real data from ../shared/data)")
+        pytest.skip(f"{path} absent: {NO_DATA_HINT}")
     return path
 
 
@@ -27,7 +36,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
-        pytest.skip("../shared/data is absent")
+        pytest.skip(f"{SHARED_DATA} is absent: {NO_DATA_HINT}")
     return SHARED_DATA
 
 
@@ -73,3 +82,9 @@ def full_build_gcpt_2023(mirror, tmp_path_factory):
     )
     assert build_defs(bcm).resolve_job_def("refresh").execute_in_process().success
     return data_dir
+
+
+def pytest_report_header(config) -> str:
+    """Say which data folder the tests read, so skips are never silent."""
+    state = "found" if SHARED_DATA.exists() else f"ABSENT, the tests that read it skip; {NO_DATA_HINT}"
+    return f"bcm test data (BCM_TEST_DATA): {SHARED_DATA} ({state})"

@@ -152,7 +152,9 @@ def test_a_case_reruns_the_marts_between_it_and_its_result():
     order = marts_between({"project_cases"}, {"project_case_results"})
     assert set(order) == {
         "plant_baselines",
+        "fuel_price_scenarios",  # a case's country needs its fuel prices
         "grid_displacement_swaps",
+        "end_use_swaps",
         "technology_swaps",
         "project_case_results",
     }

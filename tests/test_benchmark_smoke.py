@@ -96,7 +96,7 @@ def test_chain_runs_and_pandas_reference_agrees(fleet):
 
     tables = {
         t: con.execute(f'SELECT * FROM "{t}"').df()
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.PYTHON_IN_CHAIN)
+        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
     }
     out = pandas_reference.run(tables)
     for mart, column in [

@@ -147,7 +147,7 @@ def test_refused_candidate_is_kept_aside_and_the_good_file_used_offline(
     assert any("cannot be reached" in w and "last good file" in w for w in warnings(instance, result))
     rows = published(data_dir, "SELECT status, sha256, note FROM raw_files ORDER BY status")
     assert [(r[0], r[1]) for r in rows] == [("refused", sha(wrong)), ("unreachable", IFI.sha256)]
-    assert "rows fell from 234 to 20" in rows[0][2] and "Connection refused" in rows[1][2]
+    assert "rows fell from 234 to 20" in rows[0][2] and "(connection refused)" in rows[1][2]
     assert published(data_dir, "SELECT count(*), min(source_sha256) FROM ifi_grid_factors") == [
         (234, IFI.sha256)
     ]
@@ -168,7 +168,7 @@ def test_candidate_is_promoted_once_its_tables_pass(server, ifi_bytes, data_dir,
     assert not (folder / "candidate").exists() or not any((folder / "candidate").iterdir())
     assert [p.name.split("-")[1] for p in (folder / "previous").glob("*.xlsx")] == [IFI.sha256[:12]]
     rows = published(data_dir, "SELECT status, sha256, path FROM raw_files")
-    assert rows == [("downloaded", sha(new), str(folder / IFI.filename))]
+    assert rows == [("downloaded", sha(new), f"raw/{IFI.id}/{IFI.filename}")]  # relative to the data dir
     # 900 g/kWh is 0.9 t/MWh.
     assert published(data_dir, "SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'") == [
         (0.9,)

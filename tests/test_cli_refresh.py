@@ -25,7 +25,7 @@ def _manifest(path):
     return version, tables
 
 
-def test_bcm_refresh_publishes_a_new_version_with_the_same_content(full_build, mirror, tmp_path):
+def test_bcm_refresh_with_no_change_keeps_the_published_version(full_build, mirror, tmp_path):
     # A copy of the session's full build (raw files and parse cache included): the sources answer 304.
     built, _ = full_build
     data_dir = tmp_path / "data"
@@ -35,12 +35,24 @@ def test_bcm_refresh_publishes_a_new_version_with_the_same_content(full_build, m
     runner = CliRunner()
     result = runner.invoke(main, ["--data-dir", str(data_dir), "refresh", "--mirror", mirror])
     assert result.exit_code == 0, result.output
-    assert f"published {data_dir / 'warehouse' / 'bcm.duckdb'}" in result.output
+    # Same inputs, same warehouse: not published again (issue 18 item 8), and the command says so.
+    assert f"unchanged: the build has the content of the published version {before_version}" in result.output
+    assert "  done  published_warehouse" in result.output
+    assert "DEBUG" not in result.output  # quiet: a line per step, no Dagster event log
 
     after_version, after_tables = _manifest(data_dir / "warehouse" / "bcm.duckdb")
-    assert after_version != before_version  # a new version ...
-    assert after_tables == before_tables  # ... with identical table contents: same inputs, same warehouse
-    assert len(list((data_dir / "warehouse" / "versions").glob("bcm-*.duckdb"))) == 2
+    assert after_version == before_version
+    assert after_tables == before_tables
+    assert len(list((data_dir / "warehouse" / "versions").glob("bcm-*.duckdb"))) == 1
+
+    # The run is in the data directory's Dagster instance, which `bcm ui` opens.
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data_dir / "dagster")) as instance:
+        runs = instance.get_runs()
+        assert [r.job_name for r in runs] == ["refresh"] and runs[0].is_success
+        assert instance.get_latest_materialization_event(dg.AssetKey("credits")) is not None
+    assert 'key: "bcm/warehouse"' in (data_dir / "dagster" / "dagster.yaml").read_text()  # the shipped queue
 
     status = runner.invoke(main, ["--data-dir", str(data_dir), "status"])
     assert status.exit_code == 0, status.output
@@ -62,4 +74,8 @@ def test_bcm_refresh_reports_the_failed_step_and_keeps_the_published_file(
     assert result.exit_code == 1, result.output
     assert "refresh failed at step(s) raw_ifi_grid_factors;" in result.output
     assert "the published warehouse is unchanged" in result.output
+    # The cause is printed, not only in Dagster's event log (issue 18 item 1).
+    assert "  FAIL  raw_ifi_grid_factors" in result.output
+    assert "HTTP 404" in result.output and "BCM_URL_IFI_GRID_FACTORS" in result.output
+    assert "Traceback" not in result.output
     assert published.read_bytes() == before

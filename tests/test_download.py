@@ -332,7 +332,7 @@ def test_downloaded_file_is_readable_by_others(tmp_path, mirror):
         raw = fetch(SOURCES["ifi_grid_factors"], Settings(data_dir=tmp_path, source_mirror=mirror))
     finally:
         os.umask(old)
-    assert stat.S_IMODE(os.stat(raw.path).st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(tmp_path / raw.path).st_mode) == 0o644  # raw.path: relative to the data dir
 
 
 # --- replaced raw files are kept in previous/ for a rollback ---------------------------------------------

@@ -4,6 +4,9 @@ the MAC curve and project cases, on a small hand-made world; every number worked
 The world: host AAA with our computed combined margins, IFI's CMs and a conservative crediting factor;
 host VNM with an estimate CM (solar only); BBB no host. Grid tables are hand-made inputs, so the expectations
 do not depend on the TOOL07 code (tested in test_tool07.py / test_grid_factors_cea.py).
+Costs: AAA ("Aland") has its own solar PV cost row in USD of 2023 (deflator 98 -> 100 for 2024); AAA's wind and
+VNM's solar come from "Wland" (cost_regions: a proxy). The value of a MWh is the fuel cost of AAA's operating
+coal fleet (U1, U5 of test_methodology) at the scenario coal prices; VNM has no fleet here, so no value.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pytest
 from test_methodology import (
     CATALOGUE,
     COAL,
+    DEFLATORS,
     EFFICIENCY,
     FUELS,
     GWP,
@@ -70,11 +74,11 @@ CREDITING = pd.DataFrame(
 )
 N = None
 DEFAULTS = pd.DataFrame(
-    [  # country, technology, sector, MW, CF, MWh, capex USD/kW, life, rate, crediting period
-        ("*", "solar_pv", "grid_renewable", 10.0, 0.2, N, 1000.0, 25, 0.08, 1),
-        ("AAA", "solar_pv", "grid_renewable", 20.0, 0.18, N, 900.0, 20, 0.10, 1),  # AAA's own row wins
-        ("*", "wind", "grid_renewable", 10.0, 0.35, N, 1500.0, 25, 0.08, 1),
-        ("*", "efficiency", "grid_efficiency", N, N, 1000.0, N, N, N, 1),
+    [  # country, technology, sector, MW, CF, MWh, capex USD/kW, price year, life, rate, crediting period
+        ("*", "solar_pv", "grid_renewable", 10.0, 0.2, N, 1000.0, 2024, 25, 0.08, 1),
+        ("AAA", "solar_pv", "grid_renewable", 20.0, 0.18, N, 900.0, 2024, 20, 0.10, 1),  # AAA's own row wins
+        ("*", "wind", "grid_renewable", 10.0, 0.35, N, 1500.0, 2024, 25, 0.08, 1),
+        ("*", "efficiency", "grid_efficiency", N, N, 1000.0, N, N, N, N, 1),
     ],
     columns=[
         "country_iso3",
@@ -84,11 +88,38 @@ DEFAULTS = pd.DataFrame(
         "capacity_factor",
         "net_generation_mwh_per_yr",
         "capex_usd_per_kw",
+        "capex_price_year",
         "lifetime_yr",
         "discount_rate",
         "crediting_period",
     ],
 )
+# Grid project costs in the catalogue (fuel_class null: no fuel): Aland's own solar row in USD of 2023, and
+# Wland's solar and wind rows in USD of 2024.
+GRID_COSTS = pd.DataFrame(
+    [  # id, technology, capex USD/kW, price year, region, fixed O&M USD/kW-yr
+        ("pv_aland", "solar_pv", 900.0, 2023, "Aland", 15.0),
+        ("pv_wland", "solar_pv", 700.0, 2024, "Wland", 10.0),
+        ("wind_wland", "wind", 1200.0, 2024, "Wland", 30.0),
+    ],
+    columns=["technology_id", "technology", "capex_usd_per_kw", "capex_price_year", "capex_region",
+             "fixed_om_usd_per_kw_yr"],
+).assign(parameter_set="catalogue", fuel_class=None, vintage="any", variable_om_usd_per_mwh=0.0)  # fmt: skip
+COST_REGIONS = pd.DataFrame(
+    [("AAA", "Wland", "proxy"), ("VNM", "Wland", "proxy")], columns=["country_iso3", "cost_region", "basis"]
+)
+TO_2024 = 100 / 98  # deflator 2024 / 2023
+# AAA's operating coal fleet (test_methodology): U1 1,000 MW subcritical at 36 %, U5 800 MW USC at 45 %, both at
+# CF 0.6 and 5 % own use, so their net MWh are in the ratio 1,000 : 800. Fuel per net MWh = 3.6 GJ/MWh x
+# (1,000 / 0.36 + 800 / 0.45) / 1,800 = 9.1111 GJ/MWh.
+GJ_PER_MWH = 3.6 * (1000 / 0.36 + 800 / 0.45) / 1800
+# Coal prices of the last 2 months (2.0, 4.0 USD/GJ of 2024): quantiles 0.1 / 0.5 / 0.9 = 2.2 / 3.0 / 3.8.
+VALUE = {
+    "low": GJ_PER_MWH * 2.2,
+    "central": GJ_PER_MWH * 3.0,
+    "high": GJ_PER_MWH * 3.8,
+}  # USD/MWh: 27.33 central
+ANNUITY_10_20 = (1 - 1.1**-20) / 0.1  # 8.513564: the hurdle rate 10 % over 20 years
 
 AGREEMENT_YAML = """\
 agreement_id: aaa_grid
@@ -121,6 +152,18 @@ credit_share: 1.0
 credit_price_usd_per_t: 10
 """
 
+SOLAR_CASE = """\
+case_id: aaa_solar
+kind: grid_displacement
+country_iso3: AAA
+to_technology: solar_pv
+capacity_mw: 5
+capacity_factor: 0.2
+capex_usd_per_kw: 700
+credit_share: 1.0
+credit_price_usd_per_t: 10
+"""
+
 NO_FACTOR_CASE = """\
 case_id: bbb_solar
 kind: grid_displacement
@@ -145,6 +188,7 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     shutil.copy(config.CASES_DIR / "example_vietnam_solar_pv.yaml", cases)  # the repo's example, as it is
     (cases / "aaa_motors.yaml").write_text(EFFICIENCY_CASE)
     (cases / "bbb_solar.yaml").write_text(NO_FACTOR_CASE)
+    (cases / "aaa_solar.yaml").write_text(SOLAR_CASE)
     con = make_db(
         tmp / "world.duckdb",
         {
@@ -152,7 +196,9 @@ def world(tmp_path_factory) -> duckdb.DuckDBPyConnection:
             "fuel_prices_monthly": PRICES,
             "scenario_parameters": PARAMS,
             "technologies": reference_csv.technologies(),
-            "technology_catalogue": CATALOGUE,
+            "technology_catalogue": pd.concat([CATALOGUE, GRID_COSTS], ignore_index=True),
+            "cost_regions": COST_REGIONS,
+            "price_deflators": DEFLATORS,
             "unit_efficiency_classes": EFFICIENCY,
             "fuel_defaults": FUELS,
             "gwp": GWP,
@@ -193,19 +239,59 @@ def test_grid_rows_in_technology_swaps(world):
     assert s["baseline_co2_t_per_yr"] == pytest.approx(mwh * 0.80)  # latest unit-data CM 0.75/0.25
     assert s["reduction_bau_t_per_yr"] == pytest.approx(25_228.8)
     assert s["reduction_creditable_t_per_yr"] == pytest.approx(mwh * 0.60)  # 18,921.6 t
-    assert s["incremental_capex_usd"] == pytest.approx(18e6)  # 900 USD/kW x 20,000 kW
+    # Aland's own cost row (USD of 2023) beats the default's 900 USD/kW: 900 x 100/98 = 918.37 USD(2024)/kW.
+    # (Before issue 13's follow-up the default's 900 USD/kW was used as it stood, capex only.)
+    capex = 900 * TO_2024 * 20_000  # 18,367,347 USD
+    om = 15 * TO_2024 * 20_000  # 306,122 USD/yr
+    value = mwh * VALUE["central"]  # 31,536 MWh x 27.33 USD/MWh = 861,984 USD/yr
+    assert s["capex_usd_per_kw"] == pytest.approx(900 * TO_2024)
+    assert s["incremental_capex_usd"] == pytest.approx(capex) and s["upfront_cost_usd"] == pytest.approx(
+        capex
+    )
+    assert s["delta_om_usd_per_yr"] == pytest.approx(om)
+    assert s["fuel_saved_tj_per_yr"] == pytest.approx(mwh * GJ_PER_MWH / 1000)  # the margin's fuel
+    assert s["fuel_savings_usd_per_yr"] == pytest.approx(value)
+    assert s["fuel_savings_low_usd_per_yr"] == pytest.approx(mwh * VALUE["low"])
+    assert s["fuel_savings_high_usd_per_yr"] == pytest.approx(mwh * VALUE["high"])
     assert (s["discount_rate"], s["lifetime_yr"]) == (pytest.approx(0.10), pytest.approx(20))
     assert s["crf"] == pytest.approx(CRF_10_20)
-    # MAC on the BAU reduction, like the plant swaps; break-even on the creditable one.
-    assert s["mac_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / 25_228.8)  # 83.80 USD/t
-    assert s["breakeven_credit_price_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / 18_921.6)
-    assert pd.isna(s["efficiency_bau_lhv"]) and pd.isna(s["fuel_savings_usd_per_yr"])
+    assert s["annualised_cost_usd_per_yr"] == pytest.approx(capex * CRF_10_20 + om)
+    # MAC on the BAU reduction, like the plant swaps (capex x CRF + O&M - value); break-even on the creditable.
+    assert s["mac_usd_per_t"] == pytest.approx((capex * CRF_10_20 + om - value) / 25_228.8)  # 63.48 USD/t
+    assert s["breakeven_credit_price_usd_per_t"] == pytest.approx((capex * CRF_10_20 + om - value) / 18_921.6)
+    assert s["npv_usd"] == pytest.approx(-capex + (value - om) / CRF_10_20)
+    assert s["simple_payback_yr"] == pytest.approx(capex / (value - om))  # 33 yr
+    # Investment test at the 10 % hurdle over 20 years: negative at every fuel price -> additional.
+    assert s["npv_hurdle_central_usd"] == pytest.approx(-capex + (value - om) * ANNUITY_10_20)  # -13.6 M
+    assert s["npv_hurdle_high_usd"] == pytest.approx(-capex + (mwh * VALUE["high"] - om) * ANNUITY_10_20)
+    assert s["additionality"] == "additional" and s["decision"] == "new_project"
+    assert "pv_aland [Aland]" in s["cost_basis"] and "USD 2024" in s["cost_basis"]
+    assert "capex_proxy_region" not in s["flags"] and "energy_value:fuel_cost_of_simple_om" in s["flags"]
+    assert pd.isna(s["efficiency_bau_lhv"])
+
+    w = row(world, "technology_swaps", "swap_id = 'grid:AAA:wind'")
+    # Wland's wind (a proxy for AAA): 1,200 USD(2024)/kW x 10,000 kW; 30 USD/kW-yr; 30,660 MWh.
+    w_mwh = 10 * 0.35 * 8760
+    assert w["incremental_capex_usd"] == pytest.approx(12e6) and w["delta_om_usd_per_yr"] == pytest.approx(
+        3e5
+    )
+    assert w["mac_usd_per_t"] == pytest.approx(
+        (12e6 * CRF_8_25 + 3e5 - w_mwh * VALUE["central"]) / (w_mwh * 0.80)
+    )  # 23.90 USD/t
+    assert "capex_proxy_region:Wland (wind)" in w["flags"]
 
     e = row(world, "technology_swaps", "swap_id = 'grid:AAA:efficiency'")
     assert e["sector"] == "grid_efficiency"
     assert e["reduction_bau_t_per_yr"] == pytest.approx(1000 * 0.78)  # CM 0.5/0.5, first crediting period
     assert e["reduction_creditable_t_per_yr"] == pytest.approx(1000 * 0.55)
     assert pd.isna(e["incremental_capex_usd"]) and pd.isna(e["crf"]) and pd.isna(e["mac_usd_per_t"])
+    assert pd.isna(e["additionality"]) and e["additionality_rule"] == "not run: capex unknown"
+    assert "no_capex_in_catalogue:efficiency" in e["flags"]
+    # A case's own capex is used as given (its own money); its O&M and value come from its host.
+    c = row(world, "technology_swaps", "swap_id = 'case:aaa_solar:solar_pv'")
+    assert c["incremental_capex_usd"] == pytest.approx(700 * 5000)
+    assert c["delta_om_usd_per_yr"] == pytest.approx(15 * TO_2024 * 5000)
+    assert c["fuel_savings_usd_per_yr"] == pytest.approx(5 * 0.2 * 8760 * VALUE["central"])
     # VNM: only solar has a crediting factor; BBB is no host.
     grid_ids = {
         r[0]
@@ -221,6 +307,7 @@ def test_grid_rows_in_technology_swaps(world):
         "case:example_vietnam_solar_pv:solar_pv",
         "case:aaa_motors:efficiency",
         "case:bbb_solar:solar_pv",
+        "case:aaa_solar:solar_pv",
     }
 
 
@@ -234,14 +321,22 @@ def test_grid_credits_split_and_scope(world):
     assert c["partner_credits_t_per_yr"] == pytest.approx(0.6 * credited)
     assert c["partner_revenue_usd_per_yr"] == pytest.approx(0.6 * credited * 20)
     assert c["credited_over_period_t"] == pytest.approx(10 * credited)
-    # No fuel, no energy revenue. The partner pays half the capex and takes its credits for it (subsidy
-    # linked to credit delivery), so the developer's NPV is -capex x (1 - subsidy), with no credit sales.
+    # The partner pays half the capex and takes its credits for it (subsidy linked to credit delivery), so the
+    # developer's NPV is -capex x (1 - subsidy) + (value of the electricity - O&M) / CRF, with no credit sales.
+    # (Before, with no energy value and no O&M counted, it was -capex x (1 - subsidy): the simplification.)
+    capex = 900 * TO_2024 * 20_000
+    om = 15 * TO_2024 * 20_000
+    value = mwh * VALUE["central"]
     assert c["partner_credits_to"] == "partner_government" and c["developer_credits_t_per_yr"] == 0
-    assert c["npv_with_credits_usd"] == pytest.approx(-18e6 * 0.5)
-    # The partner pays 9 M for 10 years of its credits: USD per tonne.
-    assert c["partner_cost_usd_per_t"] == pytest.approx(9e6 / (0.6 * credited * 10))
-    # Break-even (methodology notes §6): capex x CRF / (creditable x (1 - d)(1 - SOP - OMGE) x (1 - s)).
-    assert c["breakeven_credit_price_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / (0.6 * credited))
+    assert c["capex_subsidy_usd"] == pytest.approx(0.5 * capex)
+    assert c["npv_with_credits_usd"] == pytest.approx(-capex * 0.5 + (value - om) / CRF_10_20)
+    # The partner pays 9.18 M for 10 years of its credits: USD per tonne.
+    assert c["partner_cost_usd_per_t"] == pytest.approx(0.5 * capex / (0.6 * credited * 10))
+    # Break-even (methodology notes §6): (capex x CRF + O&M - value) / (creditable x (1 - d)(1 - SOP - OMGE)
+    # x (1 - s)).
+    assert c["breakeven_credit_price_usd_per_t"] == pytest.approx(
+        (capex * CRF_10_20 + om - value) / (0.6 * credited)
+    )
     e = row(world, "credits", "swap_id = 'grid:AAA:efficiency'")
     assert e["credited_t_per_yr"] == pytest.approx(550 * CREDITED_SHARE)
     assert e["credited_over_period_t"] == pytest.approx(10 * 550 * CREDITED_SHARE)  # no lifetime: the period
@@ -264,7 +359,10 @@ def test_grid_programmes_and_mac_curve(world):
     assert p["units"] == 1
     assert p["reduction_bau_t_per_yr"] == pytest.approx(mwh * 0.80)
     assert p["credited_t_per_yr"] == pytest.approx(mwh * 0.60 * CREDITED_SHARE)
-    assert p["mac_median_usd_per_t"] == pytest.approx(18e6 * CRF_10_20 / (mwh * 0.80))
+    capex, om = 900 * TO_2024 * 20_000, 15 * TO_2024 * 20_000
+    assert p["mac_median_usd_per_t"] == pytest.approx(
+        (capex * CRF_10_20 + om - mwh * VALUE["central"]) / (mwh * 0.80)
+    )
     sectors = {
         r[0]
         for r in world.execute(
@@ -294,14 +392,17 @@ def test_example_vietnam_solar_pv_case_by_hand(world):
     assert r["reduction_creditable_t_per_yr"] == pytest.approx(creditable)
     assert r["credited_t_per_yr"] == pytest.approx(credited)
     assert r["credit_revenue_usd_per_yr"] == pytest.approx(credited * 16.67)  # USD 309.6 k/yr
-    assert r["incremental_capex_usd"] == pytest.approx(capex)
+    assert r["incremental_capex_usd"] == pytest.approx(capex)  # the case's own 857 USD/kW, as given
     assert r["crf"] == pytest.approx(CRF_8_25)
-    assert r["mac_usd_per_t"] == pytest.approx(capex * CRF_8_25 / bau)  # 88.97 USD/t
-    # No energy revenue counted: the payback rests on the credits alone (138 yr), none without them.
-    assert r["simple_payback_yr"] == pytest.approx(capex / (credited * 16.67))
-    assert pd.isna(r["simple_payback_no_credits_yr"])
-    assert r["npv_usd"] == pytest.approx(-capex + credited * 16.67 / CRF_8_25)
-    assert r["breakeven_credit_price_usd_per_t"] == pytest.approx(capex * CRF_8_25 / credited)
+    # Its O&M comes from VNM's cost region (Wland, a proxy): 10 USD/kW-yr x 50,000 kW. Viet Nam has no
+    # operating fossil fleet in this world, so the value of its electricity is unknown: the MAC, NPV,
+    # payback and break-even are null, flagged (before: a capex-only MAC of 88.97 USD/t, the simplification).
+    assert r["delta_om_usd_per_yr"] == pytest.approx(500_000)
+    assert pd.isna(r["fuel_savings_usd_per_yr"]) and pd.isna(r["mac_usd_per_t"])
+    assert pd.isna(r["npv_usd"]) and pd.isna(r["breakeven_credit_price_usd_per_t"])
+    s = row(world, "technology_swaps", "swap_id = 'case:example_vietnam_solar_pv:solar_pv'")
+    assert "no_operating_margin_fleet:energy_value_unknown" in s["flags"]
+    assert s["additionality_rule"] == "not run: fuel price unknown"
 
 
 def test_grid_case_with_own_factor_and_without_any(world):

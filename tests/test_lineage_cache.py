@@ -34,7 +34,7 @@ def test_cached_lineage_equals_the_direct_one(tmp_path):
     assert lineage.try_column_lineage(SQL, other, tmp_path) == EXPECTED
     assert list(tmp_path.glob("lineage-*.json")) == [cached]
     # A new process reads the files, without parsing the SQL (shown by a file edited behind its back).
-    cached.write_text(json.dumps({"unit_id": [["units", "capacity_mw"]]}))
+    cached.write_text(json.dumps({"deps": {"unit_id": [["units", "capacity_mw"]]}}))
     lineage._MEMO.clear()
     assert lineage.try_column_lineage(SQL, SCHEMA, tmp_path) == {"unit_id": [("units", "capacity_mw")]}
 

@@ -18,6 +18,8 @@ import pytest
 from bcm_pipeline import build, catalogue
 from bcm_pipeline.parsers import config
 from bcm_pipeline.parsers import reference as reference_csv
+from bcm_pipeline.schemas.base import storage_columns
+from bcm_pipeline.schemas.steel import PostedSteelTechnologies, SteelDefaults, SteelPlants, SteelSwapOptions
 
 pytestmark = pytest.mark.unit
 
@@ -45,19 +47,30 @@ EMPTY_TABLES = {
     # What grid_displacement_swaps reads of the grid tables (issue 4).
     "grid_margins_computed": "country_iso3 VARCHAR, period VARCHAR, margin VARCHAR, method VARCHAR, "
     "ef_t_per_mwh DOUBLE, is_estimate BOOLEAN, simple_om_allowed BOOLEAN",
-    "grid_emission_factors": "country_iso3 VARCHAR, source VARCHAR, method VARCHAR, ef_t_per_mwh DOUBLE",
+    "grid_emission_factors": "country_iso3 VARCHAR, source VARCHAR, method VARCHAR, ef_t_per_mwh DOUBLE, period VARCHAR",
     "grid_factor_for_crediting": "country_iso3 VARCHAR, project_type VARCHAR, ef_t_per_mwh DOUBLE, rule VARCHAR",
     "grid_project_defaults": "country_iso3 VARCHAR, to_technology VARCHAR, sector VARCHAR, capacity_mw DOUBLE, "
-    "capacity_factor DOUBLE, net_generation_mwh_per_yr DOUBLE, capex_usd_per_kw DOUBLE, lifetime_yr INTEGER, "
-    "discount_rate DOUBLE, crediting_period INTEGER",
+    "capacity_factor DOUBLE, net_generation_mwh_per_yr DOUBLE, capex_usd_per_kw DOUBLE, capex_price_year INTEGER, "
+    "lifetime_yr INTEGER, discount_rate DOUBLE, crediting_period INTEGER",
     # Nesting (issue 15): credits leaves out units already under a CDM or JCM project.
     "registered_unit_matches": "unit_source VARCHAR, unit_id VARCHAR, registry VARCHAR, nesting_rule VARCHAR, "
     "netted_t_per_yr DOUBLE",
+    # Which cost region a country takes its costs from (cost_regions): none here, costs are the country's own.
+    "cost_regions": "country_iso3 VARCHAR, cost_region VARCHAR, basis VARCHAR",
+    # National generation for country-years OWID's download lacks (national_generation): none here.
+    "national_generation_supplements": "country_iso3 VARCHAR, year INTEGER, source VARCHAR, generation_twh DOUBLE",
+    "owid_electricity_by_source": "entity VARCHAR, country_iso3 VARCHAR, is_aggregate BOOLEAN, year INTEGER, "
+    "source VARCHAR, generation_twh DOUBLE",
     # Money in one price year (issue 13): the deflator and the retrofit costs.
     "price_deflators": "series VARCHAR, year INTEGER, value DOUBLE",
     "technology_retrofits": "retrofit_id VARCHAR, from_technology VARCHAR, to_technology VARCHAR, "
     "fuel_class VARCHAR, capex_usd_per_kw DOUBLE, fixed_om_usd_per_kw_yr DOUBLE, variable_om_usd_per_mwh DOUBLE, "
     "capex_price_year INTEGER, capex_region VARCHAR",
+    # Iron and steel (issue 16): no steel plant in these worlds, so steel_swaps adds no row to technology_swaps.
+    **{
+        m.Config.name: ", ".join(f"{c} {t}" for c, t, _ in storage_columns(m))
+        for m in (SteelPlants, SteelDefaults, PostedSteelTechnologies, SteelSwapOptions)
+    },
 }
 
 

@@ -23,7 +23,7 @@ def test_writing_runs_are_tagged():
 
 
 def test_shipped_instance_config_admits_one_writer(tmp_path, monkeypatch):
-    shutil.copy(PROJECT / "dagster.yaml", tmp_path / "dagster.yaml")
+    shutil.copy(PROJECT / "bcm_pipeline" / "dagster.yaml", tmp_path / "dagster.yaml")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     with dg.DagsterInstance.get() as instance:
         limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits

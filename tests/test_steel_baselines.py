@@ -81,6 +81,7 @@ def baselines(tmp_path_factory) -> pd.DataFrame:
         "('IND', 'efficiency', 0.61), ('IND', 'wind', 0.82), ('VNM', 'efficiency', 0.38)) "
         "AS t(country_iso3, project_type, ef_t_per_mwh)"
     )
+    build.computed_table(con, "steel_route_factors")  # the per-route factors steel_baselines reads
     build.computed_table(con, "steel_baselines")
     rows, failures = stored_failures(con, SteelBaselines)
     assert failures.empty, failures.head().to_string()

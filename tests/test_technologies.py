@@ -54,6 +54,17 @@ OIL = {
 }
 CATALOGUE_ONLY = {"coal_ausc", "coal_fbs", "coal_pfbs"}
 GRID = {"solar_pv", "wind", "efficiency"}
+# Issue 16: the routes of steel_baselines, the options of steel_swaps, the appliances of end-use programmes.
+STEEL_ROUTES = {
+    "steel_bf_bof",
+    "steel_dri_eaf_gas",
+    "steel_dri_eaf_coal",
+    "steel_scrap_eaf",
+    "steel_open_hearth",
+    "steel_unspecified",
+}
+STEEL = STEEL_ROUTES | {"steel_trt", "steel_whr"}
+END_USE = {"appliance_inverter_ac", "appliance_efficient"}
 
 
 def rows(name: str) -> list[dict]:
@@ -69,8 +80,8 @@ def fuel_class_of() -> dict[str, str]:
 def test_table_validates_without_quarantine():
     valid, quarantined = validate(Technologies, reference_csv.technologies(), "reference", None)
     assert (
-        len(quarantined) == 0 and len(valid) == 34
-    )  # 6 coal + 3 catalogue-only + 8 x 2 gas + 6 oil + 3 grid
+        len(quarantined) == 0 and len(valid) == 44
+    )  # 6 coal + 3 catalogue-only + 8 x 2 gas + 6 oil + 3 grid + 6 steel routes + 2 steel measures + 2 end use
 
 
 def test_the_agreed_codes_map_to_the_agreed_ids():
@@ -86,9 +97,14 @@ def test_the_agreed_codes_map_to_the_agreed_ids():
         for r in rows("technologies.csv")
         if not r["source_code"]
     }
-    assert uncoded == {t: ("power", "") for t in CATALOGUE_ONLY} | {t: ("grid", "") for t in GRID}
-    for r in rows("technologies.csv"):  # every id says its fuel: coal_*, gas_*, oil_*; grid ones have none
-        assert r["fuel_class"] == ("" if r["sector"] == "grid" else r["technology"].split("_")[0])
+    assert uncoded == (
+        {t: ("power", "") for t in CATALOGUE_ONLY}
+        | {t: ("grid", "") for t in GRID}
+        | {t: ("steel", "") for t in STEEL}
+        | {t: ("end_use", "") for t in END_USE}
+    )
+    for r in rows("technologies.csv"):  # every power id says its fuel: coal_*, gas_*, oil_*; the others none
+        assert r["fuel_class"] == (r["technology"].split("_")[0] if r["sector"] == "power" else "")
 
 
 def test_a_code_mapped_twice_is_refused():
@@ -127,6 +143,11 @@ def test_agreements_and_cases_use_the_vocabulary():
 
 def test_config_reads_its_allowed_technologies_from_the_csv():
     assert config.technologies("grid") == {"solar_pv": None, "wind": None, "efficiency": None}
+    assert set(config.technologies("steel")) == STEEL and set(config.technologies("end_use")) == END_USE
+    # The steel routes are the ones steel_baselines writes (its model's isin).
+    from bcm_pipeline.schemas.steel import STEEL_ROUTES as BASELINE_ROUTES
+
+    assert set(BASELINE_ROUTES) == STEEL_ROUTES
     power = config.technologies("power")
     assert (
         power["coal_usc"] == "coal" and power["gas_combined_cycle"] == "gas" and power["oil_engine"] == "oil"

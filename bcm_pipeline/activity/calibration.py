@@ -1,5 +1,6 @@
-"""Each country's own capacity factors: national generation (OWID, from Ember) ÷ the trackers' capacity
-online that year (methodology.md §13). Pure pandas (no Dagster, no DuckDB).
+"""Each country's own capacity factors: national generation (national_generation: OWID, from Ember, with
+cited supplements for a country-year OWID's download lacks) ÷ the trackers' capacity online that year
+(methodology.md §13). Pure pandas (no Dagster, no DuckDB).
 
 CF(country, fuel) = national generation (TWh x 1e6 MWh) / sum over the country's units of the fuel of
 MW x 8760 h x the share of the year the unit ran: a unit started in the year counts half of it (GEM

@@ -135,9 +135,9 @@ def activity_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     national = con.execute(
         """
         SELECT country_iso3, year, source AS fuel_class, generation_twh * 1e6 AS generation_mwh
-        FROM owid_electricity_by_source
-        WHERE NOT is_aggregate AND country_iso3 IS NOT NULL AND source IN ('coal', 'gas', 'oil')
-        ORDER BY country_iso3, year, source, entity
+        FROM national_generation
+        WHERE source IN ('coal', 'gas', 'oil')
+        ORDER BY country_iso3, year, source
         """
     ).df()
     reported = matches[matches["match_status"] == "matched"]

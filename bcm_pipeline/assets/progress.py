@@ -1,56 +1,101 @@
-"""One line per step on the terminal: what `bcm refresh` prints while the Dagster job runs."""
+"""One line per step on the terminal, and plain lines for a failure: what a run prints.
+
+`bcm refresh` uses it with its own output (steps on stdout, failures on stderr); the definitions install it
+as the default `console` logger, so `dagster asset materialize` / `dagster job execute` print the same
+lines on stderr instead of Dagster's DEBUG event log. The event log in the instance (the UI) keeps every
+event: this only decides what the terminal shows. Run config `loggers: {console: {config: {log_level:
+DEBUG}}}` prints every event as well.
+"""
+
+from __future__ import annotations
 
 import logging
+import sys
 import time
 
 import dagster as dg
 
-# Step events worth a line of progress (the dagster_event on each log record says which happened).
-_PROGRESS_EVENTS = {
-    "STEP_START": "start",
-    "STEP_SUCCESS": "done ",
-    "STEP_FAILURE": "FAIL ",
-    "STEP_SKIPPED": "skip ",
-}
+from bcm_pipeline.errors import explain_step_failure
+
+_DONE = {"STEP_SUCCESS": "done ", "STEP_FAILURE": "FAIL "}
 
 
-class _ProgressHandler(logging.Handler):
-    """Print one line per step start/finish from Dagster's event log records."""
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
-    def __init__(self, echo) -> None:
+
+class ProgressHandler(logging.Handler):
+    """One line per finished step; a failed step adds its cause and what to do; skipped steps are counted;
+    a failed blocking check and user warnings get a line of their own."""
+
+    def __init__(self, echo=_stderr, echo_err=_stderr, verbose: bool = False) -> None:
         super().__init__()
-        self.echo = echo
+        self.echo, self.echo_err, self.verbose = echo, echo_err, verbose
         self.started: dict[str, float] = {}
+        self.skipped: list[str] = []
+        self.failures: list[tuple[str, str]] = []  # (step, plain lines)
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING:  # e.g. a source that cannot be reached: said, not hidden
-                self.echo(f"  warn  {meta.get('orig_message') or record.getMessage()}")
+            step = meta.get("step_key")
+            text = str(meta.get("orig_message") or record.getMessage())
+            if step and text.startswith("Dependencies for step") and not self.verbose:
+                self.skipped.append(step)  # Dagster's own line for a step it skips: counted below
+                return
+            # A message of the code itself (context.log): warnings always, the rest when verbose.
+            if record.levelno >= logging.WARNING or self.verbose:
+                if step and not text.startswith(f"{step}:"):
+                    text = f"{step}: {text}"
+                (self.echo_err if record.levelno >= logging.WARNING else self.echo)(f"  note  {text}")
             return
         kind = event.event_type_value
         step = event.step_key or ""
+        if self.verbose:
+            self.echo(f"        {kind} {step} {meta.get('orig_message') or ''}".rstrip())
         if kind == "STEP_START":
             self.started[step] = time.monotonic()
-            self.echo(f"  start {step}")
-        elif kind in _PROGRESS_EVENTS:
+        elif kind in _DONE:
             took = time.monotonic() - self.started.get(step, time.monotonic())
-            self.echo(f"  {_PROGRESS_EVENTS[kind]} {step} ({took:.1f} s)")
+            line = f"  {_DONE[kind]} {step} ({took:.1f} s)"
+            if kind == "STEP_SUCCESS":
+                self.echo(line)
+                return
+            data = event.step_failure_data
+            user = data.user_failure_data.description if data.user_failure_data else None
+            plain = explain_step_failure(data.error, user) if data.error else (user or "failed")
+            self.failures.append((step, plain))
+            self.echo_err(line + "\n" + "\n".join("        " + ln for ln in plain.splitlines()))
+        elif kind == "STEP_SKIPPED":
+            self.skipped.append(step)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
-            passed = "passed" if data.passed else "FAILED"
-            self.echo(f"  check {data.asset_key.to_user_string()}:{data.check_name} {passed}")
+            if not data.passed:
+                key = data.asset_key.to_user_string()
+                self.echo_err(f"  check {key}:{data.check_name} FAILED (see the step's line below)")
+        elif kind in ("PIPELINE_FAILURE", "PIPELINE_SUCCESS", "RUN_FAILURE", "RUN_SUCCESS") and self.skipped:
+            self.echo_err(
+                f"  skip  {len(self.skipped)} step(s) that needed a failed one: {', '.join(self.skipped[:8])}"
+                + (" …" if len(self.skipped) > 8 else "")
+            )
+            self.skipped = []
 
 
-def progress_logger(echo):
-    """A Dagster logger printing one line per step start / finish / check with `echo` (bcm refresh)."""
+def progress_logger(echo=_stderr, echo_err=_stderr, handler: ProgressHandler | None = None):
+    """A Dagster logger printing one line per step (`echo`) and plain failure lines (`echo_err`).
+    `handler`: give one to read its failures after the run (bcm refresh)."""
 
-    @dg.logger(description="One line per step on stdout (bcm refresh)")
-    def progress(_init_context):
-        log = logging.getLogger("bcm.refresh.progress")
+    @dg.logger(
+        config_schema={"log_level": dg.Field(str, is_required=False, default_value="INFO")},
+        description="One line per step, plain failure lines (bcm_pipeline/assets/progress.py)",
+    )
+    def progress(init_context):
+        level = str(init_context.logger_config.get("log_level", "INFO")).upper()
+        log = logging.getLogger("bcm.progress")
         log.setLevel(logging.DEBUG)
-        log.handlers = [_ProgressHandler(echo)]
+        log.handlers = [handler or ProgressHandler(echo, echo_err)]
+        log.handlers[0].verbose = level == "DEBUG"
         log.propagate = False
         return log
 

@@ -193,7 +193,8 @@ def publish_asset(
             "data/warehouse/bcm.duckdb: a validated copy of the build warehouse, renamed into place only "
             "after every upstream table and its blocking checks succeeded. Each publish is kept as "
             "data/warehouse/versions/bcm-<UTC time>-<hash>.duckdb (newest N) with a `manifest` table. "
-            "Analysts open bcm.duckdb read-only."
+            "A build whose content equals the published version's is not published again (metadata "
+            "`unchanged`). Analysts open bcm.duckdb read-only."
         ),
     )
     def published_warehouse(
@@ -239,11 +240,18 @@ def publish_asset(
             promoted = promote_candidates(con, settings)
         for path in promoted:
             context.log.info(f"promoted the new file {path}: its tables passed")
-        context.log.info(f"published {published.version} at {published.path}")
+        if published.unchanged:
+            context.log.info(
+                f"not published again: the build has the content of the published version "
+                f"{published.version} (same content hash); {published.path} kept as it is"
+            )
+        else:
+            context.log.info(f"published {published.version} at {published.path}")
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(published.path)),
                 "version": published.version,
+                "unchanged": published.unchanged,
                 "tables": dg.MetadataValue.md(
                     "\n".join(f"- {t}: {n} rows, md5 {h[:8]}" for t, (n, h) in published.tables.items())
                 ),

@@ -2,8 +2,7 @@
 
 Views and dictionary are written into the build warehouse before publish; the briefs read the published
 warehouse (read-only), so they show exactly what an analyst would query. The briefs are not part of the
-`refresh` job (rendering ~180 charts would double its time): the `briefs_after_publish` sensor starts the
-`briefs` job after each publish.
+`refresh` job: the `briefs_after_publish` sensor starts the `briefs` job after each publish.
 """
 
 import dagster as dg
@@ -94,24 +93,26 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
 @dg.asset(
     name="country_briefs",
     group_name="reports",
-    kinds={"html", "matplotlib"},
+    kinds={"html", "csv"},
     owners=OWNERS,
     deps=[PUBLISH_KEY],
     description=(
-        "One static HTML page with PNG charts per host country (countries.is_host_country), in "
-        "data/briefs/<ISO3>/index.html: fleet by technology and age, CO2 baseline, MAC curve, top candidate "
-        "units, credits under the agreements in force, grid factors compared. Read from the published "
-        "warehouse. One country: `bcm brief <ISO3>`."
+        "One static HTML page per host country (countries.is_host_country), in data/briefs/<ISO3>/index.html, "
+        "with each chart's and table's data as CSV beside it: headline figures with their definitions, fleet by "
+        "technology and age, CO2 baseline and national reconciliation, MAC curve, top candidate units, credits "
+        "and ITMOs under the agreements in force, grid factors compared, steel, release changes, assumptions "
+        "and the sources' citations. Read from the published warehouse. One country: `bcm brief <ISO3>`."
     ),
 )
 def country_briefs(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
     import duckdb
 
     from bcm_pipeline.briefs import build_all
+    from bcm_pipeline.sources.registry import load_sources
 
     settings = bcm.settings()
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        paths = build_all(con, settings.briefs_dir)
+        paths = build_all(con, settings.briefs_dir, load_sources(settings.sources_file))
     context.log.info(f"{len(paths)} country briefs in {settings.briefs_dir}")
     listing = "\n".join(f"- {p.parent.name}: {p}" for p in paths)
     return dg.MaterializeResult(

@@ -6,6 +6,7 @@ this module only turns them into assets, materializations and check results.
 """
 
 import hashlib
+import traceback
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +16,7 @@ import pandera.pandas as pa
 from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
-from bcm_pipeline.lineage import try_column_lineage, warehouse_schema
+from bcm_pipeline.lineage import trace, warehouse_schema
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources import candidates
 from bcm_pipeline.sources.download import DownloadError, RawFile, fetch
@@ -48,15 +49,26 @@ def _fetch_or_last_good(
     try:
         return fetch(source, bcm.settings(), stage=stage), None
     except DownloadError as exc:
-        last = candidates.last_good(bcm.settings().source_dir(source.id) / source.filename)
+        target = bcm.settings().source_dir(source.id) / source.filename
+        last = candidates.last_good(target, source.url)
         if not exc.unreachable or last is None:
-            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries.
-            raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
+            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries. The
+            # message already names source, URL, cause and what to do: the terminal shows it without the
+            # library's traceback chain, which the UI keeps in the failure's metadata. An unreachable
+            # source without a last good file fails here, at once (DNS failure, nothing listening).
+            cause = "".join(traceback.format_exception(exc))
+            raise dg.Failure(
+                description=str(exc),
+                allow_retries=exc.transient,
+                metadata={"cause": dg.MetadataValue.md(f"```\n{cause}\n```")},
+            ) from None
+        # Cannot be reached at all, but a last good file is there: build from it, and say so.
+        why = str(exc).splitlines()[0]
         context.log.warning(
-            f"{source.id}: the source cannot be reached; going on with the last good file {last.path} "
-            f"(sha256 {last.sha256[:12]}, retrieved {last.retrieved_at}). {exc}"
+            f"{source.id}: the source cannot be reached; going on with the last good file {target} "
+            f"(sha256 {last.sha256[:12]}, retrieved {last.retrieved_at}). {why}"
         )
-        return last, str(exc)
+        return last, why
 
 
 def raw_file_rows(
@@ -86,8 +98,10 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         group_name="raw",
         kinds={"file", source.format},
         owners=OWNERS,
+        # A short title first: the UI's catalogue and search show it, while the graph cuts long keys in
+        # the middle ("raw…_plant_tracker" for several trackers).
         description=(
-            f"{source.title}, published by {source.publisher} ({source.licence}). Downloads the files of the "
+            f"{source.title}\n\nPublished by {source.publisher} ({source.licence}). Downloads the files of the "
             f"newest release listed in sources.yaml and the user sources file (or the one pinned by "
             f"BCM_RELEASE_{source.id.upper()}) into data/raw/{source.id}/, from BCM_SOURCE_MIRROR when set. "
             f"Cite the release used (source_releases); the newest: {source.citation}"
@@ -116,6 +130,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
                 "release": release.version,
                 "pinned": bool(pinned),
                 "url": dg.MetadataValue.url(first.url),
+                "fetched_url": first.fetched_url or "(placed by hand)",
                 "path": dg.MetadataValue.path(first.path),
                 "files": len(raws),
                 "retrieved_at": first.retrieved_at,
@@ -156,7 +171,7 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         for release in latest:
             for f in releases.files(source_id, release):
                 if release.version == used:  # raw_<source_id> fetched it; a candidate may wait
-                    raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename)
+                    raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename, f.url)
                 else:  # another release, read only for the comparison: not staged
                     raw, _ = _fetch_or_last_good(f, bcm, context, stage=False)
                 context.log.info(f"{source_id} release {release.version}: {raw.status} sha256 {raw.sha256}")
@@ -169,12 +184,12 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
     return _compared
 
 
-def _on_disk(target: Path) -> RawFile:
+def _on_disk(target: Path, url: str) -> RawFile:
     """The file of `target` this run reads (its candidate, else the current file), as a RawFile."""
     path = candidates.readable(target)
     if not path.exists():
         raise dg.Failure(description=f"{target} is missing: run raw_{target.parent.name} first")
-    return candidates.on_disk(path)
+    return candidates.on_disk(path, url=url)
 
 
 def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
@@ -333,10 +348,12 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
             built = build.sql_table(con, t)
             preview = _preview(con, t)
             # Parsed from the SQL; cached per SQL text in the lineage cache.
-            lineage = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
+            lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
         metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
         if lineage:
             metadata["dagster/column_lineage"] = lineage
+        else:
+            metadata["column_lineage"] = f"not traced: {why}"  # visible, never silently missing
         return dg.MaterializeResult(check_results=[check_result(t, built.check)], metadata=metadata)
 
     if freshness_policy is not None:
@@ -344,18 +361,18 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
     return _mart
 
 
-def column_lineage(sql: str, con, cache_dir) -> dg.TableColumnLineage | None:
-    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or None when the SQL
-    cannot be followed."""
-    deps = try_column_lineage(sql, warehouse_schema(con), cache_dir)
+def column_lineage(sql: str, con, cache_dir) -> tuple[dg.TableColumnLineage | None, str | None]:
+    """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or (None, why) when
+    the SQL cannot be followed."""
+    deps, why = trace(sql, warehouse_schema(con), cache_dir)
     if not deps:
-        return None
+        return None, why or "no column found"
     return dg.TableColumnLineage(
         deps_by_column={
             col: [dg.TableColumnDep(asset_key=dg.AssetKey(t), column_name=c) for t, c in reads]
             for col, reads in deps.items()
         }
-    )
+    ), None
 
 
 def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.AssetsDefinition]:

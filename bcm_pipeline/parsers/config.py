@@ -24,7 +24,7 @@ AGREEMENTS_DIR = DEFAULTS_DIR / "agreements"
 CASES_DIR = DEFAULTS_DIR / "cases"
 PROGRAMMES_DIR = DEFAULTS_DIR / "programmes"  # sectoral crediting programmes (issue 15): shipped ones only
 
-SWAP_TYPES = ("efficiency_upgrade", "fuel_switch", "grid_displacement")
+SWAP_TYPES = ("efficiency_upgrade", "fuel_switch", "grid_displacement", "route_switch", "end_use_efficiency")
 # Case fields that only one kind of case may set: the other kind refuses them rather than ignore them.
 PLANT_ONLY_FIELDS = (
     "aux_consumption_share",
@@ -39,6 +39,19 @@ PLANT_ONLY_FIELDS = (
     "delta_om_usd_per_yr",
 )
 GRID_ONLY_FIELDS = ("net_generation_mwh_per_yr", "capex_usd_per_kw", "grid_ef_t_per_mwh", "crediting_period")
+# end_use_programme cases (issue 16): appliances deployed each year; refused in the other kinds.
+END_USE_ONLY_FIELDS = (
+    "units_per_yr",
+    "deployment_years",
+    "kwh_saved_per_unit_yr",
+    "kwh_per_unit_yr",
+    "efficiency_before",
+    "efficiency_after",
+    "unit_cost_premium_usd",
+    "electricity_price_usd_per_kwh",
+)
+# What an end-use case may set of the other kinds' fields: a documented grid factor and an O&M difference.
+END_USE_SHARED_FIELDS = ("grid_ef_t_per_mwh", "delta_om_usd_per_yr")
 ISO3 = r"^[A-Z]{3}$"
 
 
@@ -75,9 +88,11 @@ class Agreement(_Strict):
     host_country_iso3: str = Field(pattern=ISO3)
     signed_date: dt.date | None = None
     eligible_to_technologies: list[str] = Field(min_length=1)
-    eligible_swap_types: list[Literal["efficiency_upgrade", "fuel_switch", "grid_displacement"]] = Field(
-        min_length=1
-    )
+    eligible_swap_types: list[
+        Literal[
+            "efficiency_upgrade", "fuel_switch", "grid_displacement", "route_switch", "end_use_efficiency"
+        ]
+    ] = Field(min_length=1)
     eligible_statuses: list[str] = Field(min_length=1)
     host_share: float = Field(ge=0, le=1, description="share of credits to the host government")
     haircut: float = Field(ge=0, lt=1, description="conservativeness deduction d")
@@ -108,7 +123,7 @@ class Agreement(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Agreement:
-        known = technologies("power").keys() | technologies("grid").keys()
+        known = set().union(*(technologies(sector) for sector in ("power", "grid", "steel", "end_use")))
         unknown = sorted(set(self.eligible_to_technologies) - known)
         if unknown:
             raise ValueError(f"eligible_to_technologies: unknown {unknown}; known {sorted(known)}")
@@ -135,8 +150,9 @@ class Agreement(_Strict):
 class ProjectCase(_Strict):
     case_id: str = Field(pattern=r"^[a-z0-9_]+$")
     # plant_swap: a unit swapped to a better technology; grid_displacement: solar PV, wind or an efficiency
-    # project whose MWh generated or saved displace grid power.
-    kind: Literal["plant_swap", "grid_displacement"] = "plant_swap"
+    # project whose MWh generated or saved displace grid power; end_use_programme: efficient appliances
+    # deployed each year, whose kWh saved displace grid power (issue 16).
+    kind: Literal["plant_swap", "grid_displacement", "end_use_programme"] = "plant_swap"
     description: str = ""
     country_iso3: str = Field(pattern=ISO3)
     capacity_mw: float | None = Field(default=None, gt=0)
@@ -158,15 +174,33 @@ class ProjectCase(_Strict):
     capex_usd_per_kw: float | None = Field(default=None, ge=0)
     grid_ef_t_per_mwh: float | None = Field(default=None, gt=0, lt=2)
     crediting_period: int | None = Field(default=None, ge=1, le=3)
+    # end_use_programme only: units deployed each year for deployment_years; kWh saved per unit and year,
+    # given or as kwh_per_unit_yr x (1 - efficiency_before / efficiency_after) (a COP, EER or CSPF ratio).
+    units_per_yr: int | None = Field(default=None, gt=0)
+    deployment_years: int | None = Field(default=None, ge=1, le=30)
+    kwh_saved_per_unit_yr: float | None = Field(default=None, gt=0)
+    kwh_per_unit_yr: float | None = Field(default=None, gt=0)
+    efficiency_before: float | None = Field(default=None, gt=0)
+    efficiency_after: float | None = Field(default=None, gt=0)
+    unit_cost_premium_usd: float | None = Field(default=None, gt=0)
+    electricity_price_usd_per_kwh: float | None = Field(default=None, ge=0, lt=2)
     discount_rate: float | None = Field(default=None, ge=0, lt=1)
     lifetime_yr: int | None = Field(default=None, ge=1, le=80)
     credit_share: float = Field(default=1.0, ge=0, le=1)
-    credit_price_usd_per_t: float = Field(default=0.0, ge=0)
+    # null: the agreement's price when agreement_id names one, else 0
+    credit_price_usd_per_t: float | None = Field(default=None, ge=0)
+    # Credits under an agreement (agreements/<id>.yaml): its haircut, SOP and OMGE apply to the credited t.
+    agreement_id: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
     crediting_basis: Literal["bau", "creditable"] = "creditable"
     sources: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> ProjectCase:
+        if self.kind == "end_use_programme":
+            return self._check_end_use()
+        for field in END_USE_ONLY_FIELDS:
+            if getattr(self, field) is not None:
+                raise ValueError(f"{field}: only for kind end_use_programme")
         if self.kind == "grid_displacement":
             return self._check_grid()
         for field in ("capacity_mw", "capacity_factor", "fuel_class", "from_technology"):
@@ -207,6 +241,37 @@ class ProjectCase(_Strict):
             raise ValueError("capacity_factor: give it or net_generation_mwh_per_yr, not both")
         if self.capex_usd_per_kw is not None and self.capacity_mw is None:
             raise ValueError("capacity_mw: required with capex_usd_per_kw (capex = USD/kW x kW)")
+        return self
+
+    def _check_end_use(self) -> ProjectCase:
+        end_use = technologies("end_use")
+        if self.to_technology not in end_use:
+            raise ValueError(
+                f"to_technology: {self.to_technology!r} is no end-use appliance; known {sorted(end_use)}"
+            )
+        if self.from_technology not in (None, "grid"):
+            raise ValueError("from_technology: an end_use_programme saves grid power (leave it out)")
+        refused = (*PLANT_ONLY_FIELDS, *GRID_ONLY_FIELDS, "capacity_mw", "capacity_factor")
+        for field in refused:
+            if field not in END_USE_SHARED_FIELDS and getattr(self, field) is not None:
+                raise ValueError(f"{field}: not for kind end_use_programme")
+        for field in ("units_per_yr", "lifetime_yr"):
+            if getattr(self, field) is None:
+                raise ValueError(f"{field}: required for kind end_use_programme")
+        # kWh saved per unit: given, or use x (1 - before / after); not both.
+        by_use = (self.kwh_per_unit_yr, self.efficiency_before, self.efficiency_after)
+        if self.kwh_saved_per_unit_yr is None:
+            if any(v is None for v in by_use):
+                raise ValueError(
+                    "kwh_saved_per_unit_yr: required unless kwh_per_unit_yr, efficiency_before and "
+                    "efficiency_after are all given"
+                )
+            if self.efficiency_after <= self.efficiency_before:
+                raise ValueError("efficiency_after: must be above efficiency_before (the unit saves energy)")
+        elif any(v is not None for v in by_use):
+            raise ValueError(
+                "kwh_saved_per_unit_yr: give it or kwh_per_unit_yr with the efficiencies, not both"
+            )
         return self
 
 

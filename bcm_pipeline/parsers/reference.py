@@ -51,12 +51,24 @@ def steel_defaults(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("steel_defaults")
 
 
+def steel_swap_options(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("steel_swap_options")
+
+
 def price_deflators(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("price_deflators")
 
 
 def unit_efficiency_classes(_: Settings | None = None) -> pd.DataFrame:
     return read_authored_csv("unit_efficiency_classes")
+
+
+def national_generation_supplements(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("national_generation_supplements")
+
+
+def cost_regions(_: Settings | None = None) -> pd.DataFrame:
+    return read_authored_csv("cost_regions")
 
 
 def technology_retrofits(_: Settings | None = None) -> pd.DataFrame:

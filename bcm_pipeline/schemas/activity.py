@@ -176,6 +176,33 @@ class CeaGemUnitMatches(pa.DataFrameModel):
         coerce = True
 
 
+class NationalGeneration(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Country, ISO3 (no aggregates)")
+    year: Series[int] = pa.Field(ge=1985, le=2100, description="Calendar year")
+    source: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other_renewables"],
+        description="Generation source (owid_electricity_by_source's vocabulary)",
+    )
+    generation_twh: Series[float] = pa.Field(ge=0, description="Gross generation in the year, TWh")
+    origin: Series[str] = pa.Field(
+        isin=["owid_electricity_by_source", "national_generation_supplements"],
+        description="Table the figure comes from: OWID's chart download, or a cited supplement for a "
+        "country-year it lacks",
+    )
+
+    class Config:
+        name = "national_generation"
+        description = (
+            "The national generation per country, year and source that calibration and reconciliation use: "
+            "OWID's electricity-by-source rows, plus national_generation_supplements for a country-year OWID's "
+            "download has no row for (the UAE after 2000), TWh gross."
+        )
+        metadata = {"key": ["country_iso3", "year", "source"]}
+        unique = ["country_iso3", "year", "source"]
+        strict = "filter"
+        coerce = True
+
+
 class CalibratedCapacityFactors(pa.DataFrameModel):
     country_iso3: Series[str] = pa.Field(description="ISO3 country")
     fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")

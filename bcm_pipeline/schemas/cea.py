@@ -2,7 +2,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 FISCAL_YEAR = r"^\d{4}-\d{2}$"
-SHA = "SHA-256 of the raw zip (database_15.zip) this row came from"
+SHA = "SHA-256 of the raw CEA zip (database_<version>.zip, v15: database_15.zip) this row came from"
 
 
 class CeaIndiaUnits(pa.DataFrameModel):
@@ -18,7 +18,7 @@ class CeaIndiaUnits(pa.DataFrameModel):
     capacity_mw: Series[float] = pa.Field(
         ge=0,
         le=10_000,
-        description="Installed capacity as on 31/03/2019, MW; 0 is kept (retired or derated units)",
+        description="Installed capacity as on 31 March at the end of the file's latest fiscal year (the header's 'CAPACITY ... MW' column; v15: 31/03/2019), MW; 0 is kept (retired or derated units)",
     )
     state: Series[str] = pa.Field(nullable=True, description="Indian state as CEA spells it (trimmed)")
     sector: Series[str] = pa.Field(
@@ -66,9 +66,10 @@ class CeaIndiaUnits(pa.DataFrameModel):
     class Config:
         name = "cea_india_units"
         description = (
-            "CEA CO2 Baseline Database for the Indian Power Sector v15.0 (Dec 2019), sheet Data, long form: "
-            "one row per station total (unit_no 0) or unit per fiscal year 2014-15 to 2018-19, with net "
-            "generation (MWh), CO2 (t), specific emissions (tCO2/MWh) and CEA's OM/BM membership flags."
+            "CEA CO2 Baseline Database for the Indian Power Sector (the version downloaded; v15.0, Dec 2019, "
+            "covers fiscal years 2014-15 to 2018-19), sheet Data, long form: one row per station total (unit_no "
+            "0) or unit per fiscal year the file holds (read from its headers), with net generation (MWh), CO2 "
+            "(t), specific emissions (tCO2/MWh) and CEA's OM/BM membership flags."
         )
         metadata = {"key": ["s_no", "unit_no", "fiscal_year"]}
         unique = ["s_no", "unit_no", "fiscal_year"]

@@ -222,27 +222,52 @@ class GridDisplacementSwaps(pa.DataFrameModel):
         description="The rule of grid_factor_for_crediting that set the factor"
     )
     bau_reference_gap_t_per_yr: Series[float] = pa.Field(description="BAU − creditable reduction, tCO2/yr")
-    fuel_saved_tj_per_yr: Series[float] = pa.Field(nullable=True, description="Not applicable: null")
-    fuel_savings_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Not applicable: null")
-    incremental_capex_usd: Series[float] = pa.Field(nullable=True, description="Capex × capacity, USD")
-    annualised_cost_usd_per_yr: Series[float] = pa.Field(nullable=True, description="Capex × CRF, USD/yr")
+    fuel_saved_tj_per_yr: Series[float] = pa.Field(
+        nullable=True,
+        description="Fuel the displaced operating margin would burn: MWh × the host's operating fossil fleet's "
+        "TJ per net MWh, TJ/yr (null: no fleet)",
+    )
+    fuel_savings_usd_per_yr: Series[float] = pa.Field(
+        nullable=True,
+        description="Value of the electricity: MWh × the fuel cost per net MWh of the host's operating fossil "
+        "fleet (TOOL07's simple-OM set) at the central price, USD of usd_price_year per yr (null: a fleet fuel "
+        "without a price)",
+    )
+    incremental_capex_usd: Series[float] = pa.Field(
+        nullable=True,
+        description="Capex × capacity, USD of usd_price_year (a case's own capex as given); null: unknown",
+    )
+    annualised_cost_usd_per_yr: Series[float] = pa.Field(
+        nullable=True, description="Capex × CRF + fixed O&M, USD/yr (null: an input unknown)"
+    )
     npv_usd: Series[float] = pa.Field(
-        nullable=True, description="Not computed without energy revenue: null, USD"
+        nullable=True,
+        description="Society's NPV: -capex + (fuel savings - O&M) / CRF at the discount rate, central price, "
+        "no credits, USD",
     )
     simple_payback_yr: Series[float] = pa.Field(
-        nullable=True, description="Not computed without revenue: null"
+        nullable=True, description="Capex / (fuel savings - O&M) where that is positive, years"
     )
     mac_usd_per_t: Series[float] = pa.Field(
-        nullable=True, description="Annualised cost / BAU reduction (the plant swaps' basis), USD/t"
+        nullable=True,
+        description="(Capex × CRF + O&M - fuel savings) / BAU reduction (the plant swaps' basis), USD/t",
     )
     breakeven_credit_price_usd_per_t: Series[float] = pa.Field(
-        nullable=True, description="Credit price that pays the annualised cost, USD/t"
+        nullable=True,
+        description="Credit price at which the creditable reduction pays the net annual cost, >= 0, USD/t",
     )
-    flags: Series[str] = pa.Field(nullable=True, description="Simplifications, comma-separated")
+    flags: Series[str] = pa.Field(
+        nullable=True, description="Grid factor used, missing inputs and labelled choices, ';'-separated"
+    )
     status: Series[str] = pa.Field(
         isin=["proposed", "case"], description="'proposed' (representative project) or 'case'"
     )
     project_co2_conservative_t_per_yr: Series[float] = pa.Field(ge=0, description="0, tCO2/yr")
+    delta_om_usd_per_yr: Series[float] = pa.Field(
+        nullable=True,
+        description="The project's fixed O&M (its cost region's USD/kW-yr × kW; the displaced plants' O&M not "
+        "counted), USD/yr",
+    )
     discount_rate: Series[float] = pa.Field(
         ge=0, lt=1, nullable=True, description="Discount rate for the CRF (fraction)"
     )
@@ -254,13 +279,44 @@ class GridDisplacementSwaps(pa.DataFrameModel):
     grid_ef_reference_t_per_mwh: Series[float] = pa.Field(
         nullable=True, description="Conservative crediting factor (or the case's own), tCO2/MWh"
     )
+    decision: Series[str] = pa.Field(isin=["new_project"], description="new_project: nothing replaced")
+    cost_basis: Series[str] = pa.Field(description="Where the capex, O&M and energy value came from")
+    usd_price_year: Series[pd.Int64Dtype] = pa.Field(description="Price year of the money columns")
+    capex_usd_per_kw: Series[float] = pa.Field(
+        nullable=True, description="Capex, USD of usd_price_year per kW"
+    )
+    stranded_value_usd: Series[float] = pa.Field(ge=0, description="0: nothing retired, USD")
+    upfront_cost_usd: Series[float] = pa.Field(nullable=True, description="The capex, USD")
+    fuel_savings_low_usd_per_yr: Series[float] = pa.Field(
+        nullable=True, description="Value of the electricity at the low fuel price, USD/yr"
+    )
+    fuel_savings_high_usd_per_yr: Series[float] = pa.Field(
+        nullable=True, description="Value of the electricity at the high fuel price, USD/yr"
+    )
+    hurdle_rate: Series[float] = pa.Field(nullable=True, description="Investment-test hurdle rate (fraction)")
+    npv_hurdle_low_usd: Series[float] = pa.Field(
+        nullable=True, description="NPV without credits at the hurdle rate, low fuel price, USD"
+    )
+    npv_hurdle_central_usd: Series[float] = pa.Field(
+        nullable=True, description="NPV without credits at the hurdle rate, central fuel price, USD"
+    )
+    npv_hurdle_high_usd: Series[float] = pa.Field(
+        nullable=True, description="NPV without credits at the hurdle rate, high fuel price, USD"
+    )
+    additionality: Series[str] = pa.Field(
+        nullable=True,
+        isin=["additional", "depends_on_price", "not_additional"],
+        description="Investment test (technology_swaps' rule); null: not run (an input unknown)",
+    )
+    additionality_rule: Series[str] = pa.Field(description="The rule as applied, or why it was not run")
 
     class Config:
         name = "grid_displacement_swaps"
         description = (
             "Grid-displacement projects (solar PV, wind, efficiency) per host country and per grid project case, "
             "in the technology_swaps column contract: MWh × the combined margin (BAU) and × the conservative "
-            "crediting factor."
+            "crediting factor; capex and fixed O&M of the host's cost region in USD of the price year, the "
+            "electricity valued at the fuel cost of the operating margin it displaces, and the investment test."
         )
         metadata = {"key": ["swap_id"]}
         strict = "filter"

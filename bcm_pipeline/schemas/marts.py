@@ -20,6 +20,7 @@ def _eff(description: str, nullable: bool = False) -> object:
 
 SOURCE_COLS = "source_document, source_table, source_page"
 DECISIONS = ["build_instead", "retrofit", "replace", "new_project"]
+SWAP_TYPES = ["efficiency_upgrade", "fuel_switch", "grid_displacement", "route_switch", "end_use_efficiency"]
 ADDITIONALITY = ["additional", "depends_on_price", "not_additional"]
 
 
@@ -121,8 +122,9 @@ class Agreements(pa.DataFrameModel):
 class ProjectCases(pa.DataFrameModel):
     case_id: Series[str] = _f("Case id = file name in cases/", unique=True)
     kind: Series[str] = _f(
-        "plant_swap (unit -> better technology) or grid_displacement (solar PV, wind, efficiency)",
-        isin=["plant_swap", "grid_displacement"],
+        "plant_swap (unit -> better technology), grid_displacement (solar PV, wind, efficiency) or "
+        "end_use_programme (efficient appliances deployed each year)",
+        isin=["plant_swap", "grid_displacement", "end_use_programme"],
     )
     description: Series[str] = _f("What the case is", nullable=True)
     country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
@@ -166,11 +168,49 @@ class ProjectCases(pa.DataFrameModel):
     crediting_period: Series[float] = _f(
         "Grid cases: crediting period 1-3 (sets the efficiency CM weights); null: 1", nullable=True
     )
+    units_per_yr: Series[float] = _f("End-use programmes: units deployed each year", nullable=True, gt=0)
+    deployment_years: Series[float] = _f(
+        "End-use programmes: years of deployment; null: 1", nullable=True, ge=1
+    )
+    kwh_saved_per_unit_yr: Series[float] = _f(
+        "End-use programmes: kWh saved per unit and year (given); null: from use and efficiencies",
+        nullable=True,
+        gt=0,
+    )
+    kwh_per_unit_yr: Series[float] = _f(
+        "End-use programmes: kWh a baseline unit uses per year (with the efficiencies)", nullable=True, gt=0
+    )
+    efficiency_before: Series[float] = _f(
+        "End-use programmes: baseline unit's efficiency (COP, EER or CSPF; any consistent ratio)",
+        nullable=True,
+        gt=0,
+    )
+    efficiency_after: Series[float] = _f(
+        "End-use programmes: efficient unit's efficiency, same measure as efficiency_before",
+        nullable=True,
+        gt=0,
+    )
+    unit_cost_premium_usd: Series[float] = _f(
+        "End-use programmes: extra cost of one efficient unit over the baseline unit, USD (as given)",
+        nullable=True,
+        gt=0,
+    )
+    electricity_price_usd_per_kwh: Series[float] = _f(
+        "End-use programmes: electricity price the users pay, USD/kWh; null: scenario_parameters",
+        nullable=True,
+        ge=0,
+    )
     discount_rate: Series[float] = _f("Discount rate override (fraction)", nullable=True)
     lifetime_yr: Series[float] = _f("Lifetime override, years", nullable=True)
     credit_share: Series[float] = _f("Share of the reduction credited to the investor (fraction)", ge=0, le=1)
-    credit_price_usd_per_t: Series[float] = _f("Credit price, USD/t", ge=0)
+    credit_price_usd_per_t: Series[float] = _f(
+        "Credit price, USD/t; null: the agreement's (agreement_id), else 0", ge=0, nullable=True
+    )
     crediting_basis: Series[str] = _f("bau or creditable reduction", isin=["bau", "creditable"])
+    agreement_id: Series[str] = _f(
+        "Agreement whose haircut, SOP and OMGE (and price) apply to the case's credits; null: none",
+        nullable=True,
+    )
     sources: Series[str] = _f("Documents behind the values, ';'-separated", nullable=True)
     file: Series[str] = _f("YAML file the row was loaded from")
 
@@ -185,6 +225,101 @@ class ProjectCases(pa.DataFrameModel):
 
 
 # --- marts ------------------------------------------------------------------------------------
+
+
+class EndUseSwaps(pa.DataFrameModel):
+    """The technology_swaps column contract for end-use programme cases (technology_swaps unions them)."""
+
+    swap_id: Series[str] = _f("case:<case_id>:<to_technology>", unique=True)
+    unit_id: Series[str] = _f("The case id")
+    unit_source: Series[str] = _f("case", isin=["case"])
+    country_iso3: Series[str] = _f("Host country, ISO3", str_length=3)
+    sector: Series[str] = _f("end_use", isin=["end_use"])
+    swap_type: Series[str] = _f("end_use_efficiency", isin=["end_use_efficiency"])
+    from_technology: Series[str] = _f("grid: the kWh saved displace grid power", isin=["grid"])
+    to_technology: Series[str] = _f("The appliance (technologies vocabulary, sector end_use)")
+    is_upgrade: Series[bool] = _f("True: the efficient unit uses less electricity for the same service")
+    capacity_mw: Series[float] = _f("Not applicable: null", nullable=True)
+    net_generation_mwh_per_yr: Series[float] = _f(
+        "MWh saved per yr at full deployment = units_per_yr x min(deployment_years, lifetime) x kWh/unit / 1000",
+        ge=0,
+    )
+    baseline_co2_t_per_yr: Series[float] = _f("MWh x BAU grid factor (0 if none, flagged), tCO2/yr", ge=0)
+    project_co2_t_per_yr: Series[float] = _f("0: the saved electricity is not generated, tCO2/yr", ge=0)
+    reduction_bau_t_per_yr: Series[float] = _f("Baseline - project, tCO2/yr")
+    reference_co2_t_per_yr: Series[float] = _f("MWh x conservative crediting factor, tCO2/yr", ge=0)
+    reduction_creditable_t_per_yr: Series[float] = _f("Reference - project, tCO2/yr", ge=0)
+    reference_rule: Series[str] = _f("Which grid factors set BAU and reference")
+    bau_reference_gap_t_per_yr: Series[float] = _f("BAU - creditable reduction, tCO2/yr", ge=-1e-6)
+    fuel_saved_tj_per_yr: Series[float] = _f("Not applicable: null", nullable=True)
+    fuel_savings_usd_per_yr: Series[float] = _f(
+        "Electricity bills saved = MWh x price, USD/yr (null: no price)", nullable=True
+    )
+    electricity_saved_mwh_per_yr: Series[float] = _f("MWh saved per yr at full deployment", ge=0)
+    electricity_price_usd_per_mwh: Series[float] = _f("Electricity price used, USD/MWh", nullable=True, ge=0)
+    incremental_capex_usd: Series[float] = _f(
+        "Units in service x unit cost premium, USD as given (null: no premium)", nullable=True, gt=0
+    )
+    annualised_cost_usd_per_yr: Series[float] = _f("Capex x CRF + dO&M, USD/yr", nullable=True)
+    npv_usd: Series[float] = _f("-capex + (savings - dO&M) / CRF, no credits, USD", nullable=True)
+    simple_payback_yr: Series[float] = _f("Capex / (savings - dO&M), years", nullable=True, ge=0)
+    mac_usd_per_t: Series[float] = _f("(Annualised cost - savings) / BAU reduction, USD/t", nullable=True)
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "(Annualised cost - savings) / creditable reduction, at least 0, USD/t", nullable=True, ge=0
+    )
+    flags: Series[str] = _f("';'-separated warnings (no_electricity_price, ...)", nullable=True)
+    status: Series[str] = _f("case", isin=["case"])
+    fuel: Series[str] = _f("Not applicable: null", nullable=True)
+    efficiency_bau_lhv: Series[float] = _f("Not applicable: null", nullable=True)
+    efficiency_reference_lhv: Series[float] = _f("Not applicable: null", nullable=True)
+    efficiency_project_lhv: Series[float] = _f("Not applicable: null", nullable=True)
+    co2_ef_baseline_t_per_tj: Series[float] = _f("Not applicable: null", nullable=True)
+    project_co2_conservative_t_per_yr: Series[float] = _f("0, tCO2/yr", ge=0)
+    fuel_saved_t_per_yr: Series[float] = _f("Not applicable: null", nullable=True)
+    fuel_price_usd_per_gj: Series[float] = _f("Not applicable: null", nullable=True)
+    project_fuel_price_usd_per_gj: Series[float] = _f("Not applicable: null", nullable=True)
+    delta_om_usd_per_yr: Series[float] = _f("The case's O&M difference, else 0 (assumed, flagged), USD/yr")
+    discount_rate: Series[float] = _f("Discount rate (the case's, else scenario), fraction", ge=0, lt=1)
+    lifetime_yr: Series[float] = _f("Appliance lifetime (the case's), years", gt=0)
+    crf: Series[float] = _f("Capital recovery factor, 1/yr", gt=0, le=1)
+    grid_ef_bau_t_per_mwh: Series[float] = _f("BAU grid factor (OWID average), tCO2/MWh", nullable=True)
+    grid_ef_reference_t_per_mwh: Series[float] = _f(
+        "Conservative crediting factor (never above the average), tCO2/MWh", nullable=True
+    )
+    decision: Series[str] = _f("build_instead: buy the efficient unit instead", isin=["build_instead"])
+    cost_basis: Series[str] = _f("Units in service x the case's unit cost premium")
+    usd_price_year: Series[pd.Int64Dtype] = _f("Null: the case's money is as given", nullable=True)
+    capex_usd_per_kw: Series[float] = _f("Not applicable: null", nullable=True)
+    remaining_life_yr: Series[float] = _f("Not applicable: null", nullable=True)
+    stranded_value_usd: Series[float] = _f("0: nothing retired early", ge=0)
+    upfront_cost_usd: Series[float] = _f("= incremental_capex_usd, USD", nullable=True, gt=0)
+    fuel_price_low_usd_per_gj: Series[float] = _f("Not applicable: null", nullable=True)
+    fuel_price_high_usd_per_gj: Series[float] = _f("Not applicable: null", nullable=True)
+    fuel_savings_low_usd_per_yr: Series[float] = _f(
+        "= savings (one electricity price), USD/yr", nullable=True
+    )
+    fuel_savings_high_usd_per_yr: Series[float] = _f(
+        "= savings (one electricity price), USD/yr", nullable=True
+    )
+    hurdle_rate: Series[float] = _f("Hurdle rate of the investment test", nullable=True, ge=0, lt=1)
+    npv_hurdle_low_usd: Series[float] = _f("NPV without credits at the hurdle rate, USD", nullable=True)
+    npv_hurdle_central_usd: Series[float] = _f("NPV without credits at the hurdle rate, USD", nullable=True)
+    npv_hurdle_high_usd: Series[float] = _f("NPV without credits at the hurdle rate, USD", nullable=True)
+    additionality: Series[str] = _f(
+        "additional or not_additional (one price); null: not run", nullable=True, isin=ADDITIONALITY
+    )
+    additionality_rule: Series[str] = _f("The investment test's rule as applied, or why not run")
+
+    class Config:
+        name = "end_use_swaps"
+        description = (
+            "End-use programme cases (cases/*.yaml, kind end_use_programme) in the technology_swaps contract: "
+            "units deployed x kWh saved x the grid's average intensity (BAU) and x the crediting factor "
+            "(creditable); capex = units x unit premium, savings = MWh x electricity price."
+        )
+        metadata = {"key": ["swap_id"], "may_be_empty": True}  # a user may ship no end-use case
+        strict = "filter"
+        coerce = True
 
 
 class HostCountries(pa.DataFrameModel):
@@ -304,7 +439,8 @@ class PlantBaselines(pa.DataFrameModel):
         coerce = True
 
 
-# Columns a plant swap must have and a grid-displacement row (no unit, no fuel) leaves null.
+# Columns a power plant swap must have; grid-displacement, steel and end-use rows (no generating unit, no
+# efficiency) leave them null.
 PLANT_ONLY_SWAP_COLUMNS = [
     "capacity_mw",
     "efficiency_bau_lhv",
@@ -316,23 +452,64 @@ PLANT_ONLY_SWAP_COLUMNS = [
 ]
 
 
+class FuelPriceScenarios(pa.DataFrameModel):
+    country_iso3: Series[str] = _f("ISO3 country of plant_baselines", nullable=True)
+    fuel_class: Series[str] = _f("Fuel class: coal, gas or oil")
+    price_low_usd_per_gj: Series[float] = _f(
+        "Low scenario price (fuel_price_quantile 'low' of the last fuel_price_history_months of the mapped "
+        "World Bank series, or an override), USD of usd_price_year per GJ; null: no series or a month that "
+        "could not be deflated",
+        nullable=True,
+        ge=0,
+    )
+    price_central_usd_per_gj: Series[float] = _f(
+        "Central scenario price (quantile 'central'), USD of usd_price_year per GJ", nullable=True, ge=0
+    )
+    price_high_usd_per_gj: Series[float] = _f(
+        "High scenario price (quantile 'high'), USD of usd_price_year per GJ", nullable=True, ge=0
+    )
+
+    class Config:
+        name = "fuel_price_scenarios"
+        description = (
+            "Fuel price per country and fuel class under the low / central / high scenario, in USD of the price "
+            "year: quantiles of the last N months of the mapped World Bank Pink Sheet series (each month "
+            "deflated with the US GDP deflator), or an explicit override. The one price table of the swap "
+            "economics (technology_swaps) and of the grid projects' energy value (grid_displacement_swaps)."
+        )
+        metadata = {"key": ["country_iso3", "fuel_class"]}
+        strict = "filter"
+        coerce = True
+
+
 class TechnologySwaps(pa.DataFrameModel):
     swap_id: Series[str] = _f(
         "unit_source:unit_id:to_technology; grid projects grid:<ISO3>:<to_technology>", unique=True
     )
     unit_id: Series[str] = _f("GEM unit id, case id, or grid:<ISO3>:<to_technology> for a grid project")
     unit_source: Series[str] = _f(
-        "coal_units, gas_oil_units, case or grid_project_defaults (representative grid project per host)",
-        isin=["coal_units", "gas_oil_units", "case", "grid_project_defaults"],
+        "coal_units, gas_oil_units, case, grid_project_defaults (representative grid project per host) or "
+        "steel_plants (a BF-BOF plant, steel_swaps)",
+        isin=["coal_units", "gas_oil_units", "case", "grid_project_defaults", "steel_plants"],
     )
     country_iso3: Series[str] = _f("ISO3 country", nullable=True)
     sector: Series[str] = _f(
-        "power_coal, power_gas, power_oil, grid_renewable (solar PV, wind) or grid_efficiency",
-        isin=["power_coal", "power_gas", "power_oil", "grid_renewable", "grid_efficiency"],
+        "power_coal, power_gas, power_oil, grid_renewable (solar PV, wind), grid_efficiency, steel (steel_swaps) "
+        "or end_use (end-use programme cases, end_use_swaps)",
+        isin=[
+            "power_coal",
+            "power_gas",
+            "power_oil",
+            "grid_renewable",
+            "grid_efficiency",
+            "steel",
+            "end_use",
+        ],
     )
     swap_type: Series[str] = _f(
-        "efficiency_upgrade, fuel_switch or grid_displacement",
-        isin=["efficiency_upgrade", "fuel_switch", "grid_displacement"],
+        "efficiency_upgrade (a plant's better technology or a BF-BOF measure), fuel_switch, grid_displacement, "
+        "route_switch (a steel plant's BF-BOF route to another) or end_use_efficiency (appliances)",
+        isin=SWAP_TYPES,
     )
     from_technology: Series[str] = _f(
         "Baseline technology as reported (technologies vocabulary; 'grid' for grid displacement)"
@@ -346,8 +523,20 @@ class TechnologySwaps(pa.DataFrameModel):
     capacity_mw: Series[float] = _f(
         "Capacity, MW (null: an efficiency project given in MWh)", nullable=True, ge=0
     )
-    net_generation_mwh_per_yr: Series[float] = _f("Output, the same before and after, MWh/yr", ge=0)
-    baseline_co2_t_per_yr: Series[float] = _f("BAU CO2 of the unit as it is, t/yr", ge=0)
+    net_generation_mwh_per_yr: Series[float] = _f(
+        "Output, the same before and after, MWh/yr (end use: MWh saved; null for steel: production_t_per_yr)",
+        ge=0,
+        nullable=True,
+    )
+    production_t_per_yr: Series[float] = _f(
+        "Steel: output, the same before and after (crude steel for a route switch, hot metal for a BF-BOF "
+        "measure), t/yr; null otherwise",
+        ge=0,
+        nullable=True,
+    )
+    baseline_co2_t_per_yr: Series[float] = _f(
+        "BAU CO2 of the unit as it is (steel measures and end use: of the energy displaced), t/yr", ge=0
+    )
     project_co2_t_per_yr: Series[float] = _f("Project CO2 at central EF, t/yr", ge=0, nullable=True)
     reduction_bau_t_per_yr: Series[float] = _f("BAU - project, t/yr (technical potential)", nullable=True)
     reference_co2_t_per_yr: Series[float] = _f("Conservative reference emissions, t/yr", ge=0)
@@ -356,12 +545,24 @@ class TechnologySwaps(pa.DataFrameModel):
     bau_reference_gap_t_per_yr: Series[float] = _f("BAU - reference emissions, t/yr", ge=-TOL)
     fuel_saved_tj_per_yr: Series[float] = _f("Baseline fuel - project fuel, TJ/yr", nullable=True)
     fuel_savings_usd_per_yr: Series[float] = _f(
-        "Baseline fuel cost - project fuel cost, USD/yr", nullable=True
+        "Baseline fuel cost - project fuel cost, USD/yr (steel and end use: energy cost, electricity "
+        "included at its price)",
+        nullable=True,
+    )
+    electricity_saved_mwh_per_yr: Series[float] = _f(
+        "Steel and end use: grid electricity saved (negative: bought, a route switch to an EAF), MWh/yr",
+        nullable=True,
+    )
+    electricity_price_usd_per_mwh: Series[float] = _f(
+        "Steel and end use: electricity price of that saving, USD/MWh; null: unknown (flagged)",
+        nullable=True,
+        ge=0,
     )
     incremental_capex_usd: Series[float] = _f(
         "Capex of the decision, USD of usd_price_year: build_instead the premium capex(project) - "
-        "capex(baseline) of one region (or an add-on's cost), retrofit its cost, replace the new unit's full "
-        "capex; null: unknown (flagged), never 0",
+        "capex(baseline) of one region (or an add-on's cost; negative only for a fuel switch whose plant is "
+        "cheaper to build, flagged capex_saving), retrofit its cost, replace the new unit's full capex; null: "
+        "unknown (flagged), never 0",
         nullable=True,
     )
     annualised_cost_usd_per_yr: Series[float] = _f(
@@ -447,7 +648,9 @@ class TechnologySwaps(pa.DataFrameModel):
         nullable=True,
     )
     capex_usd_per_kw: Series[float] = _f(
-        "incremental_capex_usd per kW of the unit, USD/kW (null: unknown)", nullable=True, gt=0
+        "incremental_capex_usd per kW of the unit, USD/kW (null: unknown; negative only for a fuel switch "
+        "cheaper to build: upgrades_never_cost_nothing)",
+        nullable=True,
     )
     remaining_life_yr: Series[float] = _f(
         "Replace: the old unit's remaining life (start year + lifetime - analysis_year, at least 0), years; "
@@ -462,9 +665,9 @@ class TechnologySwaps(pa.DataFrameModel):
         ge=0,
     )
     upfront_cost_usd: Series[float] = _f(
-        "incremental_capex_usd + stranded_value_usd: the up-front cost in NPV, MAC and payback, USD",
+        "incremental_capex_usd + stranded_value_usd: the up-front cost in NPV, MAC and payback, USD (negative "
+        "only for a fuel switch cheaper to build)",
         nullable=True,
-        gt=0,
     )
     fuel_price_low_usd_per_gj: Series[float] = _f(
         "Baseline fuel price, low scenario (fuel_price_quantile low), USD/GJ", nullable=True
@@ -500,9 +703,11 @@ class TechnologySwaps(pa.DataFrameModel):
 
     @pa.dataframe_check
     def upgrades_never_cost_nothing(cls, df: pd.DataFrame) -> Series[bool]:
-        # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13).
+        # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13), except
+        # a fuel switch built instead of the baseline (a CCGT instead of a coal unit costs less to build).
         capex = df["incremental_capex_usd"]
-        return ~df["is_upgrade"] | capex.isna() | (capex > 0)
+        saving = (df["swap_type"] == "fuel_switch") & (df["decision"] == "build_instead")
+        return ~df["is_upgrade"] | capex.isna() | (capex > 0) | saving
 
     @pa.dataframe_check
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
@@ -511,14 +716,22 @@ class TechnologySwaps(pa.DataFrameModel):
 
     @pa.dataframe_check
     def reference_at_least_bau_efficiency(cls, df: pd.DataFrame) -> Series[bool]:
-        grid = df["swap_type"] == "grid_displacement"
-        return grid | (df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL)
+        power = df["sector"].str.startswith("power")
+        return ~power | (df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL)
 
     @pa.dataframe_check
     def plant_swaps_have_efficiency_ef_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
-        # Only grid-displacement rows (no unit, no fuel) may leave these null.
-        grid = df["swap_type"] == "grid_displacement"
-        return grid | df[PLANT_ONLY_SWAP_COLUMNS].notna().all(axis=1)
+        # Only power plant swaps carry efficiencies and a fuel EF; grid rows may leave all of these null.
+        power = df["sector"].str.startswith("power")
+        return ~power | df[PLANT_ONLY_SWAP_COLUMNS].notna().all(axis=1)
+
+    @pa.dataframe_check
+    def steel_and_end_use_rows_have_output_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
+        steel, end_use = df["sector"] == "steel", df["sector"] == "end_use"
+        economics = df[["discount_rate", "lifetime_yr", "crf"]].notna().all(axis=1)
+        return (~steel | (economics & df["production_t_per_yr"].notna())) & (
+            ~end_use | (economics & df["net_generation_mwh_per_yr"].notna())
+        )
 
     class Config:
         name = "technology_swaps"
@@ -633,8 +846,10 @@ class Credits(pa.DataFrameModel):
     partner_credits_over_period_t: Series[float] = _f("Partner-side credits over the period, t", ge=0)
     capex_subsidy_share: Series[float] = _f("Subsidy share of capex (fraction)", ge=0, le=1)
     capex_subsidy_usd: Series[float] = _f(
-        "Partner's capex subsidy = share x incremental capex (not the stranded value), USD; null: capex unknown",
+        "Partner's capex subsidy = share x incremental capex (not the stranded value), USD; 0 where the capex "
+        "is a saving (nothing to subsidise: the partner then buys its credits); null: capex unknown",
         nullable=True,
+        ge=0,
     )
     partner_credits_to: Series[str] = _f(
         "Who gets the partner-side credits: partner_government (it pays a capex subsidy for them: subsidy "
@@ -778,12 +993,15 @@ class ProjectCaseResults(pa.DataFrameModel):
     from_technology: Series[str] = _f("Baseline technology ('grid' for grid displacement)")
     to_technology: Series[str] = _f("Project technology")
     swap_type: Series[str] = _f(
-        "efficiency_upgrade, fuel_switch or grid_displacement",
-        isin=["efficiency_upgrade", "fuel_switch", "grid_displacement"],
+        "efficiency_upgrade, fuel_switch, grid_displacement or end_use_efficiency (end-use programmes)",
+        isin=SWAP_TYPES,
     )
-    capacity_mw: Series[float] = _f("Capacity, MW (null: a grid case given in MWh/yr)", nullable=True, gt=0)
+    capacity_mw: Series[float] = _f(
+        "Capacity, MW (null: a grid case given in MWh/yr, an end-use programme)", nullable=True, gt=0
+    )
     net_generation_mwh_per_yr: Series[float] = _f(
-        "Net generation (grid cases: generated or saved), MWh/yr", ge=0
+        "Net generation (grid cases: generated or saved; end-use programmes: saved at full deployment), MWh/yr",
+        ge=0,
     )
     efficiency_bau_lhv: Series[float] = _eff("Baseline efficiency; null for grid cases", nullable=True)
     efficiency_reference_lhv: Series[float] = _eff(
@@ -801,7 +1019,13 @@ class ProjectCaseResults(pa.DataFrameModel):
     reference_rule: Series[str] = _f("Rule that set the reference")
     crediting_basis: Series[str] = _f("bau or creditable")
     credit_share: Series[float] = _f("Share credited (fraction)", ge=0, le=1)
-    credited_t_per_yr: Series[float] = _f("Reduction on the crediting basis x credit share, t/yr")
+    agreement_id: Series[str] = _f(
+        "Agreement the case is credited under (its haircut, SOP and OMGE apply); null: none", nullable=True
+    )
+    credited_t_per_yr: Series[float] = _f(
+        "Reduction on the crediting basis x credit share (x (1 - haircut)(1 - SOP - OMGE) under an agreement "
+        "that covers the case's technology and swap type; 0 under one that does not, flagged), t/yr"
+    )
     credit_price_usd_per_t: Series[float] = _f("Credit price, USD/t", ge=0)
     credit_revenue_usd_per_yr: Series[float] = _f("Credited x price, USD/yr")
     fuel_saved_tj_per_yr: Series[float] = _f("Fuel saved, TJ/yr", nullable=True)
@@ -829,7 +1053,11 @@ class ProjectCaseResults(pa.DataFrameModel):
         nullable=True,
     )
     flags: Series[str] = _f("Warnings", nullable=True)
-    decision: Series[str] = _f("build_instead (the founding case's reading) or new_project", isin=DECISIONS)
+    decision: Series[str] = _f(
+        "build_instead (the founding case's reading; an end-use programme: buy the efficient unit instead) or "
+        "new_project",
+        isin=DECISIONS,
+    )
     cost_basis: Series[str] = _f(
         "Where the capex and O&M came from (the case's own values, or the catalogue)"
     )
@@ -859,7 +1087,9 @@ class ProjectCaseResults(pa.DataFrameModel):
     def plant_cases_have_efficiencies_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
         cols = ["efficiency_bau_lhv", "efficiency_reference_lhv", "efficiency_project_lhv", "capacity_mw"]
         cols += ["discount_rate", "lifetime_yr", "crf"]
-        return (df["swap_type"] == "grid_displacement") | df[cols].notna().all(axis=1)
+        return df["swap_type"].isin(["grid_displacement", "end_use_efficiency"]) | df[cols].notna().all(
+            axis=1
+        )
 
     class Config:
         name = "project_case_results"

@@ -11,8 +11,16 @@ class RawFiles(pa.DataFrameModel):
         description="Release of the source the file belongs to (see source_releases)"
     )
     file_name: Series[str] = pa.Field(description="File name in data/raw/<source_id>/")
-    url: Series[str] = pa.Field(description="URL the file was fetched from (file:// when placed by hand)")
-    path: Series[str] = pa.Field(description="Local path of the raw file")
+    url: Series[str] = pa.Field(
+        description="The publisher's URL of the file (the release's in sources.yaml), whatever copy it was "
+        "fetched from"
+    )
+    fetched_url: Series[str] = pa.Field(
+        nullable=True,
+        description="URL the file was actually fetched from (a mirror, a BCM_URL_<ID> override or the "
+        "publisher's); null when the file was placed by hand (status manual)",
+    )
+    path: Series[str] = pa.Field(description="Path of the raw file, relative to the data directory")
     retrieved_at: Series[str] = pa.Field(description="UTC time of the download (ISO 8601)")
     bytes: Series[int] = pa.Field(ge=0, description="File size in bytes")
     sha256: Series[str] = pa.Field(str_length=64, description="SHA-256 of the file; core rows carry it too")

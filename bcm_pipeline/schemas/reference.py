@@ -131,7 +131,9 @@ class Countries(pa.DataFrameModel):
     )
     jcm_partner_since: Series[pa.Date] = pa.Field(
         nullable=True,
-        description="Date the JCM bilateral document was signed; null where not verified (see note)",
+        description="Date the host's first JCM bilateral document with Japan (MoU/MoC) was signed, as the UNEP-CCC "
+        "Article 6 Pipeline dates it (article6_agreements); India 29 Aug 2025 (the pipeline: 7 Aug; both cited); "
+        "null for non-hosts",
     )
     default_capacity_factor_coal: Series[float] = pa.Field(
         gt=0,
@@ -165,7 +167,12 @@ class TechnologyCatalogue(pa.DataFrameModel):
             "(GEM GCPT 'CO2 Parameters'), top_performer (benchmark for new units)"
         ),
     )
-    fuel_class: Series[str] = pa.Field(isin=["coal", "gas", "oil"], description="coal, gas or oil")
+    fuel_class: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil"],
+        nullable=True,
+        description="coal, gas or oil; null for the grid-displacement project types (solar_pv, wind: no fuel, "
+        "as in technologies)",
+    )
     technology: Series[str] = pa.Field(
         description=(
             "Technology id of the technologies vocabulary (coal_subcritical, coal_usc, coal_ausc, coal_fbs, "
@@ -253,11 +260,14 @@ class Technologies(pa.DataFrameModel):
         ),
     )
     fuel_class: Series[str] = pa.Field(
-        isin=["coal", "gas", "oil"], nullable=True, description="Fuel the technology burns; null for grid"
+        isin=["coal", "gas", "oil"],
+        nullable=True,
+        description="Fuel the technology burns; null for grid, steel and end-use technologies",
     )
     sector: Series[str] = pa.Field(
-        isin=["power", "grid"],
-        description="power (a generating unit that burns fuel) or grid (a project displacing grid power)",
+        isin=["power", "grid", "steel", "end_use"],
+        description="power (a generating unit that burns fuel), grid (a project displacing grid power), steel "
+        "(a steelmaking route or a BF-BOF measure) or end_use (an appliance of an end-use programme)",
     )
     name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Readable name (chart labels)")
     description: Series[str] = pa.Field(str_length={"min_value": 1}, description="What the technology is")
@@ -307,7 +317,7 @@ class Technologies(pa.DataFrameModel):
         description = (
             "The technology vocabulary: one row per technology id and per tracker code that maps to it (GEM "
             "GCPT combustion technology, GEM GOGPT Technology code by fuel class), with a readable name and "
-            "GEM's definition; catalogue-only and grid technologies have no code. Authored in the repo."
+            "GEM's definition; catalogue-only, grid, steel and end-use technologies have no code. Authored in the repo."
         )
         metadata = {"key": ["technology", "source_id", "source_fuel_class", "source_code"]}
         unique = ["technology", "source_id", "source_fuel_class", "source_code"]
@@ -500,5 +510,66 @@ class TechnologyRetrofits(pa.DataFrameModel):
         )
         metadata = {"key": ["retrofit_id"]}
         unique = ["from_technology", "to_technology", "capex_region"]
+        strict = "filter"
+        coerce = True
+
+
+class NationalGenerationSupplements(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, description="Country, ISO3")
+    year: Series[int] = pa.Field(ge=1985, le=2100, description="Calendar year")
+    source: Series[str] = pa.Field(
+        isin=["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other_renewables"],
+        description="Generation source, in owid_electricity_by_source's vocabulary",
+    )
+    generation_twh: Series[float] = pa.Field(
+        ge=0, le=20_000, description="Electricity generated in the year, TWh (gross, as Ember publishes it)"
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="Why the row is needed")
+
+    class Config:
+        name = "national_generation_supplements"
+        description = (
+            "National generation by source for country-years that OWID's electricity-by-source chart download "
+            "(owid_electricity_by_source) leaves out, from a cited release of the same Ember data (OWID's full "
+            "energy dataset), TWh. Used only where owid_electricity_by_source has no row for the country and "
+            "year (national_generation). Authored in the repo."
+        )
+        metadata = {"key": ["country_iso3", "year", "source"]}
+        unique = ["country_iso3", "year", "source"]
+        strict = "filter"
+        coerce = True
+
+
+class CostRegions(pa.DataFrameModel):
+    country_iso3: Series[str] = pa.Field(str_length=3, unique=True, description="Country, ISO3")
+    cost_region: Series[str] = pa.Field(
+        description="The capex_region of technology_catalogue whose costs the country takes (a WEO-2020 region)"
+    )
+    basis: Series[str] = pa.Field(
+        isin=["country", "region", "proxy"],
+        description="country: the region is the country; region: a region that includes the country (a "
+        "regional average); proxy: a region that does not include it (flagged capex_proxy_region in "
+        "technology_swaps)",
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(
+        description="Why this region: for a proxy, why it is the nearest documented one"
+    )
+
+    class Config:
+        name = "cost_regions"
+        description = (
+            "Which cost region each host country takes its power-technology costs from (technology_catalogue "
+            "capex_region), with the basis of the choice: its own region, a region containing it, or a labelled "
+            "proxy. Authored in the repo."
+        )
+        metadata = {"key": ["country_iso3"]}
         strict = "filter"
         coerce = True

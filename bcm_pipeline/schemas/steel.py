@@ -406,3 +406,253 @@ class SteelBaselines(pa.DataFrameModel):
         metadata = {"key": ["baseline_id"]}
         strict = "filter"
         coerce = True
+
+
+# --- Steel swaps (issue 16, second part) -----------------------------------------------------------------
+
+STEEL_OPTIONS = ["steel_trt", "steel_whr", "steel_scrap_eaf", "steel_dri_eaf_gas"]
+
+
+class SteelSwapOptions(pa.DataFrameModel):
+    technology: Series[str] = pa.Field(
+        isin=[*STEEL_OPTIONS, "steel_bf_bof"],
+        description="The option (a BF-BOF measure or a target route) or steel_bf_bof (the plant replaced)",
+    )
+    parameter: Series[str] = pa.Field(
+        isin=[
+            "electricity_saved_mwh_per_t_hot_metal",
+            "coal_saved_gj_per_t_sinter",
+            "sinter_per_t_hot_metal",
+            "capex_usd_per_t_yr_hot_metal",
+            "capex_usd_per_t_yr_sinter",
+            "fixed_om_share_of_capex",
+            "lifetime_yr",
+        ],
+        description="What the row gives; its unit is in the name and in `unit`",
+    )
+    value: Series[float] = pa.Field(ge=0, description="Central value, in `unit`")
+    value_low: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Low end (the conservative reduction uses it), in `unit`"
+    )
+    value_high: Series[float] = pa.Field(ge=0, nullable=True, description="High end, in `unit`")
+    unit: Series[str] = pa.Field(description="Unit of value, e.g. MWh/t hot metal, USD/(t/yr hot metal)")
+    price_year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=2000,
+        le=2030,
+        description="Price year of a money value (USD of that year); else null",
+    )
+    source_document: Series[str] = _citation_field("source_document")
+    source_table: Series[str] = _citation_field("source_table")
+    source_page: Series[str] = _citation_field("source_page")
+    verified: Series[str] = _citation_field("verified")
+    note: Series[str] = pa.Field(nullable=True, description="How the value is derived and used; assumptions")
+
+    @pa.dataframe_check
+    def band_brackets_value(cls, df: pd.DataFrame) -> Series[bool]:
+        return _ordered(df, "value_low", "value", "value_high")
+
+    @pa.dataframe_check(description="Money values carry their price year")
+    def capex_has_a_price_year(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df["parameter"].str.startswith("capex") | df["price_year"].notna()
+
+    class Config:
+        name = "steel_swap_options"
+        description = (
+            "Cited parameters of the steel options: savings per t of the BF-BOF measures (top-pressure recovery "
+            "turbine, sinter-cooler waste-heat recovery), their capex, O&M share and lifetime, and the lifetimes "
+            "of the routes; assumptions labelled. Authored in the repo (reference/steel_swap_options.csv)."
+        )
+        metadata = {"key": ["technology", "parameter"]}
+        unique = ["technology", "parameter"]
+        strict = "filter"
+        coerce = True
+
+
+class SteelRouteFactors(pa.DataFrameModel):
+    route_id: Series[str] = _f("Steelmaking route", nullable=False, unique=True, isin=STEEL_ROUTES)
+    is_dri: Series[bool] = _f("The route melts DRI (its factors add the DRI plant's)", nullable=False)
+    dri_charge_t_per_t: Series[float] = _f("t DRI per t crude steel (DRI routes)", ge=0)
+    dri_charge_t_per_t_low: Series[float] = _f("Low end, t DRI/t", ge=0)
+    dri_charge_t_per_t_high: Series[float] = _f("High end, t DRI/t", ge=0)
+    direct_co2_ef_t_per_t: Series[float] = _f(
+        "Direct CO2 per t crude steel (IPCC Tier 1; DRI: EAF + t DRI x DRI factor), t/t", nullable=False, ge=0
+    )
+    direct_co2_ef_t_per_t_low: Series[float] = _f("Low end of the direct factor, t/t", nullable=False, ge=0)
+    direct_co2_ef_t_per_t_high: Series[float] = _f("High end of the direct factor, t/t", nullable=False, ge=0)
+    electricity_mwh_per_t: Series[float] = _f(
+        "Electricity per t crude steel (EAF and DRI plant); null: not estimated for the route", ge=0
+    )
+    electricity_mwh_per_t_low: Series[float] = _f("Low end, MWh/t", ge=0)
+    electricity_mwh_per_t_high: Series[float] = _f("High end, MWh/t", ge=0)
+    natural_gas_gj_per_t: Series[float] = _f("Natural gas per t crude steel (gas DRI), GJ (LHV)/t", ge=0)
+    coal_gj_per_t: Series[float] = _f(
+        "Coal per t crude steel (BF-BOF coking + PCI coal; coal DRI life-cycle energy), GJ/t", ge=0
+    )
+
+    @pa.dataframe_check
+    def bands_bracket_central(cls, df: pd.DataFrame) -> Series[bool]:
+        ok = _ordered(df, "direct_co2_ef_t_per_t_low", "direct_co2_ef_t_per_t", "direct_co2_ef_t_per_t_high")
+        return ok & _ordered(
+            df, "electricity_mwh_per_t_low", "electricity_mwh_per_t", "electricity_mwh_per_t_high"
+        )
+
+    class Config:
+        name = "steel_route_factors"
+        description = (
+            "Per steelmaking route: direct CO2 factor, electricity and fuels per t crude steel with low/high bands, "
+            "from steel_defaults (IPCC 2006 Tier 1, POSTED). Read by steel_baselines and steel_swaps."
+        )
+        metadata = {"key": ["route_id"]}
+        strict = "filter"
+        coerce = True
+
+
+class SteelSwaps(pa.DataFrameModel):
+    """The technology_swaps column contract (technology_swaps unions these rows), steel's own columns too."""
+
+    swap_id: Series[str] = _f("steel_plants:<unit_id>:<to_technology>", nullable=False, unique=True)
+    unit_id: Series[str] = _f(
+        "The plant's BF-BOF route: <gem_plant_id>:steel_bf_bof (operating, = steel_baselines.baseline_id) or "
+        "<gem_plant_id>:steel_bf_bof:<status> (pipeline)",
+        nullable=False,
+    )
+    unit_source: Series[str] = _f("steel_plants", nullable=False, isin=["steel_plants"])
+    country_iso3: Series[str] = _f("ISO3 country", nullable=False)
+    sector: Series[str] = _f("steel", nullable=False, isin=["steel"])
+    swap_type: Series[str] = _f(
+        "route_switch (BF-BOF -> another route) or efficiency_upgrade (a BF-BOF measure)",
+        nullable=False,
+        isin=["route_switch", "efficiency_upgrade"],
+    )
+    from_technology: Series[str] = _f("steel_bf_bof", nullable=False, isin=["steel_bf_bof"])
+    to_technology: Series[str] = _f(
+        "The option (technologies vocabulary)", nullable=False, isin=STEEL_OPTIONS
+    )
+    is_upgrade: Series[bool] = _f("BAU reduction > 0 (false when it is unknown)", nullable=False)
+    capacity_mw: Series[float] = _f("Not applicable to steel: null", ge=0)
+    net_generation_mwh_per_yr: Series[float] = _f("Not applicable to steel: null", ge=0)
+    production_t_per_yr: Series[float] = _f(
+        "Output, the same before and after: crude steel (route switch) or hot metal (measure) = capacity x "
+        "utilisation, t/yr",
+        nullable=False,
+        ge=0,
+    )
+    baseline_co2_t_per_yr: Series[float] = _f(
+        "Route switch: the BF-BOF route's direct CO2 (IPCC Tier 1); measure: the CO2 of the energy it displaces "
+        "(saved MWh x grid average, or fuel x coal EF), t/yr",
+        nullable=False,
+        ge=0,
+    )
+    project_co2_t_per_yr: Series[float] = _f(
+        "Route switch: the new route's direct + indirect CO2 (grid average); measure: 0; null when the grid "
+        "factor is unknown, t/yr",
+        ge=0,
+    )
+    reduction_bau_t_per_yr: Series[float] = _f("Baseline - project, t/yr (null: unknown)")
+    reference_co2_t_per_yr: Series[float] = _f(
+        "Conservative reference: BF-BOF low factor x production, or the low saving x the crediting factor, t/yr",
+        nullable=False,
+        ge=0,
+    )
+    reduction_creditable_t_per_yr: Series[float] = _f(
+        "Reference - conservative project, >= 0, never above the BAU reduction, t/yr", nullable=False, ge=0
+    )
+    reference_rule: Series[str] = _f("Which factors set BAU and the reference", nullable=False)
+    bau_reference_gap_t_per_yr: Series[float] = _f("Baseline - reference, t/yr", nullable=False, ge=-TOL)
+    fuel_saved_tj_per_yr: Series[float] = _f(
+        "Fuel saved (route switch: BF-BOF coal - the route's gas and coal; measure: fuel saved), TJ/yr"
+    )
+    fuel_savings_usd_per_yr: Series[float] = _f(
+        "Energy cost saved at the central fuel price (fuel, and electricity at its price), USD/yr; null: a "
+        "price unknown"
+    )
+    electricity_saved_mwh_per_yr: Series[float] = _f(
+        "Grid electricity saved (measure) or, negative, bought (route switch), MWh/yr"
+    )
+    electricity_price_usd_per_mwh: Series[float] = _f(
+        "Electricity price (scenario_parameters electricity_price_usd_per_mwh), USD/MWh; null: unknown", ge=0
+    )
+    incremental_capex_usd: Series[float] = _f(
+        "Capex of the decision, USD of usd_price_year (null: unknown, never 0)", gt=0
+    )
+    annualised_cost_usd_per_yr: Series[float] = _f("Upfront cost x CRF + dO&M, USD/yr (null: unknown)")
+    npv_usd: Series[float] = _f("-upfront + (savings - dO&M) / CRF at the discount rate, no credits, USD")
+    simple_payback_yr: Series[float] = _f("Upfront / (savings - dO&M), years", ge=0)
+    mac_usd_per_t: Series[float] = _f("(Annualised cost - savings) / BAU reduction, USD/t (null: unknown)")
+    breakeven_credit_price_usd_per_t: Series[float] = _f(
+        "(Annualised cost - savings) / creditable reduction, at least 0, USD/t", ge=0
+    )
+    flags: Series[str] = _f("';'-separated warnings (no_material_costs, needs_scrap_supply, ...)")
+    status: Series[str] = _f(
+        "operating, or the pipeline status (announced, construction, ...)", nullable=False
+    )
+    fuel: Series[str] = _f("Not applicable: null")
+    efficiency_bau_lhv: Series[float] = _f("Not applicable: null")
+    efficiency_reference_lhv: Series[float] = _f("Not applicable: null")
+    efficiency_project_lhv: Series[float] = _f("Not applicable: null")
+    co2_ef_baseline_t_per_tj: Series[float] = _f("Not applicable: null")
+    project_co2_conservative_t_per_yr: Series[float] = _f(
+        "Project CO2 at the conservative end (route high factor, high MWh/t, higher grid factor; measure 0), t/yr",
+        nullable=False,
+        ge=0,
+    )
+    fuel_saved_t_per_yr: Series[float] = _f("Not applicable: null")
+    fuel_price_usd_per_gj: Series[float] = _f("Coal price, central scenario, USD/GJ", ge=0)
+    project_fuel_price_usd_per_gj: Series[float] = _f("Gas price for gas DRI, central scenario, USD/GJ", ge=0)
+    delta_om_usd_per_yr: Series[float] = _f(
+        "O&M difference: measure fixed O&M share x capex; route switch null (unknown), USD/yr"
+    )
+    discount_rate: Series[float] = _f("Discount rate (fraction)", nullable=False, ge=0, lt=1)
+    lifetime_yr: Series[float] = _f("Economic lifetime of the option (steel_swap_options), years", gt=0)
+    crf: Series[float] = _f("Capital recovery factor (fraction per yr)", gt=0, le=1)
+    grid_ef_bau_t_per_mwh: Series[float] = _f("Grid factor of the BAU electricity (OWID average), tCO2/MWh")
+    grid_ef_reference_t_per_mwh: Series[float] = _f(
+        "Grid factor of the conservative end: saved MWh at the crediting factor (never above the average), "
+        "bought MWh at the higher of the two, tCO2/MWh"
+    )
+    decision: Series[str] = _f(
+        "build_instead (pipeline), retrofit (operating plant, measure), replace (operating plant, route switch)",
+        nullable=False,
+        isin=["build_instead", "retrofit", "replace"],
+    )
+    cost_basis: Series[str] = _f("The cost rows behind the capex, and their price year", nullable=False)
+    usd_price_year: Series[pd.Int64Dtype] = _f("Price year of the money columns", nullable=False)
+    capex_usd_per_kw: Series[float] = _f("Not applicable: null", gt=0)
+    remaining_life_yr: Series[float] = _f("Replace: the BF-BOF plant's remaining life, years", ge=0)
+    stranded_value_usd: Series[float] = _f(
+        "Replace: BF-BOF capex x capacity x remaining life / lifetime, USD; 0 otherwise; null: unknown", ge=0
+    )
+    upfront_cost_usd: Series[float] = _f("Capex + stranded value, USD", gt=0)
+    fuel_price_low_usd_per_gj: Series[float] = _f("Coal price, low scenario, USD/GJ", ge=0)
+    fuel_price_high_usd_per_gj: Series[float] = _f("Coal price, high scenario, USD/GJ", ge=0)
+    fuel_savings_low_usd_per_yr: Series[float] = _f("Energy cost saved at the low fuel prices, USD/yr")
+    fuel_savings_high_usd_per_yr: Series[float] = _f("Energy cost saved at the high fuel prices, USD/yr")
+    hurdle_rate: Series[float] = _f("Hurdle rate of the investment test", ge=0, lt=1)
+    npv_hurdle_low_usd: Series[float] = _f("NPV without credits at the hurdle rate, low fuel price, USD")
+    npv_hurdle_central_usd: Series[float] = _f("NPV without credits at the hurdle rate, central, USD")
+    npv_hurdle_high_usd: Series[float] = _f("NPV without credits at the hurdle rate, high fuel price, USD")
+    additionality: Series[str] = _f(
+        "additional, depends_on_price or not_additional; null: not an upgrade or not run",
+        isin=["additional", "depends_on_price", "not_additional"],
+    )
+    additionality_rule: Series[str] = _f(
+        "The investment test's rule as applied, or why not run", nullable=False
+    )
+
+    @pa.dataframe_check
+    def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
+        bau = df["reduction_bau_t_per_yr"]
+        return bau.isna() | (df["reduction_creditable_t_per_yr"] <= bau.clip(lower=0) + TOL)
+
+    class Config:
+        name = "steel_swaps"
+        description = (
+            "Each BF-BOF plant (operating or pipeline) x steel option in the technology_swaps contract: route "
+            "switches (scrap EAF, gas DRI-EAF) and BF-BOF measures (top-pressure recovery turbine, sinter-cooler "
+            "heat recovery), BAU and conservative creditable reductions, the decision, its capex in one price "
+            "year, energy savings, MAC and the investment test; unknowns null with a flag."
+        )
+        metadata = {"key": ["swap_id"]}
+        strict = "filter"
+        coerce = True

@@ -52,28 +52,39 @@ def pending(target: Path) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-def on_disk(path: Path, status: str | None = None) -> RawFile:
+def relative(path: Path) -> str:
+    """A raw file's path as raw_files keeps it: relative to the data directory (data/raw/<id>/...), which
+    may move; as given when it is not under a raw/ folder."""
+    path = Path(path)
+    for parent in path.parents:
+        if parent.name == "raw":
+            return str(path.relative_to(parent.parent))
+    return str(path)
+
+
+def on_disk(path: Path, status: str | None = None, url: str | None = None) -> RawFile:
     """A raw file as it is on disk: its sidecar's provenance (the sha256 and size of the bytes there), the
-    status given or the sidecar's; a file without sidecar as placed by hand."""
+    status given or the sidecar's; a file without sidecar as placed by hand (`url`: the publisher's)."""
     provenance = read_provenance(path) or {}
     stat = path.stat()
-    fields = {k: provenance.get(k) for k in RawFile.__dataclass_fields__}
-    fields |= {
+    changes = {
         "source_id": provenance.get("source_id") or path.parent.name,
-        "url": provenance.get("url") or f"file://{path}",
-        "path": str(path),
+        "url": url or provenance.get("url") or f"file://{path}",
+        "path": relative(path),
         "retrieved_at": provenance.get("retrieved_at")
         or datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
         "bytes": stat.st_size,
         "sha256": sha256_of(path),
         "status": status or provenance.get("status") or "manual",
     }
-    return RawFile(**fields)
+    if not provenance:
+        changes["fetched_url"] = None  # placed by hand
+    return RawFile.from_sidecar(provenance, **changes)
 
 
-def last_good(target: Path) -> RawFile | None:
+def last_good(target: Path, url: str | None = None) -> RawFile | None:
     """The current file of `target` for a run that cannot reach its source (status unreachable)."""
-    return on_disk(target, "unreachable") if target.exists() else None
+    return on_disk(target, "unreachable", url) if target.exists() else None
 
 
 def _stamp() -> str:
@@ -91,7 +102,8 @@ def promote(target: Path) -> Path | None:
     kept = keep_previous(target, current_sha) if current_sha not in (None, sha) else None
     os.replace(candidate, target)
     _write_atomic(
-        _sidecar(target), json.dumps({**provenance, "path": str(target), "status": "downloaded"}, indent=2)
+        _sidecar(target),
+        json.dumps({**provenance, "path": relative(target), "status": "downloaded"}, indent=2),
     )
     _sidecar(candidate).unlink(missing_ok=True)
     _remove_if_empty(candidate.parent)
@@ -115,7 +127,7 @@ def refuse(target: Path, reason: str) -> Path | None:
     os.replace(candidate, kept)
     record = {
         **provenance,
-        "path": str(kept),
+        "path": relative(kept),
         "status": "refused",
         "refused_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "reason": reason[:MAX_REASON],
@@ -142,7 +154,7 @@ def refused(target: Path) -> list[dict]:
     out = []
     for path in sorted(_kept_files(folder, target.name), reverse=True):
         record = read_provenance(path) or {}
-        out.append({**record, "path": str(path), "status": "refused"})
+        out.append({**record, "path": relative(path), "status": "refused"})
     return out
 
 

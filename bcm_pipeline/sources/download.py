@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -27,10 +28,11 @@ import zipfile
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from bcm_pipeline import __version__
@@ -67,8 +69,9 @@ class DownloadError(RuntimeError):
 @dataclass(frozen=True)
 class RawFile:
     source_id: str
-    url: str
-    path: str
+    url: str  # the publisher's URL (registry)
+    fetched_url: str | None  # what was fetched: a mirror, an override or url; None for a file placed by hand
+    path: str  # relative to the data directory
     retrieved_at: str
     bytes: int
     sha256: str
@@ -78,6 +81,14 @@ class RawFile:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_sidecar(cls, stored: dict, **changes) -> RawFile:
+        """A provenance sidecar as written by this or older code (which kept the fetched URL in `url`)."""
+        fields = {f: stored.get(f) for f in cls.__dataclass_fields__}
+        if "fetched_url" not in stored:
+            fields["fetched_url"] = stored.get("url")
+        return cls(**{**fields, **changes})
 
 
 def source_url(source: Source, settings: Settings) -> str:
@@ -175,14 +186,53 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def cannot_heal(error: BaseException | None, host: str | None, port: int | None = None) -> str | None:
+    """Why a connection error will not pass by retrying, or None when it might (a timeout, a reset, a
+    refused remote host that may be restarting).
+
+    A name that does not resolve means no network or a wrong host; nothing listening on this machine
+    (connection refused on loopback) means the mirror is not running or the port is wrong. Retrying either
+    only makes an offline build take minutes to fail.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, NameResolutionError):
+            return f"no network or unknown host: could not resolve {getattr(error, '_host', None) or host}"
+        if isinstance(error, NewConnectionError) and _is_loopback(host) and "refused" in str(error).lower():
+            where = f"{host}:{port}" if port else host
+            return f"nothing listens at {where} (connection refused): is the mirror running, on this port?"
+        error = getattr(error, "reason", None) or error.__cause__ or error.__context__
+    return None
+
+
 class CappedRetry(Retry):
-    """urllib3 Retry that honours Retry-After only up to a cap (a huge value would stall the refresh)."""
+    """urllib3 Retry that honours Retry-After only up to a cap (a huge value would stall the refresh), and
+    gives up at once on connection errors that cannot heal (cannot_heal)."""
 
     retry_after_max_s: float = 120.0
 
     def get_retry_after(self, response) -> float | None:
         seconds = super().get_retry_after(response)
         return None if seconds is None else min(seconds, self.retry_after_max_s)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if error is not None and cannot_heal(
+            error, getattr(_pool, "host", None), getattr(_pool, "port", None)
+        ):
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -318,7 +368,7 @@ def fetch(
     previous = read_provenance(target) if target.exists() else None
 
     if target.exists() and previous is None:
-        return _manual(source, target)
+        return _manual(source, target, settings)
     if not (url.startswith("https://") or (settings.source_mirror and url.startswith("http://"))):
         raise DownloadError(
             f"{source.id}: refusing non-https URL {url} (plain http only via BCM_SOURCE_MIRROR)"
@@ -327,7 +377,8 @@ def fetch(
     current_sha = sha256_of(target) if target.exists() else None
     headers = {}
     # Ask "changed since?" only when the file on disk is the one the provenance describes.
-    if previous and previous.get("url") == url and previous.get("sha256") == current_sha:
+    fetched_before = (previous or {}).get("fetched_url", (previous or {}).get("url"))
+    if previous and fetched_before == url and previous.get("sha256") == current_sha:
         if previous.get("etag"):
             headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
@@ -350,6 +401,13 @@ def fetch(
                 timeout=(settings.http_connect_timeout_s, settings.http_read_timeout_s),
             )
         except requests.RequestException as exc:
+            permanent = cannot_heal(exc, urlsplit(url).hostname, urlsplit(url).port)
+            if permanent:
+                raise DownloadError(
+                    f"{source.id}: download from {url} failed: {permanent}\n"
+                    f"  what to do: {offline_hint(source, settings)}; {kept}",
+                    unreachable=True,
+                ) from exc
             raise DownloadError(
                 f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}",
                 transient=True,
@@ -357,7 +415,9 @@ def fetch(
             ) from exc
         with response:
             if response.status_code == 304 and previous:
-                return RawFile(**{**previous, "status": "not_modified"})
+                return RawFile.from_sidecar(
+                    previous, url=source.url, path=_relative(target, settings), status="not_modified"
+                )
             if response.status_code != 200:
                 hint = f" (the source may have moved: set {url_override_env(source.id)} or a release URL)"
                 raise DownloadError(
@@ -409,8 +469,9 @@ def fetch(
                 )
             raw = RawFile(
                 source_id=source.id,
-                url=url,
-                path=str(target),
+                url=source.url,
+                fetched_url=url,
+                path=_relative(target, settings),
                 retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 bytes=received,
                 sha256=sha,
@@ -454,7 +515,8 @@ def _stage(tmp_path: Path, target: Path, raw: RawFile) -> RawFile:
     """Rename a verified download into candidate/ with its sidecar; the current file is not touched."""
     candidate = candidate_path(target)
     candidate.parent.mkdir(exist_ok=True)
-    staged = replace(raw, path=str(candidate), status="candidate")
+    relative = Path(raw.path)  # relative to the data directory, like every raw_files path
+    staged = replace(raw, path=str(relative.parent / CANDIDATE_DIR / relative.name), status="candidate")
     os.replace(tmp_path, candidate)
     _write_atomic(_sidecar(candidate), json.dumps(staged.to_dict(), indent=2))
     return staged
@@ -473,13 +535,35 @@ def cannot_connect(exc: BaseException) -> bool:
     return False
 
 
+def offline_hint(source: Source, settings: Settings) -> str:
+    """What to do when a source cannot be reached at all."""
+    folder = settings.raw_dir / source.raw_folder
+    if settings.source_mirror:
+        return (
+            f"start the mirror or fix its URL (BCM_SOURCE_MIRROR / --mirror {settings.source_mirror}), "
+            f"or put {source.filename!r} into {folder}/"
+        )
+    return (
+        "set BCM_SOURCE_MIRROR or --mirror to a server of the files laid out like data/raw/, "
+        f"or put {source.filename!r} into {folder}/"
+    )
+
+
 def _mirror_url(source: Source, settings: Settings) -> str | None:
     if not settings.source_mirror:
         return None
     return f"{settings.source_mirror.rstrip('/')}/{source.mirror_path}"
 
 
-def _manual(source: Source, target: Path) -> RawFile:
+def _relative(target: Path, settings: Settings) -> str:
+    """The raw file's path as raw_files keeps it: relative to the data directory (which may move)."""
+    try:
+        return str(target.resolve().relative_to(settings.data_dir.resolve()))
+    except ValueError:
+        return str(target)
+
+
+def _manual(source: Source, target: Path, settings: Settings) -> RawFile:
     try:
         verify_content(target, source)
     except (ValueError, zipfile.BadZipFile) as exc:
@@ -487,8 +571,9 @@ def _manual(source: Source, target: Path) -> RawFile:
     stat = target.stat()
     return RawFile(
         source_id=source.id,
-        url=f"file://{target}",
-        path=str(target),
+        url=source.url,
+        fetched_url=None,  # placed by hand: status manual
+        path=_relative(target, settings),
         retrieved_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
         bytes=stat.st_size,
         sha256=sha256_of(target),

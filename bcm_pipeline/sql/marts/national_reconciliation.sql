@@ -1,5 +1,6 @@
 -- national_reconciliation: per host country, fuel and year, the plant-level sums of plant_baselines beside
--- the national totals: OWID generation (Ember, gross) and an independent CO2 estimate, with their ratios.
+-- the national totals: OWID generation (Ember, gross; national_generation, with its cited supplements) and an
+-- independent CO2 estimate, with their ratios.
 -- Like is compared with like: the plants that ran in the year (operating units, half a year in their start
 -- year, none before it); our net generation grossed up by the gross-to-net share (OWID is gross); India in
 -- the calendar year its CEA fiscal year starts in (FY2018-19 = April 2018 - March 2019 against 2018).
@@ -20,8 +21,8 @@ hosts AS (
 
 national AS (
     SELECT country_iso3, year, source AS fuel_class, generation_twh * 1e6 AS generation_mwh
-    FROM owid_electricity_by_source
-    WHERE NOT is_aggregate AND country_iso3 IN (SELECT country_iso3 FROM hosts)
+    FROM national_generation
+    WHERE country_iso3 IN (SELECT country_iso3 FROM hosts)
 ),
 
 -- CEA's fiscal year (the one the matches and the reported tier use) and its first calendar year.

@@ -1,18 +1,46 @@
 -- project_case_results: one row per user project case (cases/*.yaml), evaluated by the same
 -- plant_baselines and technology_swaps SQL as tracker units; here the case's credit share and price.
 -- Credited = reduction on the case's crediting basis (BAU or conservative) x credit share.
--- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel,
--- no energy revenue counted, so their payback and NPV rest on the credits alone.
+-- Grid-displacement cases (solar PV, wind, efficiency) come through grid_displacement_swaps: no fuel of
+-- their own; their fuel savings are the fuel cost of the operating margin they displace, less their O&M.
+-- End-use programmes (issue 16) come through end_use_swaps: their savings are electricity bills.
 -- The investment test (technology_swaps: NPV without credits at the hurdle rate, low / central / high fuel
 -- price) is shown beside the same NPV with the case's credits over its lifetime.
+-- Under an agreement (the case's agreement_id): credited x (1 - haircut) x (1 - SOP - OMGE) when the agreement
+-- covers the case (its host, target technology and swap type), else 0 with a flag; the agreement's price
+-- unless the case gives one.
 
 WITH
+agreed AS (
+    SELECT pc.case_id, a.agreement_id IS NOT NULL AS agreement_found,
+        a.host_country_iso3 = pc.country_iso3
+            AND list_contains(string_split(a.eligible_to_technologies, ';'), pc.to_technology)
+            AND list_contains(string_split(a.eligible_swap_types, ';'), s.swap_type) AS agreement_covers,
+        (1 - a.haircut) * (1 - a.sop_share - a.omge_share) AS agreement_keep,
+        a.credit_price_usd_per_t AS agreement_price
+    FROM project_cases AS pc
+    JOIN technology_swaps AS s ON s.unit_source = 'case' AND s.unit_id = pc.case_id
+    LEFT JOIN agreements AS a ON a.agreement_id = pc.agreement_id
+    WHERE pc.agreement_id IS NOT NULL
+),
+
 cases AS (
-    SELECT s.* RENAME (npv_usd AS npv_no_credits_usd), pc.credit_share, pc.credit_price_usd_per_t, pc.crediting_basis,
+    SELECT s.* RENAME (npv_usd AS npv_no_credits_usd, flags AS swap_flags), pc.credit_share,
+        coalesce(pc.credit_price_usd_per_t, g.agreement_price, 0) AS credit_price_usd_per_t, pc.crediting_basis,
+        pc.agreement_id,
         CASE pc.crediting_basis WHEN 'bau' THEN s.reduction_bau_t_per_yr
-             ELSE s.reduction_creditable_t_per_yr END * pc.credit_share AS credited_t_per_yr
+             ELSE s.reduction_creditable_t_per_yr END * pc.credit_share
+            * CASE WHEN pc.agreement_id IS NULL THEN 1 WHEN g.agreement_covers THEN g.agreement_keep ELSE 0 END
+            AS credited_t_per_yr,
+        nullif(concat_ws(';', s.flags,
+            CASE WHEN pc.agreement_id IS NOT NULL AND NOT coalesce(g.agreement_found, false)
+                 THEN 'unknown_agreement:' || pc.agreement_id || ' (no credits)'
+                 WHEN pc.agreement_id IS NOT NULL AND NOT coalesce(g.agreement_covers, false)
+                 THEN 'agreement_does_not_cover:' || pc.agreement_id || ' (host, technology or swap type; no credits)'
+            END), '') AS flags
     FROM technology_swaps AS s
     JOIN project_cases AS pc ON s.unit_source = 'case' AND s.unit_id = pc.case_id
+    LEFT JOIN agreed AS g ON g.case_id = pc.case_id
 ),
 
 flows AS (
@@ -20,11 +48,9 @@ flows AS (
         c.credited_t_per_yr * c.credit_price_usd_per_t AS credit_revenue_usd_per_yr,
         CASE WHEN c.hurdle_rate = 0 THEN c.lifetime_yr
              ELSE (1 - pow(1 + c.hurdle_rate, -c.lifetime_yr)) / c.hurdle_rate END AS hurdle_annuity,
-        CASE WHEN c.swap_type = 'grid_displacement'
-             THEN coalesce(c.fuel_savings_usd_per_yr, 0) - coalesce(c.delta_om_usd_per_yr, 0)
-             ELSE c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr END AS net_savings_usd_per_yr,
-        CASE WHEN c.swap_type = 'grid_displacement' THEN coalesce(c.fuel_savings_usd_per_yr, 0)
-             ELSE c.fuel_savings_usd_per_yr END AS net_fuel_savings_usd_per_yr
+        -- Grid cases as plant cases: an unknown value of the electricity or O&M stays null.
+        c.fuel_savings_usd_per_yr - c.delta_om_usd_per_yr AS net_savings_usd_per_yr,
+        c.fuel_savings_usd_per_yr AS net_fuel_savings_usd_per_yr
     FROM cases AS c
 )
 
@@ -48,6 +74,7 @@ SELECT
     reference_rule,
     crediting_basis,
     credit_share,
+    agreement_id,
     credited_t_per_yr,
     credit_price_usd_per_t,
     credit_revenue_usd_per_yr,

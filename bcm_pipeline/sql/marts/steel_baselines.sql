@@ -78,44 +78,19 @@ plant_routes AS (
     WHERE eaf - coalesce(dri_fed_eaf, 0) > 0 OR (eaf_unknown AND NOT has_dri)
 ),
 
--- The steel_defaults rows each route uses (items of steel_defaults).
-route_items AS (
-    SELECT * FROM (VALUES
-        ('steel_bf_bof', 'steel_bof', NULL, NULL, NULL, NULL, 'steel_bf_bof'),
-        ('steel_open_hearth', 'steel_ohf', NULL, NULL, NULL, NULL, NULL),
-        ('steel_unspecified', 'steel_unknown_route', NULL, NULL, NULL, NULL, NULL),
-        ('steel_scrap_eaf', 'steel_eaf', NULL, 'steel_scrap_eaf', NULL, NULL, NULL),
-        ('steel_dri_eaf_gas', 'steel_eaf', 'dri_gas', 'steel_dri_eaf', 'dri_plant_gas', 'dri_gas', NULL),
-        ('steel_dri_eaf_coal', 'steel_eaf', 'dri_coal', 'steel_dri_eaf', 'dri_plant_coal', NULL, 'dri_coal')
-    ) AS t(route_id, steel_ef_item, dri_ef_item, steel_elec_item, dri_elec_item, gas_item, coal_item)
-),
-
 world_defaults AS (SELECT * FROM steel_defaults WHERE country_iso3 = '*'),
 
--- Per route: direct factor, electricity and fuels per t crude steel, central / low / high.
+-- Per route: direct factor, electricity and fuels per t crude steel, central / low / high (steel_route_factors).
 route_factors AS (
     SELECT
-        r.route_id,
-        r.dri_ef_item IS NOT NULL AS is_dri,
-        dc.value AS dri_charge, dc.value_low AS dri_charge_low, dc.value_high AS dri_charge_high,
-        es.value + coalesce(dc.value * ed.value, 0) AS ef,
-        es.value_low + coalesce(dc.value_low * ed.value_low, 0) AS ef_low,
-        es.value_high + coalesce(dc.value_high * ed.value_high, 0) AS ef_high,
-        ls.value + coalesce(dc.value * ld.value, 0) AS elec,
-        ls.value_low + coalesce(dc.value_low * ld.value_low, 0) AS elec_low,
-        ls.value_high + coalesce(dc.value_high * ld.value_high, 0) AS elec_high,
-        dc.value * g.value AS gas_gj_per_t,
-        -- coal per t steel: BF-BOF's row is per t product, coal DRI's per t DRI
-        CASE WHEN r.dri_ef_item IS NOT NULL THEN dc.value * c.value ELSE c.value END AS coal_gj_per_t
-    FROM route_items AS r
-    JOIN world_defaults AS es ON es.parameter = 'co2_ef' AND es.item = r.steel_ef_item
-    LEFT JOIN world_defaults AS ed ON ed.parameter = 'co2_ef' AND ed.item = r.dri_ef_item
-    LEFT JOIN world_defaults AS dc
-        ON dc.parameter = 'dri_charge' AND dc.item = 'steel_dri_eaf' AND r.dri_ef_item IS NOT NULL
-    LEFT JOIN world_defaults AS ls ON ls.parameter = 'electricity' AND ls.item = r.steel_elec_item
-    LEFT JOIN world_defaults AS ld ON ld.parameter = 'electricity' AND ld.item = r.dri_elec_item
-    LEFT JOIN world_defaults AS g ON g.parameter = 'natural_gas' AND g.item = r.gas_item
-    LEFT JOIN world_defaults AS c ON c.parameter = 'coal' AND c.item = r.coal_item
+        route_id, is_dri,
+        dri_charge_t_per_t AS dri_charge, dri_charge_t_per_t_low AS dri_charge_low,
+        dri_charge_t_per_t_high AS dri_charge_high,
+        direct_co2_ef_t_per_t AS ef, direct_co2_ef_t_per_t_low AS ef_low, direct_co2_ef_t_per_t_high AS ef_high,
+        electricity_mwh_per_t AS elec, electricity_mwh_per_t_low AS elec_low,
+        electricity_mwh_per_t_high AS elec_high,
+        natural_gas_gj_per_t AS gas_gj_per_t, coal_gj_per_t
+    FROM steel_route_factors
 ),
 
 -- A country's own utilisation (production / capacity, cited) calibrates it; else the world rate.

@@ -7,7 +7,8 @@
 --                baseline fuel at its lower bound, project fuel at its upper bound.
 -- The decision each row stands for, and its cost basis (methodology notes §14), in USD of usd_price_year:
 --   build_instead (a pipeline unit, or a project case): premium = capex(project) - capex(baseline), both from
---       the first region that costs both (the country's own, else a capex_proxy_region), or an add-on's cost
+--       the first region that costs both (the country's own, its cost_regions region, else a fuel's
+--       capex_proxy_region), or an add-on's cost
 --       where technology_retrofits has one (a GT built with its steam bottoming cycle);
 --   retrofit (an operating unit with a technology_retrofits row): the retrofit's cost;
 --   replace (any other operating unit): the new unit's full capex, plus the stranded value of the old unit
@@ -16,7 +17,8 @@
 -- the investment test null, with a flag naming what is missing.
 -- Economics (§6): CRF = r(1+r)^n/((1+r)^n-1); MAC = (upfront x CRF + dO&M - fuel savings) / BAU reduction, at
 -- the central fuel price. Investment test (§14, CDM Tool 27): NPV without credits at the hurdle rate, at the
--- low, central and high fuel price (quantiles of the last N months of the World Bank series, in real USD).
+-- low, central and high fuel price (fuel_price_scenarios: quantiles of the last N months of the World Bank
+-- series, in real USD).
 -- Grid-displacement rows (solar PV, wind, efficiency) come from grid_displacement_swaps, unioned at the end,
 -- on the same MAC basis (the BAU reduction) so one MAC curve can rank plant swaps and grid projects; a new
 -- mart of swaps (steel) unions in the same way.
@@ -26,7 +28,6 @@ settings AS (
     SELECT
         max(value) FILTER (WHERE parameter = 'discount_rate') AS discount_rate,
         max(value) FILTER (WHERE parameter = 'economic_lifetime_yr') AS lifetime_yr,
-        max(value) FILTER (WHERE parameter = 'fuel_price_history_months') AS history_months,
         CAST(max(value) FILTER (WHERE parameter = 'usd_price_year') AS INTEGER) AS usd_price_year,
         max(value) FILTER (WHERE parameter = 'analysis_year') AS analysis_year,
         max(value) FILTER (WHERE parameter = 'hurdle_rate') AS hurdle_rate
@@ -42,78 +43,11 @@ deflator AS (
     WHERE d.series = 'us_gdp_deflator'
 ),
 
-scenarios AS (
-    SELECT key AS scenario, value AS quantile FROM scenario_parameters WHERE parameter = 'fuel_price_quantile'
-),
-
--- The last N months with a price per series, in USD of the price year (null where the year has no deflator).
-history AS (
-    SELECT f.series_code, f.price_usd_per_gj * d.to_price_year AS price_usd_per_gj
-    FROM (
-        SELECT series_code, month, price_usd_per_gj,
-            row_number() OVER (PARTITION BY series_code ORDER BY month DESC) AS months_back
-        FROM fuel_prices_monthly
-        WHERE price_usd_per_gj IS NOT NULL
-    ) AS f
-    LEFT JOIN deflator AS d ON d.year = year(f.month)
-    WHERE f.months_back <= (SELECT history_months FROM settings)
-),
-
-ranked AS (
-    SELECT series_code, price_usd_per_gj,
-        row_number() OVER (PARTITION BY series_code ORDER BY price_usd_per_gj) - 1 AS pos,
-        count(*) OVER (PARTITION BY series_code) AS n,
-        count(price_usd_per_gj) OVER (PARTITION BY series_code) AS n_real
-    FROM history
-),
-
--- Scenario price per series: the quantile of the window, interpolated between ranks (quantile_cont's rule,
--- written out because the quantile is a parameter); null when a month of the window could not be deflated.
-series_price AS (
-    SELECT series_code, scenario,
-        CASE WHEN complete THEN lo + (h - floor(h)) * (hi - lo) END AS price_usd_per_gj
-    FROM (
-        SELECT r.series_code, q.scenario, (max(r.n) - 1) * q.quantile AS h,
-            max(r.price_usd_per_gj) FILTER (WHERE r.pos = floor((r.n - 1) * q.quantile)) AS lo,
-            max(r.price_usd_per_gj) FILTER (WHERE r.pos = ceil((r.n - 1) * q.quantile)) AS hi,
-            max(r.n) = max(r.n_real) AS complete
-        FROM ranked AS r
-        CROSS JOIN scenarios AS q
-        GROUP BY r.series_code, q.scenario, q.quantile
-    )
-),
-
--- Price per country x fuel class x scenario: an explicit override row wins (the same in every scenario),
--- else the mapped World Bank series (a country's own mapping beats the '*' row).
-country_price AS (
-    SELECT c.country_iso3, fc.fuel_class, q.scenario,
-        coalesce(
-            (SELECT p.value FROM scenario_parameters AS p
-             WHERE p.parameter = 'fuel_price_usd_per_gj' AND p.fuel_class = fc.fuel_class
-                AND p.country_iso3 IN ('*', c.country_iso3)
-             ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1),
-            (SELECT sp.price_usd_per_gj FROM scenario_parameters AS p
-             JOIN series_price AS sp ON sp.series_code = p.value_text AND sp.scenario = q.scenario
-             WHERE p.parameter = 'fuel_price_series' AND p.fuel_class = fc.fuel_class
-                AND p.country_iso3 IN ('*', c.country_iso3)
-             ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1)
-        ) AS price_usd_per_gj
-    FROM (SELECT DISTINCT country_iso3 FROM plant_baselines) AS c
-    CROSS JOIN (
-        SELECT fuel_class FROM plant_baselines
-        UNION
-        SELECT value_text FROM scenario_parameters WHERE parameter = 'swap_target'
-    ) AS fc
-    CROSS JOIN scenarios AS q
-),
-
+-- Scenario fuel prices per country x fuel class (fuel_price_scenarios), as short names.
 country_prices AS (
-    SELECT country_iso3, fuel_class,
-        max(price_usd_per_gj) FILTER (WHERE scenario = 'low') AS price_low,
-        max(price_usd_per_gj) FILTER (WHERE scenario = 'central') AS price_central,
-        max(price_usd_per_gj) FILTER (WHERE scenario = 'high') AS price_high
-    FROM country_price
-    GROUP BY ALL
+    SELECT country_iso3, fuel_class, price_low_usd_per_gj AS price_low, price_central_usd_per_gj AS price_central,
+        price_high_usd_per_gj AS price_high
+    FROM fuel_price_scenarios
 ),
 
 targets AS (
@@ -199,10 +133,11 @@ retrofit_rows AS (
 ),
 
 cost_key AS (
-    SELECT DISTINCT c.country_iso3, k.country_name, c.fuel_class, c.technology_assumed, c.to_fuel_class,
-        c.to_technology
+    SELECT DISTINCT c.country_iso3, k.country_name, r.cost_region, c.fuel_class, c.technology_assumed,
+        c.to_fuel_class, c.to_technology
     FROM candidates AS c
     LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
+    LEFT JOIN cost_regions AS r ON r.country_iso3 = c.country_iso3
 ),
 
 -- A fuel class's proxy region for a country without its own costs (a country's own row beats '*').
@@ -216,15 +151,18 @@ proxy_region AS (
     ) = 1
 ),
 
--- The regions a key's costs may come from, in order: 1 the country's own, 2 the proxy of the baseline's
--- fuel class, 3 the proxy of the project's.
+-- The regions a key's costs may come from, in order: 1 the country's own, 2 its region in cost_regions
+-- (one reference table says which region, and whether it is a proxy), 3 the proxy of the baseline's fuel
+-- class, 4 the proxy of the project's.
 key_region AS (
     SELECT k.*, 1 AS priority, k.country_name AS region FROM cost_key AS k
     UNION ALL
-    SELECT k.*, 2 AS priority, p.region
-    FROM cost_key AS k JOIN proxy_region AS p ON p.country_iso3 = k.country_iso3 AND p.fuel_class = k.fuel_class
+    SELECT k.*, 2 AS priority, k.cost_region AS region FROM cost_key AS k WHERE k.cost_region IS NOT NULL
     UNION ALL
     SELECT k.*, 3 AS priority, p.region
+    FROM cost_key AS k JOIN proxy_region AS p ON p.country_iso3 = k.country_iso3 AND p.fuel_class = k.fuel_class
+    UNION ALL
+    SELECT k.*, 4 AS priority, p.region
     FROM cost_key AS k
     JOIN proxy_region AS p ON p.country_iso3 = k.country_iso3 AND p.fuel_class = k.to_fuel_class
 ),
@@ -268,8 +206,9 @@ retrofit_cost AS (
     ) = 1
 ),
 
--- Replace: the new unit from the first region costing it (own, then the project fuel's proxy); the old unit
--- (its stranded value and O&M) from the first region costing it (own, then the baseline fuel's proxy).
+-- Replace: the new unit from the first region costing it (own, mapped, then the project fuel's proxy); the
+-- old unit (its stranded value and O&M) from the first region costing it (own, mapped, then the baseline
+-- fuel's proxy).
 new_cost AS (
     SELECT kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology,
         kr.region, t.technology_id, t.in_price_year, t.capex_usd_per_kw, t.fixed_om_usd_per_kw_yr,
@@ -277,7 +216,7 @@ new_cost AS (
     FROM key_region AS kr
     JOIN capex_rows AS t
         ON t.fuel_class = kr.to_fuel_class AND t.technology = kr.to_technology AND t.region = kr.region
-    WHERE kr.priority IN (1, 3)
+    WHERE kr.priority IN (1, 2, 4)
     QUALIFY row_number() OVER (
         PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
         ORDER BY kr.priority
@@ -291,7 +230,7 @@ old_cost AS (
     FROM key_region AS kr
     JOIN capex_rows AS f
         ON f.fuel_class = kr.fuel_class AND f.technology = kr.technology_assumed AND f.region = kr.region
-    WHERE kr.priority IN (1, 2)
+    WHERE kr.priority IN (1, 2, 3)
     QUALIFY row_number() OVER (
         PARTITION BY kr.country_iso3, kr.fuel_class, kr.technology_assumed, kr.to_fuel_class, kr.to_technology
         ORDER BY kr.priority
@@ -409,6 +348,8 @@ joined AS (
         s.usd_price_year,
         s.analysis_year,
         k.country_name,
+        -- A region that holds the country (cost_regions basis country or region) is its own, not a proxy.
+        CASE WHEN cr.basis <> 'proxy' THEN cr.cost_region END AS own_cost_region,
         pcost.region AS pair_region, pcost.ids AS pair_ids, pcost.in_price_year AS pair_in_price_year,
         pcost.capex_usd_per_kw AS pair_capex_usd_per_kw, pcost.d_fixed_om AS pair_d_fixed_om,
         pcost.d_variable_om AS pair_d_variable_om,
@@ -422,6 +363,7 @@ joined AS (
     FROM candidates AS c
     CROSS JOIN settings AS s
     LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
+    LEFT JOIN cost_regions AS cr ON cr.country_iso3 = c.country_iso3
     LEFT JOIN (
         SELECT case_id, to_efficiency_lhv, fuel_price_usd_per_gj, capex_premium_usd_per_kw,
             delta_om_usd_per_yr, discount_rate, lifetime_yr
@@ -458,8 +400,11 @@ costed AS (
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_region ELSE j.pair_region END AS region,
         CASE WHEN j.decision = 'replace' THEN j.replace_capex_usd_per_kw
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_capex_usd_per_kw
-             -- A premium that is not positive is a catalogue inconsistency, not a saving: unknown.
-             WHEN j.pair_capex_usd_per_kw > 0 THEN j.pair_capex_usd_per_kw END AS catalogue_capex_usd_per_kw,
+             -- Same fuel, a premium that is not positive is a catalogue inconsistency, not a saving: unknown.
+             WHEN j.pair_capex_usd_per_kw > 0 THEN j.pair_capex_usd_per_kw
+             -- A fuel switch built instead may cost less to build (a CCGT instead of a coal unit, one region
+             -- and price year): a real capex saving, kept negative; the dearer fuel is in the fuel savings.
+             WHEN j.is_fuel_switch THEN j.pair_capex_usd_per_kw END AS catalogue_capex_usd_per_kw,
         CASE WHEN j.decision = 'replace' THEN j.replace_d_fixed_om
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_d_fixed_om ELSE j.pair_d_fixed_om END AS d_fixed_om,
         CASE WHEN j.decision = 'replace' THEN j.replace_d_variable_om
@@ -471,16 +416,21 @@ costed AS (
         -- Remaining life of a replaced unit: start year + lifetime - the year of the decision, at least 0.
         CASE WHEN j.decision = 'replace' AND j.start_year + j.old_lifetime_yr IS NOT NULL
              THEN greatest(0, j.start_year + j.old_lifetime_yr - j.analysis_year) END AS remaining_life_yr,
-        -- Costs taken from another country's region (a proxy), named with the technology they cost.
+        -- Costs taken from a region that does not hold the country (a proxy), named with the technology
+        -- they cost.
         CASE WHEN j.decision = 'replace'
              THEN nullif(concat_ws(', ',
                 CASE WHEN j.new_region IS DISTINCT FROM j.country_name
+                        AND j.new_region IS DISTINCT FROM j.own_cost_region
                      THEN j.new_region || ' (' || j.to_technology || ')' END,
                 CASE WHEN j.old_region IS DISTINCT FROM j.country_name
+                        AND j.old_region IS DISTINCT FROM j.own_cost_region
                      THEN j.old_region || ' (' || j.technology_assumed || ')' END), '')
              WHEN j.retrofit_ids IS NOT NULL AND j.retrofit_region IS DISTINCT FROM j.country_name
+                AND j.retrofit_region IS DISTINCT FROM j.own_cost_region
              THEN j.retrofit_region
              WHEN j.retrofit_ids IS NULL AND j.pair_region IS DISTINCT FROM j.country_name
+                AND j.pair_region IS DISTINCT FROM j.own_cost_region
              THEN j.pair_region END AS proxy_regions
     FROM joined AS j
 ),
@@ -604,7 +554,8 @@ SELECT
     -- Constant yearly net benefit over the lifetime: NPV = -upfront + benefit / CRF.
     -t.upfront_cost_usd + (t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr) / t.crf AS npv_usd,
     CASE WHEN t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr > 0
-         THEN t.upfront_cost_usd / (t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr) END AS simple_payback_yr,
+         THEN greatest(0, t.upfront_cost_usd / (t.fuel_savings_usd_per_yr - t.delta_om_usd_per_yr)) END
+        AS simple_payback_yr,
     CASE WHEN t.reduction_bau_t_per_yr > 0
          THEN (t.annualised_cost_usd_per_yr - t.fuel_savings_usd_per_yr) / t.reduction_bau_t_per_yr END
         AS mac_usd_per_t,
@@ -621,8 +572,10 @@ SELECT
              WHEN t.cost_source = 'pair' AND t.pair_ids IS NULL
                 THEN 'no_capex_in_catalogue:no region costs both ' || t.technology_assumed || ' and '
                     || t.to_technology
-             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0
+             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0 AND NOT t.is_fuel_switch
                 THEN 'capex_premium_not_positive:' || t.pair_ids
+             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0
+                THEN 'capex_saving:project_cheaper_to_build:' || t.pair_ids
              WHEN t.cost_source = 'replace' AND t.replace_capex_usd_per_kw IS NULL
                 THEN 'no_capex_in_catalogue:' || t.to_technology END,
         CASE WHEN t.cost_source = 'replace' AND t.old_capex_usd_per_kw IS NULL
@@ -685,17 +638,12 @@ SELECT
 FROM tested AS t
 
 UNION ALL BY NAME
--- Grid-displacement projects: no unit, no fuel; their efficiency and fuel EF columns stay null. A new
--- project's capex is its cost (no premium, nothing retired); no energy revenue is counted, so the
--- investment test is not run.
-SELECT
-    g.*,
-    'new_project' AS decision,
-    'new_project: grid_project_defaults capex x capacity (no energy revenue, no O&M counted)' AS cost_basis,
-    g.incremental_capex_usd / (g.capacity_mw * 1000) AS capex_usd_per_kw,
-    0.0 AS stranded_value_usd,
-    g.incremental_capex_usd AS upfront_cost_usd,
-    s.hurdle_rate,
-    'not run: a grid project counts no energy revenue' AS additionality_rule
-FROM grid_displacement_swaps AS g
-CROSS JOIN settings AS s
+-- Grid-displacement projects: no unit, no fuel of their own (their efficiency and fuel EF columns stay
+-- null); their decision, costs, energy value and investment test come with them (grid_displacement_swaps).
+SELECT * FROM grid_displacement_swaps
+
+UNION ALL BY NAME
+-- Steel plants and end-use programme cases (issue 16): their own SQL, the same column contract.
+SELECT * FROM steel_swaps
+UNION ALL BY NAME
+SELECT * FROM end_use_swaps

@@ -3,8 +3,8 @@
 -- fuel_class: 'coal' for coal_units; for gas_oil_units GEM's fuel class ('gas', 'oil', 'gas/oil', 'other')
 -- technology: The technology vocabulary (technologies.technology) for GEM's code; null for 'other' fuels
 -- technology_name: Readable name of the technology (technologies.name)
--- source_file: Path of the raw GEM workbook the row came from (raw_files.path, matched by sha256)
--- source_url: URL the raw GEM workbook was fetched from (raw_files.url)
+-- source_file: Path of the raw GEM workbook the row came from, relative to the data directory (raw_files.path, matched by sha256)
+-- source_url: The publisher's URL of the raw GEM workbook (raw_files.url; the copy actually fetched: raw_files.fetched_url)
 -- source_retrieved_at: UTC time the raw GEM workbook was downloaded (raw_files.retrieved_at)
 WITH units AS (
     SELECT

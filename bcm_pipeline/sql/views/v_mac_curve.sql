@@ -7,7 +7,7 @@ SELECT
     m.mac_rank,
     m.swap_id,
     m.unit_id,
-    b.plant_name,
+    coalesce(b.plant_name, sp.plant_name) AS plant_name,
     b.unit_name,
     m.status,
     CAST(b.start_year AS INTEGER) AS start_year,
@@ -30,3 +30,6 @@ JOIN technology_swaps AS s ON s.swap_id = m.swap_id
 -- Grid-displacement projects have no plant row: LEFT JOIN keeps them, with the swap's own capacity.
 LEFT JOIN plant_baselines AS b ON b.unit_source = s.unit_source AND b.unit_id = s.unit_id
 LEFT JOIN v_fleet AS f ON f.gem_unit_id = m.unit_id
+-- A steel plant's name (issue 16): its unit is the plant's BF-BOF route, '<gem_plant_id>:steel_bf_bof[:status]'.
+LEFT JOIN (SELECT gem_plant_id, any_value(plant_name) AS plant_name FROM steel_plants GROUP BY gem_plant_id) AS sp
+    ON s.unit_source = 'steel_plants' AND sp.gem_plant_id = split_part(s.unit_id, ':', 1)
