@@ -1,6 +1,6 @@
 """Regional costs (cost_regions): a host without costs of its own takes its cost region's, flagged as a proxy
-only when the region does not hold it; a fuel switch built instead may be cheaper to build (a capex saving),
-which the credits and the investment test handle; on a small hand-made world, every number by hand here.
+only when the region does not hold it; a fuel switch built instead may be cheaper to build: an upgrade never costs
+nothing, so its premium is unknown (flagged); on a small hand-made world, every number by hand here.
 
 The world: the catalogue, prices and parameters of test_economics (costs in USD of 2020, x 1.25 to 2024), plus
 "Wland" costs (subcritical 1,000, USC 1,300, CCGT 700 USD/kW; FOM 35, 55, 25 USD/kW-yr). Host EEE maps to
@@ -21,7 +21,6 @@ from test_economics import (
     DEFLATORS,
     EFFICIENCY,
     GAS_PRICE,
-    HURDLE_ANNUITY,
     PARAMS,
     PRICES,
     RETROFITS,
@@ -130,32 +129,25 @@ def test_a_proxy_region_is_used_and_labelled(world):
     assert "capex_proxy_region" not in (f["flags"] or "")  # Wland holds FFF: its own region's average
 
 
-def test_a_fuel_switch_cheaper_to_build_is_a_capex_saving(world):
+def test_a_fuel_switch_cheaper_to_build_has_no_capex_to_annualise(world):
     s = row(world, "technology_swaps", "swap_id = 'coal_units:E1:gas_combined_cycle'")
-    # A CCGT instead of a subcritical unit: (700 - 1,000) x 1.25 = -375 USD/kW: -150 M, kept (not unknown).
-    capex = (700 - 1000) * TO_2024 * KW
-    d_om = (25 - 35) * TO_2024 * KW  # -5 M/yr
+    # A CCGT instead of a subcritical unit: (700 - 1,000) x 1.25 = -375 USD/kW. An upgrade never costs
+    # nothing (issue 13): the premium is unknown, flagged, and the capex economics are not computed.
     assert s["swap_type"] == "fuel_switch" and s["decision"] == "build_instead"
-    assert s["incremental_capex_usd"] == pytest.approx(capex) and s["upfront_cost_usd"] == pytest.approx(
-        capex
-    )
-    assert "capex_saving:project_cheaper_to_build:sub_w -> cc_w" in s["flags"]
-    # Fuel: 17,520 TJ of coal at 3.25 USD/GJ against 10,512 TJ of gas at 10.0: -48.18 M/yr.
+    assert pd.isna(s["incremental_capex_usd"]) and pd.isna(s["upfront_cost_usd"])
+    assert pd.isna(s["mac_usd_per_t"]) and pd.isna(s["npv_usd"]) and pd.isna(s["additionality"])
+    assert "capex_premium_not_positive:project_cheaper_to_build:sub_w -> cc_w" in s["flags"]
+    # The fuel is still priced: 17,520 TJ of coal at 3.25 USD/GJ against 10,512 TJ of gas at 10.0: -48.18 M/yr.
     savings = COAL_TJ * 1000 * COAL_PRICE["central"] - GAS_TJ * 1000 * GAS_PRICE["central"]
     assert s["fuel_savings_usd_per_yr"] == pytest.approx(savings)
-    # The dearer gas outweighs the cheaper plant at every price: NPV at the hurdle -217.6 M central.
-    assert s["npv_hurdle_central_usd"] == pytest.approx(-capex + (savings - d_om) * HURDLE_ANNUITY)
-    assert s["additionality"] == "additional"
-    assert pd.isna(s["simple_payback_yr"])  # never pays back without credits
     TechnologySwaps.to_schema().validate(world.execute("SELECT * FROM technology_swaps").df(), lazy=True)
 
 
-def test_no_subsidy_on_a_capex_saving_the_partner_buys_its_credits(world):
+def test_the_chosen_option_is_one_the_investment_test_ran_on(world):
     c = row(world, "credits", "unit_id = 'E1'")
-    assert c["to_technology"] == "gas_combined_cycle"  # the largest creditable reduction, additional
-    # Half the capex would be subsidised, but the capex is a saving: no subsidy, so the partner buys its half
-    # of the credits at the agreement's 20 USD/t and the developer sells them.
-    assert c["capex_subsidy_usd"] == 0
-    assert c["partner_credits_to"] == "developer"
-    assert c["developer_credits_t_per_yr"] == pytest.approx(0.5 * c["credited_t_per_yr"])
-    assert c["partner_cost_usd_per_t"] == 20
+    # The CCGT (untested: no capex) comes after the tested USC option (chosen_options' order).
+    assert c["to_technology"] == "coal_usc"
+    # Half the 150 M premium is subsidised; the partner takes its half of the credits for it.
+    assert c["capex_subsidy_usd"] == pytest.approx(0.5 * 300 * TO_2024 * KW)  # 75 M
+    assert c["partner_credits_to"] == "partner_government"
+    assert c["developer_credits_t_per_yr"] == 0

@@ -19,7 +19,7 @@ DOC = PROJECT / "docs" / "methodology.md"
 # Words in backticks that are values or labels, not names of tables, columns or parameters.
 VALUES = {"excluded", "netted", "not_additional", "depends_on_price", "additional", "build_instead", "retrofit",
           "replace", "catalogue", "tool07_default", "top_performer", "intensity_benchmark", "bau_trajectory",
-          "proposed", "grid_displacement", "capex_proxy_region:", "is_chosen", "estimate"}  # fmt: skip
+          "proposed", "grid_displacement", "end_use_programme", "capex_proxy_region:", "is_chosen", "estimate"}  # fmt: skip
 
 
 def _names() -> set[str]:

@@ -128,7 +128,7 @@ def test_duplicate_pair_glow(wh_gcpt_2023):
     assert sorted(kept) == sorted(("gas_oil_units", g) for g in pairs["gas_oil_gem_unit_id"])
 
 
-def test_done_when_figures(wh_gcpt_2023):
+def test_done_when_figures(wh, wh_gcpt_2023):
     fy = wh_gcpt_2023.execute("SELECT DISTINCT fiscal_year FROM cea_gem_unit_matches").fetchall()
     assert fy == [("2018-19",)]  # the latest fiscal year in the CEA file
     held = wh_gcpt_2023.execute(

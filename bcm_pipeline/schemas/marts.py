@@ -560,9 +560,9 @@ class TechnologySwaps(pa.DataFrameModel):
     )
     incremental_capex_usd: Series[float] = _f(
         "Capex of the decision, USD of usd_price_year: build_instead the premium capex(project) - "
-        "capex(baseline) of one region (or an add-on's cost; negative only for a fuel switch whose plant is "
-        "cheaper to build, flagged capex_saving), retrofit its cost, replace the new unit's full capex; null: "
-        "unknown (flagged), never 0",
+        "capex(baseline) of one region (or an add-on's cost), retrofit its cost, replace the new unit's full "
+        "capex; never <= 0 for an upgrade: null when unknown or when the premium is not positive (a fuel "
+        "switch cheaper to build: flagged capex_premium_not_positive:project_cheaper_to_build), never 0",
         nullable=True,
     )
     annualised_cost_usd_per_yr: Series[float] = _f(
@@ -732,6 +732,11 @@ class TechnologySwaps(pa.DataFrameModel):
         return (~steel | (economics & df["production_t_per_yr"].notna())) & (
             ~end_use | (economics & df["net_generation_mwh_per_yr"].notna())
         )
+
+    @pa.dataframe_check
+    def an_upgrade_never_costs_nothing(cls, df: pd.DataFrame) -> Series[bool]:
+        # Issue 13: an upgrade's capex is positive or unknown (null, flagged), never <= 0.
+        return ~(df["is_upgrade"].fillna(False).astype(bool) & (df["incremental_capex_usd"] <= 0))
 
     class Config:
         name = "technology_swaps"

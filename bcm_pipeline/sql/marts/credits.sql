@@ -48,9 +48,8 @@ credited AS (
             * (1 - e.sop_share - e.omge_share) AS credited_t_per_yr,
         -- least() skips a null lifetime (an efficiency project without one): the crediting period then.
         least(e.crediting_period_yr, e.lifetime_yr) AS credited_years,
-        -- A subsidy pays a share of a positive capex; a fuel switch cheaper to build has nothing to subsidise.
-        CASE WHEN e.incremental_capex_usd > 0 THEN e.incremental_capex_usd * e.capex_subsidy_share
-             WHEN e.incremental_capex_usd <= 0 THEN 0 END AS capex_subsidy_usd,
+        -- A subsidy pays a share of the capex (an upgrade's is positive or unknown: technology_swaps).
+        e.incremental_capex_usd * e.capex_subsidy_share AS capex_subsidy_usd,
         -- Fuel savings (a grid project: the fuel cost of the margin it displaces) - dO&M; a missing fuel
         -- price or O&M leaves it null, for grid projects as for plant swaps.
         e.fuel_savings_usd_per_yr - e.delta_om_usd_per_yr AS net_savings_usd_per_yr,
@@ -64,9 +63,9 @@ parties AS (
         c.*,
         c.credited_t_per_yr * c.host_share AS host_credits_t_per_yr,
         c.credited_t_per_yr * (1 - c.host_share) AS partner_credits_t_per_yr,
-        -- Nothing to subsidise (a capex saving): the partner buys its credits at the agreement's price.
-        c.capex_subsidy_share > 0 AND NOT coalesce(c.incremental_capex_usd <= 0, false) AS subsidy_for_credits,
-        CASE WHEN c.capex_subsidy_share > 0 AND NOT coalesce(c.incremental_capex_usd <= 0, false) THEN 0
+        -- Without a subsidy the partner buys its credits at the agreement's price.
+        c.capex_subsidy_share > 0 AS subsidy_for_credits,
+        CASE WHEN c.capex_subsidy_share > 0 THEN 0
              ELSE c.credited_t_per_yr * (1 - c.host_share) END AS developer_credits_t_per_yr,
         -- Present value of 1 USD a year over the credited years, at the discount rate and at the hurdle rate.
         CASE WHEN c.discount_rate = 0 THEN c.credited_years

@@ -400,11 +400,10 @@ costed AS (
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_region ELSE j.pair_region END AS region,
         CASE WHEN j.decision = 'replace' THEN j.replace_capex_usd_per_kw
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_capex_usd_per_kw
-             -- Same fuel, a premium that is not positive is a catalogue inconsistency, not a saving: unknown.
-             WHEN j.pair_capex_usd_per_kw > 0 THEN j.pair_capex_usd_per_kw
-             -- A fuel switch built instead may cost less to build (a CCGT instead of a coal unit, one region
-             -- and price year): a real capex saving, kept negative; the dearer fuel is in the fuel savings.
-             WHEN j.is_fuel_switch THEN j.pair_capex_usd_per_kw END AS catalogue_capex_usd_per_kw,
+             -- An upgrade never costs nothing (issue 13): a premium that is not positive is unknown. Same fuel,
+             -- it is a catalogue inconsistency; a fuel switch built instead (a CCGT instead of a coal unit) may
+             -- truly be cheaper to build, but then the upgrade has no capex to annualise: flagged, not negative.
+             WHEN j.pair_capex_usd_per_kw > 0 THEN j.pair_capex_usd_per_kw END AS catalogue_capex_usd_per_kw,
         CASE WHEN j.decision = 'replace' THEN j.replace_d_fixed_om
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_d_fixed_om ELSE j.pair_d_fixed_om END AS d_fixed_om,
         CASE WHEN j.decision = 'replace' THEN j.replace_d_variable_om
@@ -575,7 +574,7 @@ SELECT
              WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0 AND NOT t.is_fuel_switch
                 THEN 'capex_premium_not_positive:' || t.pair_ids
              WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0
-                THEN 'capex_saving:project_cheaper_to_build:' || t.pair_ids
+                THEN 'capex_premium_not_positive:project_cheaper_to_build:' || t.pair_ids
              WHEN t.cost_source = 'replace' AND t.replace_capex_usd_per_kw IS NULL
                 THEN 'no_capex_in_catalogue:' || t.to_technology END,
         CASE WHEN t.cost_source = 'replace' AND t.old_capex_usd_per_kw IS NULL
