@@ -11,22 +11,27 @@ fails the build: our own computation has no bad input to set aside.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from bcm_pipeline import catalogue, warehouse
+from bcm_pipeline import catalogue, guards, warehouse
 from bcm_pipeline.catalogue import Table
 from bcm_pipeline.parsers import cache as parse_cache
+from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.releases import release_units
 from bcm_pipeline.schemas.base import quote_ident, sql_literal, stored_failures, validate
 from bcm_pipeline.settings import Settings
 from bcm_pipeline.sources import registry
-from bcm_pipeline.sources.download import sha256_of
+from bcm_pipeline.sources.candidates import readable
+from bcm_pipeline.sources.download import read_provenance, sha256_of, verify_content
 from bcm_pipeline.sources.registry import Release, Releases
 
 
@@ -87,24 +92,101 @@ def source_table(
         return _release_units_table(con, t, settings, releases)
     release = releases.used(t.source_id)
     folder = settings.source_dir(t.source_id)
-    if t.file == catalogue.ALL_FILES:  # the parser reads every file of the release: one key over all
-        path = folder / release.files[0].name
-        sha = release_sha256(folder, release)
-    else:
-        path = folder / releases.table_file(t.source_id, t.file, release).filename
-        sha = sha256_of(path)
-    # Same bytes, same parser code, same layout: reuse the parsed frame (Excel parsing dominates a refresh).
-    df, hit = parse_cache.cached_parse(
-        t.parse, path, settings.parse_cache_dir(t.source_id), t.name, sha, release.layout(t.source_id)
-    )
-    built = _write_validated(con, t, df, t.source_id, sha, hit)
+    with ExitStack() as stack:
+        if t.file == catalogue.ALL_FILES:  # the parser reads every file of the release: one key over all
+            path = stack.enter_context(_release_side_by_side(folder, release))
+            sha = release_sha256(folder, release)
+        else:
+            path = readable(folder / releases.table_file(t.source_id, t.file, release).filename)
+            sha = sha256_of(path)
+        # Same bytes, same parser code, same layout: reuse the parsed frame (Excel parsing dominates).
+        df, hit = parse_cache.cached_parse(
+            t.parse,
+            path,
+            settings.parse_cache_dir(t.source_id),
+            t.name,
+            sha,
+            release.layout(t.source_id),
+            before_parse=lambda: prove_whole(t, settings, releases),
+        )
+    files = files_read(t, settings, releases)
+
+    def guard(valid: pd.DataFrame) -> None:
+        if settings.publish.drift_guard:
+            guards.check_new_file(
+                t.model,
+                valid,
+                releases.sources[t.source_id],
+                release,
+                files,
+                warehouse.latest_version(settings.warehouse_path),
+                settings.publish.max_drift_ratio,
+            )
+
+    built = _write_validated(con, t, df, t.source_id, sha, hit, guard)
     built.release = release.version
     return built
 
 
+@contextmanager
+def _release_side_by_side(folder: Path, release: Release) -> Iterator[Path]:
+    """The first file of a release whose parser reads every file beside it: in data/raw/<id>/ itself, or,
+    when some file has a candidate waiting, in a temporary folder linking each file as this run reads it."""
+    paths = [readable(folder / f.name) for f in release.files]
+    if all(p.parent == folder for p in paths):
+        yield paths[0]
+        return
+    staged = next(p.parent for p in paths if p.parent != folder)  # data/raw/<id>/candidate/
+    with tempfile.TemporaryDirectory(prefix=".side-by-side-", dir=staged) as tmp:
+        for f, path in zip(release.files, paths, strict=True):
+            os.symlink(path, Path(tmp) / f.name)
+        yield Path(tmp) / release.files[0].name
+
+
+def table_targets(t: Table, settings: Settings, releases: Releases) -> list[Path]:
+    """The current raw files (data/raw/<id>/<name>) a source table of the used release is built from."""
+    release = releases.used(t.source_id)
+    folder = settings.source_dir(t.source_id)
+    if t.file == catalogue.ALL_FILES:
+        return [folder / f.name for f in release.files]
+    return [folder / releases.table_file(t.source_id, t.file, release).filename]
+
+
+def prove_whole(t: Table, settings: Settings, releases: Releases) -> None:
+    """Every file the table reads is whole before its parser runs (download.verify_content: an intact zip
+    directory and members, a CSV with every record complete and its last line ended, a JSON that parses):
+    a file placed by hand or left on disk gets the proof a download gets."""
+    sources = {s.filename: s for s in releases.files(t.source_id)}
+    for target in table_targets(t, settings, releases):
+        path = readable(target)
+        if path.exists() and target.name in sources:  # a missing file: the parser names it
+            try:
+                verify_content(path, sources[target.name])
+            except (ValueError, zipfile.BadZipFile) as exc:
+                raise SourceFormatError(f"{t.source_id}: {path} is not whole: {exc}") from exc
+
+
+def files_read(t: Table, settings: Settings, releases: Releases) -> list[guards.FileUsed]:
+    """What the table is built from in this run: each file (its candidate when one waits), with its
+    sha256 and the URL it was fetched from (its provenance sidecar)."""
+    version = releases.used(t.source_id).version
+    out = []
+    for target in table_targets(t, settings, releases):
+        path = readable(target)
+        if not path.exists():
+            continue
+        provenance = read_provenance(path) or {}
+        url = provenance.get("fetched_url") or provenance.get("url")  # where this copy came from
+        out.append(guards.FileUsed(t.source_id, version, target.name, sha256_of(path), url))
+    return out
+
+
 def release_sha256(folder: Path, release: Release) -> str:
-    """One sha256 over every file of a release (a table whose parser reads them all carries it)."""
-    return hashlib.sha256(" ".join(sha256_of(folder / f.name) for f in release.files).encode()).hexdigest()
+    """One sha256 over every file of a release (a table whose parser reads them all carries it); a file's
+    candidate, when one waits, stands for it."""
+    return hashlib.sha256(
+        " ".join(sha256_of(readable(folder / f.name)) for f in release.files).encode()
+    ).hexdigest()
 
 
 def _release_units_table(
@@ -125,7 +207,9 @@ def _release_units_table(
     )
     frames, quarantined = [], []
     for release in latest:
-        path = settings.source_dir(t.source_id) / releases.table_file(t.source_id, t.file, release).filename
+        path = readable(
+            settings.source_dir(t.source_id) / releases.table_file(t.source_id, t.file, release).filename
+        )
         sha = sha256_of(path)
         cache_key = current if release.version == used else f"{current}@{release.version}"
         parsed, _ = parse_cache.cached_parse(
@@ -148,11 +232,14 @@ def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings)
 
 
 def _write_validated(
-    con, t: Table, df: pd.DataFrame, origin: str, sha: str | None, hit: bool | None
+    con, t: Table, df: pd.DataFrame, origin: str, sha: str | None, hit: bool | None, guard=None
 ) -> Built:
+    """Validate, then (after `guard(valid)`, which raises to refuse the rows) write and quarantine."""
     if "source_sha256" in t.model.to_schema().columns:
         df["source_sha256"] = sha
     valid, quarantined = validate(t.model, df, origin, sha)
+    if guard is not None:
+        guard(valid)
     warehouse.write_table(con, t.model, valid)
     warehouse.record_quarantine(con, t.name, quarantined)
     return Built(t, len(valid), check(con, t, len(valid)), quarantined, sha, hit)

@@ -262,6 +262,26 @@ def _newer_release(releases, source_id: str, used_version: str | None) -> str:
     return newest
 
 
+def _show_kept_aside(settings: Settings) -> None:
+    """New downloads that were refused (kept in data/raw/<id>/refused/ with the reason) or still wait for
+    their tables' checks (candidate/): read from disk, as a refused run publishes nothing."""
+    from bcm_pipeline.sources import candidates
+
+    aside = candidates.kept_aside(settings.raw_dir)
+    if not aside:
+        return
+    click.echo(
+        "\nnew downloads the tables are not built from (refused and kept aside, or still a candidate):"
+    )
+    for item in aside:
+        reason = " ".join(str(item["reason"]).split())
+        reason = reason if len(reason) <= 300 else reason[:300] + "…"
+        click.echo(
+            f"- {item['source_id']} {item['file_name']}: {item['state']} {item['when'] or ''} "
+            f"(sha256 {item['sha256']}) {item['path']}\n  {reason}"
+        )
+
+
 @main.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
@@ -309,6 +329,7 @@ def status(ctx: click.Context) -> None:
     sources.insert(4, "age", [_age(r, now) for r in sources["retrieved_at"]])
     click.echo("\nsources:")
     click.echo(formatting.to_table(sources))
+    _show_kept_aside(settings)
     if tables_df is not None:
         click.echo("\ntables:")
         click.echo(formatting.to_table(tables_df))

@@ -198,6 +198,15 @@ def record_raw_files(con: duckdb.DuckDBPyConnection, source_id: str, rows: list[
     )
 
 
+def mark_candidates_current(con: duckdb.DuckDBPyConnection) -> None:
+    """raw_files rows of candidates (new downloads) as the current files they become once published."""
+    if "raw_files" in base_tables(con):
+        con.execute(
+            "UPDATE raw_files SET status = 'downloaded', path = replace(path, '/candidate/', '/') "
+            "WHERE status = 'candidate'"
+        )
+
+
 def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) -> None:
     """Replace the quarantine rows of one table (re-runs never duplicate them)."""
     ensure_bookkeeping(con)
@@ -212,7 +221,8 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataF
 
 # Columns that change between refreshes although the data did not (left out of content fingerprints).
 # Where and when a file was fetched is not content: the same bytes from a mirror are the same version.
-VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url")}
+# path: where the data dir sits; note: an unreachable source's error text (a port, a time).
+VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url", "note")}
 MANIFEST = "manifest"
 MANIFEST_COMMENTS = {
     None: "What this published warehouse holds: its version, build time, code version, the sha256 of "
@@ -433,7 +443,9 @@ def _write_manifest(
     rows = []
     if "raw_files" in tables:
         # One row per raw file: a source whose release has several files has several rows.
-        files = con.execute("SELECT source_id, sha256 FROM raw_files ORDER BY 1, 2").fetchall()
+        files = con.execute(
+            "SELECT source_id, sha256 FROM raw_files WHERE status <> 'refused' ORDER BY 1, 2"
+        ).fetchall()
         for source_id, sha in files:
             rows.append([*common, "source", source_id, sha, None, None, None])
     for table, (count, digest) in sorted(tables.items()):
@@ -490,21 +502,33 @@ def drift(
 ) -> list[str]:
     """Plausibility against the last published version: a table that lost most of its rows, or a numeric
     column whose typical size moved by `max_ratio` or more (MW now in kW, g/kWh now in kg/kWh)."""
-    problems = []
+    by_table = drift_by_table(previous, current, max_ratio, min_row_share)
+    return [problem for problems in by_table.values() for problem in problems]
+
+
+def drift_by_table(
+    previous: duckdb.DuckDBPyConnection,
+    current: duckdb.DuckDBPyConnection,
+    max_ratio: float = 100.0,
+    min_row_share: float = 0.5,
+) -> dict[str, list[str]]:
+    """drift() by table: {table: its problems}, only tables with a problem, in table order (the publish
+    gate traces each refused table to the sources it is built from)."""
+    problems: dict[str, list[str]] = {}
     before = set(base_tables(previous))
     tables = [t for t in base_tables(current) if t in before and t not in BOOKKEEPING_TABLES]
     old_profiles, new_profiles = _profiles(previous, tables), _profiles(current, tables)
     for table in tables:
         (old_rows, old), (new_rows, new) = old_profiles[table], new_profiles[table]
         if old_rows >= 20 and new_rows < min_row_share * old_rows:
-            problems.append(f"{table}: rows fell from {old_rows} to {new_rows}")
+            problems.setdefault(table, []).append(f"{table}: rows fell from {old_rows} to {new_rows}")
         for column, new_median in new.items():
             old_median = old.get(column)
             if not old_median or not new_median:
                 continue
             ratio = float(new_median) / float(old_median)
             if ratio >= max_ratio or ratio <= 1 / max_ratio:
-                problems.append(
+                problems.setdefault(table, []).append(
                     f"{table}.{column}: median moved from {float(old_median):.6g} to {float(new_median):.6g} "
                     f"({ratio:.3g}x: a change of unit?)"
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import socket
 import struct
 import threading
@@ -162,8 +163,11 @@ def selection(source_ids: list[str]) -> list[dg.AssetKey]:
     return [*keys, dg.AssetKey("published_warehouse")]
 
 
-def refresh(data_dir: Path, mirror: str, source_ids: list[str], **publish) -> dg.ExecuteInProcessResult:
-    """A real Dagster run of one or more sources' raw asset, tables (with blocking checks) and publish."""
+def refresh(
+    data_dir: Path, mirror: str, source_ids: list[str], instance: dg.DagsterInstance | None = None, **publish
+) -> dg.ExecuteInProcessResult:
+    """A real Dagster run of one or more sources' raw asset, tables (with blocking checks) and publish
+    (on `instance` when given, e.g. to read the run's log lines)."""
     bcm = BcmResource.of(
         data_dir=str(data_dir),
         source_mirror=mirror,
@@ -174,7 +178,7 @@ def refresh(data_dir: Path, mirror: str, source_ids: list[str], **publish) -> dg
     job = build_defs(bcm).resolve_job_def("refresh")
     run_config = {"ops": {"published_warehouse": {"config": {"require_all_tables": False, **publish}}}}
     return job.execute_in_process(
-        asset_selection=selection(source_ids), run_config=run_config, raise_on_error=False
+        asset_selection=selection(source_ids), run_config=run_config, raise_on_error=False, instance=instance
     )
 
 
@@ -187,10 +191,54 @@ def failure_text(result: dg.ExecuteInProcessResult) -> str:
 
 
 def snapshot(data_dir: Path) -> dict[str, str]:
-    """sha256 of every published file and raw file (temporary files excluded)."""
+    """sha256 of every published file and current raw file (temporary files, the refused downloads kept
+    aside in data/raw/<id>/refused/ and the candidates waiting in candidate/ excluded: `refused` lists the
+    former)."""
     files = [
         *(data_dir / "warehouse").glob("*.duckdb"),
         *(data_dir / "warehouse" / "versions").glob("*.duckdb"),
     ]
-    files += [p for p in (data_dir / "raw").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files += [
+        p
+        for p in (data_dir / "raw").rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.parent.name not in ("refused", "candidate")
+    ]
     return {str(p.relative_to(data_dir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
+
+
+def refused(data_dir: Path, source_id: str) -> list[tuple[str, dict]]:
+    """(sha256, sidecar) of each refused download kept in data/raw/<source_id>/refused/."""
+    folder = data_dir / "raw" / source_id / "refused"
+    out = []
+    for side in sorted(folder.glob("*.provenance.json")):
+        kept = side.with_name(side.name.removesuffix(".provenance.json"))
+        out.append((hashlib.sha256(kept.read_bytes()).hexdigest(), json.loads(side.read_text())))
+    return out
+
+
+def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """{step key: its failure text} of the steps that failed."""
+    return {e.step_key: e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure}
+
+
+def warnings(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> list[str]:
+    """The WARNING (and worse) log lines of a run executed on `instance`."""
+    return [e.user_message for e in instance.all_logs(result.run_id) if e.level >= 30 and e.user_message]
+
+
+def user_sources_file(path: Path, server_url: str, source_ids: list[str]) -> Path:
+    """A user sources file (BCM_SOURCES_FILE) that serves every file of each source's used release from
+    `server_url`/<source_id>/<file name> without its sha256 pin: how a user's own copy of a release arrives,
+    and what lets a test serve small or broken files where the packaged release pins the publisher's bytes."""
+    import yaml
+
+    from bcm_pipeline.sources.registry import resolve
+
+    releases = resolve()
+    entries = []
+    for source_id in source_ids:
+        release = releases.used(source_id)
+        files = [{"name": s.filename, "url": server_url + s.mirror_path} for s in releases.files(source_id)]
+        entries.append({"id": source_id, "releases": [{"version": release.version, "files": files}]})
+    path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False))
+    return path

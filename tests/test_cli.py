@@ -89,7 +89,7 @@ def build_small_warehouse(path: Path) -> Path:
                   url="https://example.org/gcpt.xlsx",
                   fetched_url="http://127.0.0.1:8765/gem_coal_plant_tracker/gcpt.xlsx", path=GEM_PATH,
                   retrieved_at="2026-01-01T00:00:00+00:00", bytes=3117606, sha256=GEM_SHA, etag=None,
-                  last_modified=None, status="downloaded")]
+                  last_modified=None, status="downloaded", note=None)]
         )  # fmt: skip
         warehouse.write_table(con, RawFiles, raw)
         for t in catalogue.tables("sql"):

@@ -444,6 +444,14 @@ def _ifi_scaled(ifi_bytes: bytes, factor: float) -> bytes:
     return out.getvalue()
 
 
+def _ifi_cell(ifi_bytes: bytes, coordinate: str, value: float) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(ifi_bytes))
+    wb["Dataset "][coordinate] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def _published(data_dir, sql: str) -> list[tuple]:
     with duckdb.connect(str(data_dir / "warehouse" / "bcm.duckdb"), read_only=True) as con:
         return con.execute(sql).fetchall()
@@ -456,11 +464,15 @@ def test_readme_rollback_to_the_kept_file(server, tmp_path, monkeypatch, ifi_byt
     monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "ifi.xlsx")
     server.script("ifi.xlsx", Reply(body=ifi_bytes, etag='"v1"'))
     assert refresh(data_dir, server.url, [IFI.id]).success
-    wrong = _ifi_scaled(ifi_bytes, 0.001)  # kg/kWh where t/MWh was: a valid workbook, refused by the gate
+    # Viet Nam's operating margin 900 g/kWh where 560.4 was: plausible, so the guards let it through and it is
+    # published (a file the guards refuse never becomes current: tests/test_candidates.py), but wrong.
+    wrong = _ifi_cell(ifi_bytes, "F231", 900.0)
     server.script("ifi.xlsx", Reply(body=wrong, etag='"v2"'))
     result = refresh(data_dir, server.url, [IFI.id])
-    assert not result.success and "not published" in failure_text(result)
+    assert result.success, failure_text(result)
     assert (folder / IFI.filename).read_bytes() == wrong
+    [(vn,)] = _published(data_dir, "SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'")
+    assert vn == 0.9
     [kept] = [n for n in kept_files(folder) if not n.endswith(".provenance.json")]
 
     # The documented steps, in data/raw/<source_id>/, then a refresh.

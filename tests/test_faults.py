@@ -7,12 +7,14 @@ holding the quarantined row and keep the previous one).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import openpyxl
 import pytest
@@ -27,9 +29,11 @@ from tests.faultserver import (
     fast_step_retries,
     path_of,
     refresh,
+    refused,
     refused_url,
     snapshot,
     step_retries,
+    warnings,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -95,7 +99,6 @@ class Case:
     replies: list[Reply] = field(default_factory=list)
     variant: object = None  # an edit of the IFI workbook, served at BCM_URL_<ID> (no pin applies there)
     on_disk: bytes | None = None  # a file dropped into data/raw by hand (no provenance sidecar)
-    mirror_down: bool = False
     quarantine: str | None = None  # expected bad value in the quarantine table instead of an error
     transient: bool = False  # Dagster retries the step (a later try may pass); permanent faults fail at once
 
@@ -142,8 +145,8 @@ def cases() -> list[Case]:
             [Reply(body=_zip({"[Content_Types].xml": b"<T/>"}))],
         ),
         Case("source_moved_404", IFI, ["HTTP 404", "BCM_URL_IFI_GRID_FACTORS"], [Reply(status=404)]),
-        # Nothing listens on the loopback port: cannot heal, so no retry (issue 18 item 2).
-        Case("mirror_down", IFI, ["refused", "is the mirror running"], mirror_down=True),
+        # Nothing listening at the mirror: test_unreachable_source_goes_on_with_its_last_good_file (a last
+        # good file exists here); without one it fails fast (tests/test_first_hour.py).
         Case("zip_bomb", CEA, ["zip bomb"], [Reply(body=_zip({"database_15.xlsm": b"\0" * 30_000_000}))]),
         Case("zip_slip", CEA, ["unsafe path"], [Reply(body=_zip({"../../../etc/cron.d/x": b"x"}))]),
         Case("csv_is_html", OWID, ["HTML page"], [Reply(body=HTML)]),
@@ -191,11 +194,12 @@ def test_fault(case: Case, server, baseline, tmp_path, monkeypatch):
     shutil.copytree(baseline, data_dir)
     before = snapshot(data_dir)
     good = server.scripts["/" + path_of(case.source)] if case.source is not CEA else None
-    mirror = refused_url() if case.mirror_down else server.url
+    mirror = server.url
     if case.replies:
         server.script(path_of(case.source), *case.replies)
     if case.variant:
-        server.script("variant.xlsx", Reply(body=ifi_variant(case.variant)))
+        served = ifi_variant(case.variant)
+        server.script("variant.xlsx", Reply(body=served))
         monkeypatch.setenv(f"BCM_URL_{case.source.id.upper()}", server.url + "variant.xlsx")
     if case.on_disk is not None:
         target = data_dir / "raw" / case.source.id / case.source.filename
@@ -228,10 +232,15 @@ def test_fault(case: Case, server, baseline, tmp_path, monkeypatch):
         assert word in text, text
     assert step_retries(result) == (2 if case.transient else 0)
     after = snapshot(data_dir)
-    if case.variant:  # the source really served this file: data/raw holds it, the warehouse is untouched
-        before = {k: v for k, v in before.items() if k.startswith("warehouse/")}
-        after = {k: v for k, v in after.items() if k.startswith("warehouse/")}
+    # The last good raw file stays current, whatever was served: published warehouse and data/raw as before.
     assert after == before, "published warehouse or data/raw changed"
+    kept = refused(data_dir, case.source.id)
+    if case.variant:  # a valid workbook its table refused: kept aside with the reason, not current
+        assert [sha for sha, _ in kept] == [hashlib.sha256(served).hexdigest()], kept
+        reason = kept[0][1]["reason"]
+        assert all(word in reason for word in case.expect if word != "not published"), reason
+    else:  # refused by the download's own checks: never a file in data/raw
+        assert kept == []
     leftovers = [p for p in data_dir.rglob(".*") if p.is_file() and ".provenance" not in p.name]
     assert not leftovers, leftovers
 
@@ -314,11 +323,35 @@ def _rename_capacity(units):
     units[0][units[0].index("Capacity (MW)")] = "Capacity"
 
 
+def _new_ids_in_kw(units):
+    """A release that renumbers every unit and gives capacities in kW: no unit to compare one by one, the
+    same number of rows; only the publish gate's median drift sees it."""
+    ids = units[0].index("GEM unit/phase ID")
+    for row in units[1:]:
+        row[ids] = "X" + row[ids]
+    _capacity(units, lambda v: v * 1000)
+
+
+# The refusals name the source, its release and the file (sha256 prefix, URL).
+NAMES_THE_FILE = ["gem_coal_plant_tracker", "release 2023-07", "sha256 ", "{url}"]
+
 GEM_CASES = {
     "capacity_in_kw": (
         lambda u: _capacity(u, lambda v: v * 1000),
         {},
-        ["not published", "capacity_mw", "change of unit"],
+        ["not published", "coal_units.capacity_mw", "change of unit", "BCM_PUBLISH__DRIFT_GUARD=false"]
+        + NAMES_THE_FILE,
+    ),
+    "new_ids_in_kw": (
+        _new_ids_in_kw,
+        {},
+        [
+            "not published",
+            "coal_units.capacity_mw: median moved",
+            "because coal_units is built from gem_coal_plant_tracker, whose file changed",
+            "ops.published_warehouse.config.drift_guard: false",
+        ]
+        + NAMES_THE_FILE,
     ),
     "renamed_sheet": (None, {"units_sheet": "Units"}, ["sheet 'Coal Projects' not found"]),
     "renamed_column": (_rename_capacity, {}, ["lacks column", "Capacity (MW)"]),
@@ -333,8 +366,9 @@ def test_gem_fault(name, server, gem_rows, gem_baseline, tmp_path, monkeypatch):
     edit, kwargs, expect = GEM_CASES[name]
     data_dir = tmp_path / "data"
     shutil.copytree(gem_baseline, data_dir)
-    before = {k: v for k, v in snapshot(data_dir).items() if k.startswith("warehouse/")}
-    server.script(f"gem-{name}.xlsx", Reply(body=gem_workbook(gem_rows, edit, **kwargs)))
+    before = snapshot(data_dir)
+    served = gem_workbook(gem_rows, edit, **kwargs)
+    server.script(f"gem-{name}.xlsx", Reply(body=served))
     monkeypatch.setenv("BCM_URL_GEM_COAL_PLANT_TRACKER", server.url + f"gem-{name}.xlsx")
     monkeypatch.setenv(*GEM_PIN)
     result = refresh(data_dir, server.url, [GEM.id])
@@ -350,6 +384,158 @@ def test_gem_fault(name, server, gem_rows, gem_baseline, tmp_path, monkeypatch):
     assert not result.success
     text = failure_text(result)
     for word in expect:
+        word = word.format(url=server.url + f"gem-{name}.xlsx")
         assert word in text, text
-    after = {k: v for k, v in snapshot(data_dir).items() if k.startswith("warehouse/")}
-    assert after == before
+    assert hashlib.sha256(served).hexdigest()[:12] in text, text
+    # Published warehouse and the current raw file as they were; the refused workbook kept aside.
+    assert snapshot(data_dir) == before
+    assert [sha for sha, _ in refused(data_dir, GEM.id)] == [hashlib.sha256(served).hexdigest()]
+
+
+# --- Complete files only: a CSV cut short is refused, wherever the cut falls (issue 19) ------------------
+# OWID's carbon intensity CSV (5,737 records, every line ending in \r\n, no sha256 pin: it is updated in
+# place) is served cut at several offsets, through the mirror, a user URL (BCM_URL_<ID>) or dropped by hand.
+# Before: a cut at 90 % of the bytes was published, 522 rows gone and '571.4285' stored as 57.
+
+
+def _line_start(data: bytes, share: float) -> int:
+    return data.index(b"\n", int(len(data) * share)) + 1
+
+
+def _inside_value(data: bytes) -> int:  # the issue's case: '571.4285' cut to '57', past 90 % of the bytes
+    return data.index(b"571.4285", int(len(data) * 0.9)) + 2
+
+
+def _after_second_comma(data: bytes) -> int:  # 'Entity,Code,' : three fields where the header has four
+    start = _line_start(data, 0.5)
+    return data.index(b",", data.index(b",", start) + 1) + 1
+
+
+def _inside_header(data: bytes) -> int:
+    return 20  # 'Entity,Code,Year,Car'
+
+
+def _at_a_line_end(data: bytes) -> int:  # a whole, shorter file: only the fall in rows tells
+    return _line_start(data, 0.9)
+
+
+def _last_record(cut: bytes) -> str:
+    return cut.rsplit(b"\n", 1)[-1].decode().rstrip("\r")
+
+
+CUTS = {
+    # name: (offset, route, what the error says; {line}, {last}, {rows} worked out from the cut bytes)
+    "inside_value_90pct": (_inside_value, "mirror", ["line {line}:", "no line end", "ends in {last!r}"]),
+    "inside_value_user_url": (_inside_value, "user_url", ["line {line}:", "no line end", "variant.csv"]),
+    "inside_value_by_hand": (_inside_value, "by_hand", ["not usable", "line {line}:", "no line end"]),
+    "after_a_comma": (_after_second_comma, "mirror", ["line {line}: 3 field(s) where the header has 4"]),
+    "inside_header": (_inside_header, "mirror", ["line 1:", "no line end", "'Entity,Code,Year,Car'"]),
+    "at_a_line_end_90pct": (
+        _at_a_line_end,
+        "mirror",
+        [
+            "rows fell from 5737 to {rows}",
+            "allows a fall of at most 2%",
+            "owid_carbon_intensity release current",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CUTS))
+def test_cut_csv_is_refused(name, server, baseline, tmp_path, monkeypatch):
+    offset, route, expect = CUTS[name]
+    data = shared_file(OWID.id, OWID.filename).read_bytes()
+    cut = data[: offset(data)]
+    assert data.count(b"\n") == 5738 and cut != data  # header + 5,737 records, each line ended
+    words = {
+        "line": cut.count(b"\n") + 1,  # the cut record's line: the lines ended before it, plus one
+        "last": _last_record(cut),
+        "rows": cut.count(b"\n") - 1,  # the whole records kept: lines ended, less the header
+    }
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    good = server.scripts["/" + path_of(OWID)]
+    if route == "mirror":
+        server.script(path_of(OWID), Reply(body=cut))
+    elif route == "user_url":
+        server.script("variant.csv", Reply(body=cut))
+        monkeypatch.setenv("BCM_URL_OWID_CARBON_INTENSITY", server.url + "variant.csv")
+    else:
+        target = data_dir / "raw" / OWID.id / OWID.filename
+        target.with_name(target.name + ".provenance.json").unlink()
+        target.write_bytes(cut)
+    before = snapshot(data_dir)
+    try:
+        result = refresh(data_dir, server.url, [OWID.id])
+    finally:
+        server.script(path_of(OWID), *good)
+    assert not result.success
+    text = failure_text(result)
+    assert OWID.id in text, text
+    for word in expect:
+        assert word.format(**words) in text, text
+    assert step_retries(result) == 0
+    assert snapshot(data_dir) == before, "published warehouse or data/raw changed"
+    # Refused by the download's checks: never in data/raw; refused by its table (a whole, shorter file):
+    # kept aside with the reason.
+    kept = refused(data_dir, OWID.id)
+    if name == "at_a_line_end_90pct":
+        assert [sha for sha, _ in kept] == [hashlib.sha256(cut).hexdigest()]
+    else:
+        assert kept == []
+
+
+def test_unreachable_source_goes_on_with_its_last_good_file(baseline, tmp_path):
+    """Nothing listens at the mirror: the run builds from the last good file, says so, and raw_files keeps
+    the retrieval status."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    before = snapshot(data_dir)
+    instance = dg.DagsterInstance.ephemeral()
+    result = refresh(data_dir, refused_url(), [IFI.id], instance=instance)
+    assert result.success, failure_text(result)
+    assert step_retries(result) == 0
+    said = [w for w in warnings(instance, result) if "cannot be reached" in w]
+    assert len(said) == 1 and IFI.id in said[0] and "last good file" in said[0], said
+    assert IFI.filename in said[0] and IFI.sha256[:12] in said[0]
+    with duckdb.connect(str(data_dir / "warehouse" / "build" / "bcm.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT status, note, sha256 FROM raw_files WHERE source_id = ?", [IFI.id]
+        ).fetchall()
+        assert con.execute("SELECT count(*) FROM ifi_grid_factors").fetchone()[0] == 234
+    assert [(r[0], r[2]) for r in rows] == [("unreachable", IFI.sha256)]
+    assert "nothing listens at 127.0.0.1" in rows[0][1] and "connection refused" in rows[0][1]
+    assert {k: v for k, v in snapshot(data_dir).items() if k.startswith("raw/")} == {
+        k: v for k, v in before.items() if k.startswith("raw/")
+    }
+
+
+@pytest.mark.parametrize("route", ["mirror", "user_url", "by_hand"])
+def test_cut_workbook_is_refused(route, server, baseline, tmp_path, monkeypatch):
+    """An xlsx cut at 70 % of its bytes has lost its zip directory (at the end of the file): refused before
+    any parser opens it, however it arrives."""
+    data = shared_file(IFI.id, IFI.filename).read_bytes()
+    cut = data[: int(len(data) * 0.7)]
+    data_dir = tmp_path / "data"
+    shutil.copytree(baseline, data_dir)
+    good = server.scripts["/" + path_of(IFI)]
+    if route == "mirror":
+        server.script(path_of(IFI), Reply(body=cut))
+    elif route == "user_url":
+        server.script("cut.xlsx", Reply(body=cut))
+        monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "cut.xlsx")
+    else:
+        target = data_dir / "raw" / IFI.id / IFI.filename
+        target.with_name(target.name + ".provenance.json").unlink()
+        target.write_bytes(cut)
+    before = snapshot(data_dir)
+    try:
+        result = refresh(data_dir, server.url, [IFI.id])
+    finally:
+        server.script(path_of(IFI), *good)
+    assert not result.success
+    text = failure_text(result)
+    assert "a zip without its directory at the end (the file was cut short)" in text, text
+    assert ("not usable" if route == "by_hand" else "rejected") in text, text
+    assert snapshot(data_dir) == before

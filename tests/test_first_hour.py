@@ -43,6 +43,8 @@ def test_unknown_host_fails_at_once_with_what_to_do(tmp_path, monkeypatch):
         fetch(OWID, _settings(tmp_path))
     assert time.monotonic() - start < 3  # not 15 s of urllib3 retries
     assert exc.value.transient is False  # so the raw asset's retry policy does not try again either
+    # Unreachable: a run with a good file on disk goes on with it (tests/test_faults.py); here none is.
+    assert exc.value.unreachable is True
     text = str(exc.value)
     assert "could not resolve bcm-test.invalid" in text
     assert "set BCM_SOURCE_MIRROR or --mirror" in text
@@ -55,7 +57,7 @@ def test_mirror_not_listening_fails_at_once(tmp_path):
     with pytest.raises(DownloadError) as exc:
         fetch(IFI, _settings(tmp_path, source_mirror=down))
     assert time.monotonic() - start < 3
-    assert exc.value.transient is False
+    assert exc.value.transient is False and exc.value.unreachable is True
     port = down.rstrip("/").rsplit(":", 1)[1]
     assert f"nothing listens at 127.0.0.1:{port}" in str(exc.value)
     assert "start the mirror or fix its URL" in str(exc.value)

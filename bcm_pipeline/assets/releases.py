@@ -18,6 +18,7 @@ from bcm_pipeline.assets.tables import (
     schema_check_spec,
 )
 from bcm_pipeline.resources import BcmResource
+from bcm_pipeline.sources.candidates import readable
 from bcm_pipeline.sources.download import sha256_of
 from bcm_pipeline.sources.registry import default_sources, user_listed
 
@@ -79,11 +80,12 @@ def source_releases_asset() -> dg.AssetsDefinition:
                 folder = settings.source_dir(source_id)
                 for version, tables in read.items():
                     release = entry.release(version)
-                    if not tables or not all((folder / f.name).exists() for f in release.files):
+                    # A file's candidate, when one waits, is what this run's tables read.
+                    if not tables or not all(readable(folder / f.name).exists() for f in release.files):
                         continue
                     whole = build.release_sha256(folder, release) if len(release.files) > 1 else None
                     for i, f in enumerate(release.files):
-                        sha = sha256_of(folder / f.name)
+                        sha = sha256_of(readable(folder / f.name))
                         key = (source_id, version, f.name)
                         file_sha[key] = sha
                         mine = [(n, r) for n, r in tables if r in (None, f.role, catalogue.ALL_FILES)]

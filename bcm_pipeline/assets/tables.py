@@ -18,7 +18,8 @@ from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
 from bcm_pipeline.lineage import trace, warehouse_schema
 from bcm_pipeline.resources import BcmResource
-from bcm_pipeline.sources.download import DownloadError, fetch
+from bcm_pipeline.sources import candidates
+from bcm_pipeline.sources.download import DownloadError, RawFile, fetch
 from bcm_pipeline.sources.registry import Source, default_sources
 
 OWNERS = ["team:bcm-data"]
@@ -40,19 +41,53 @@ def files_version(raws: list) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def _fetch(source: Source, bcm: BcmResource):
+def _fetch_or_last_good(
+    source: Source, bcm: BcmResource, context, stage: bool = True
+) -> tuple[RawFile, str | None]:
+    """(the file this run builds from, a note): a download, staged as a candidate when its bytes are new;
+    or, when the source cannot be reached at all, the last good file, with a warning in the run."""
     try:
-        return fetch(source, bcm.settings())
+        return fetch(source, bcm.settings(), stage=stage), None
     except DownloadError as exc:
-        # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries. The
-        # message already names source, URL, cause and what to do: the terminal shows it without the
-        # library's traceback chain, which the UI keeps in the failure's metadata.
-        cause = "".join(traceback.format_exception(exc))
-        raise dg.Failure(
-            description=str(exc),
-            allow_retries=exc.transient,
-            metadata={"cause": dg.MetadataValue.md(f"```\n{cause}\n```")},
-        ) from None
+        target = bcm.settings().source_dir(source.id) / source.filename
+        last = candidates.last_good(target, source.url)
+        if not exc.unreachable or last is None:
+            # Only what may pass later (timeouts, resets, 5xx, 429) is worth the retry policy's tries. The
+            # message already names source, URL, cause and what to do: the terminal shows it without the
+            # library's traceback chain, which the UI keeps in the failure's metadata. An unreachable
+            # source without a last good file fails here, at once (DNS failure, nothing listening).
+            cause = "".join(traceback.format_exception(exc))
+            raise dg.Failure(
+                description=str(exc),
+                allow_retries=exc.transient,
+                metadata={"cause": dg.MetadataValue.md(f"```\n{cause}\n```")},
+            ) from None
+        # Cannot be reached at all, but a last good file is there: build from it, and say so.
+        why = str(exc).splitlines()[0]
+        context.log.warning(
+            f"{source.id}: the source cannot be reached; going on with the last good file {target} "
+            f"(sha256 {last.sha256[:12]}, retrieved {last.retrieved_at}). {why}"
+        )
+        return last, why
+
+
+def raw_file_rows(
+    source_id: str, version: str, fetched: list[tuple[RawFile, str | None]], settings
+) -> list[dict]:
+    """raw_files rows of a source: the files its tables are built from (current, candidate or the last
+    good one of an unreachable source), then the refused downloads kept aside, with their reason."""
+    rows = [
+        {**raw.to_dict(), "version": version, "file_name": Path(raw.path).name, "note": note}
+        for raw, note in fetched
+    ]
+    for raw, _ in fetched:
+        target = settings.source_dir(source_id) / Path(raw.path).name
+        for kept in candidates.refused(target):
+            if kept.get("sha256") and kept["sha256"] != raw.sha256:
+                rows.append(
+                    {**kept, "version": version, "file_name": target.name, "note": kept.get("reason")}
+                )
+    return rows
 
 
 def raw_asset(source: Source) -> dg.AssetsDefinition:
@@ -77,8 +112,9 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         bcm.hold_writer_lock()  # before the download: one writer of data/raw too
         releases = bcm.releases()
         release = releases.used(source.id)
-        raws = [_fetch(f, bcm) for f in releases.files(source.id)]
-        rows = [{**r.to_dict(), "version": release.version, "file_name": Path(r.path).name} for r in raws]
+        fetched = [_fetch_or_last_good(f, bcm, context) for f in releases.files(source.id)]
+        raws = [raw for raw, _ in fetched]
+        rows = raw_file_rows(source.id, release.version, fetched, bcm.settings())
         with bcm.build_connection() as con:
             warehouse.record_raw_files(con, source.id, rows)
         pinned = " (pinned)" if releases.is_pinned(source.id) else ""
@@ -86,6 +122,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
             context.log.info(
                 f"{source.id} release {release.version}{pinned}: {raw.status} {raw.bytes} bytes "
                 f"sha256 {raw.sha256}"
+                + (" (a candidate until its tables pass)" if raw.status == "candidate" else "")
             )
         first = raws[0]
         return dg.MaterializeResult(
@@ -118,6 +155,7 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         group_name="raw",
         kinds={"file"},
         owners=OWNERS,
+        deps=[raw_key(source_id)],  # the used release's file: fetched (and staged) by raw_<source_id>
         description=(
             f"The files of the two newest releases of {source_id} listed in sources.yaml and the user sources "
             f"file, in data/raw/{source_id}/: what release_changes compares."
@@ -129,9 +167,13 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         releases = bcm.releases()
         latest = releases.sources[source_id].latest_two()
         raws = []
+        used = releases.used(source_id).version
         for release in latest:
             for f in releases.files(source_id, release):
-                raw = _fetch(f, bcm)
+                if release.version == used:  # raw_<source_id> fetched it; a candidate may wait
+                    raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename, f.url)
+                else:  # another release, read only for the comparison: not staged
+                    raw, _ = _fetch_or_last_good(f, bcm, context, stage=False)
                 context.log.info(f"{source_id} release {release.version}: {raw.status} sha256 {raw.sha256}")
                 raws.append(raw)
         return dg.MaterializeResult(
@@ -140,6 +182,14 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         )
 
     return _compared
+
+
+def _on_disk(target: Path, url: str) -> RawFile:
+    """The file of `target` this run reads (its candidate, else the current file), as a RawFile."""
+    path = candidates.readable(target)
+    if not path.exists():
+        raise dg.Failure(description=f"{target} is missing: run raw_{target.parent.name} first")
+    return candidates.on_disk(path, url=url)
 
 
 def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
@@ -231,12 +281,29 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
               **_spec_kwargs(t, t.model.Config.description))  # fmt: skip
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         bcm.hold_writer_lock()  # before the parse cache is written
+        settings, releases = bcm.settings(), bcm.releases()
+        # A new download is a candidate until its tables pass: one that fails here is kept aside.
+        targets = (
+            build.table_targets(t, settings, releases) if t.kind == "source" and t.releases == "used" else []
+        )
         with bcm.build_connection() as con:
             if t.kind == "source":
-                built = build.source_table(con, t, bcm.settings(), bcm.releases())
+                try:
+                    built = build.source_table(con, t, settings, releases)
+                except Exception as exc:
+                    kept = candidates.refuse_all(targets, f"table {t.name}: {exc}")
+                    if not kept:
+                        raise
+                    raise candidates.CandidateRefused(
+                        f"{exc}\n{candidates.kept_aside_note(targets, kept)}"
+                    ) from exc
             else:
-                built = build.authored_table(con, t, bcm.settings())
+                built = build.authored_table(con, t, settings)
             preview = _preview(con, t)
+        if not built.check.passed:
+            kept = candidates.refuse_all(targets, f"table {t.name}: {'; '.join(built.check.problems)}")
+            if kept:
+                context.log.error(candidates.kept_aside_note(targets, kept))
         if len(built.quarantined):
             context.log.warning(f"{t.name}: {len(built.quarantined)} quarantine row(s)")
         return dg.MaterializeResult(

@@ -72,6 +72,12 @@ def parse_article6_agreements(path: Path) -> pd.DataFrame:
     data = _load(path)
     as_of = data_as_of(data)
     df = _records(data, "bilateralAgreements", AGREEMENT_KEYS)
+    # A deal listed twice (same title, parties and date) is one deal: the repeat goes to quarantine, not
+    # into a second id below.
+    for idx in df.index[df.duplicated(subset=["title", "hostCountry", "buyingCountry", "date"])]:
+        df.at[idx, PROBLEMS].append(
+            ("article6_agreement_id", "unique_deal", f"record {idx + 1} repeats a deal")
+        )
     df["host_country_name"] = clean_text(df["hostCountry"])
     df["buyer_country_name"] = clean_text(df["buyingCountry"])
     df["host_country_iso3"] = to_iso3(df, "host_country_name", "host_country_iso3")

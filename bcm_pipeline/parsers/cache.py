@@ -122,10 +122,12 @@ def cached_parse(
     table: str,
     sha256: str,
     layout: Layout | None = None,
+    before_parse: Callable[[], None] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """(parse(path[, layout]), hit): from the cache when this table was parsed from these bytes by this
     code with this release layout. A parser without a `layout` parameter is called as parse(path), and may
-    only read a release that renames nothing."""
+    only read a release that renames nothing. `before_parse` runs on a miss, before the parser (the proof
+    that the file is whole: bytes once proven and parsed need no second proof)."""
     target = cache_path(cache_dir, table, sha256)
     fingerprint = fingerprint_of(parse)
     reads_layout = "layout" in inspect.signature(parse).parameters
@@ -139,6 +141,8 @@ def cached_parse(
     cached = read_cached(target, fingerprint)
     if cached is not None:
         return cached, True
+    if before_parse is not None:
+        before_parse()
     # The layout also names the source and release in the parser's errors.
     df = parse(path, layout=layout) if layout is not None and reads_layout else parse(path)
     write_cached(target, df, fingerprint)

@@ -218,6 +218,11 @@ def parse_posted_steel(path: Path) -> pd.DataFrame:
         df = _read_csv(file, POSTED_SOURCE_ID, POSTED_REQUIRED)
         df["technology"] = name.removesuffix(".csv")
         df["source_row"] = df.index + 2  # line in the file (line 1 is the header)
+        # A row repeated whole is the same cited value twice (a broken export), not a second source.
+        values = [c for c in df.columns if c not in (PROBLEMS, "technology", "source_row")]
+        for idx in df.index[df.duplicated(subset=values)]:
+            first = df.index[(df[values] == df.loc[idx, values]).all(axis=1)][0] + 2
+            df.at[idx, PROBLEMS].append(("source_row", "unique_row", f"line {idx + 2} repeats line {first}"))
         for col in POSTED_OPTIONAL:
             if col not in df.columns:
                 df[col] = ""  # a dimension this technology does not have: null below

@@ -27,17 +27,27 @@ class RawFiles(pa.DataFrameModel):
     etag: Series[str] = pa.Field(nullable=True, description="HTTP ETag at download, for conditional requests")
     last_modified: Series[str] = pa.Field(nullable=True, description="HTTP Last-Modified at download")
     status: Series[str] = pa.Field(
-        isin=["downloaded", "not_modified", "manual"], description="What the last refresh did with the file"
+        isin=["downloaded", "not_modified", "manual", "candidate", "unreachable", "refused"],
+        description="What the last refresh did with the file: downloaded, not_modified (HTTP 304), manual "
+        "(placed by hand), unreachable (the source could not be reached: this is the last good file, used "
+        "as it is), candidate (a new download whose tables are still being checked), refused (a new "
+        "download kept aside in data/raw/<source_id>/refused/: the tables were not built from it)",
+    )
+    note: Series[str] = pa.Field(
+        nullable=True,
+        description="Why a file was refused (the check that said no), or why the source was unreachable; "
+        "null otherwise",
     )
 
     class Config:
         name = "raw_files"
         description = (
             "Provenance of every raw file the current tables were built from (the release each source used): "
-            "URL, retrieval time, size, sha256, HTTP validators."
+            "URL, retrieval time, size, sha256, HTTP validators; and the new downloads that were refused "
+            "(status refused), kept aside with the reason."
         )
-        metadata = {"key": ["source_id", "file_name"]}
-        unique = ["source_id", "file_name"]
+        metadata = {"key": ["source_id", "file_name", "sha256"]}
+        unique = ["source_id", "file_name", "sha256"]
 
 
 class Quarantine(pa.DataFrameModel):

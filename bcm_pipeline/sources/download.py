@@ -1,8 +1,11 @@
 """Download one source file with requests: retries, verification, atomic rename, provenance.
 
 A download streams to a temporary file beside the target, is verified (size cap, Content-Length, sha256
-when pinned, zip/xlsx really a zip, CSV not an HTML page) and only then renamed over the previous file, so
-a failure at any point leaves the last good file in place.
+when pinned, zip/xlsx really a zip with an intact directory, CSV not an HTML page and whole: every record
+complete, the last one ending its line) and only then renamed over the previous file, so a failure at any
+point leaves the last good file in place. A refresh stages the download instead (fetch(stage=True)): new
+bytes wait in data/raw/<source_id>/candidate/ until the tables built from them pass their checks
+(sources/candidates.py promotes or refuses them).
 
 A download that replaces the file with different bytes first hard-links the old file and its sidecar into
 data/raw/<source_id>/previous/<UTC time>-<sha256[:12]>-<filename> (the newest KEEP_PREVIOUS are kept): a
@@ -22,19 +25,20 @@ import shutil
 import tempfile
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from bcm_pipeline import __version__
 from bcm_pipeline.settings import Settings
 from bcm_pipeline.sources.registry import Source, url_override_env
+from bcm_pipeline.sources.wholeness import check_csv_records
 
 USER_AGENT = f"bcm-pipeline/{__version__} (+https://github.com/bcm-pipeline/bcm-pipeline)"
 CHUNK = 1 << 16
@@ -43,6 +47,7 @@ MAX_ZIP_RATIO = 100
 MAX_UNZIPPED_FACTOR = 20  # total inflated size may be at most this many times the download cap
 PREVIOUS_DIR = "previous"  # replaced raw files, kept for a rollback; never read by the pipeline
 KEEP_PREVIOUS = 3
+CANDIDATE_DIR = "candidate"  # a new download waiting for its tables' checks (sources/candidates.py)
 
 
 class DownloadError(RuntimeError):
@@ -50,11 +55,15 @@ class DownloadError(RuntimeError):
 
     `transient`: the failure may pass later (timeouts, resets, 5xx, 429), so a retry is worth it; a 404, an
     HTML page or a sha256 mismatch is not (the raw asset retries only transient failures).
+
+    `unreachable`: no connection could be made at all (DNS, refused, connect timeout): the raw asset goes
+    on with the last good file, saying so, instead of failing the run.
     """
 
-    def __init__(self, message: str, transient: bool = False):
+    def __init__(self, message: str, transient: bool = False, unreachable: bool = False):
         super().__init__(message)
         self.transient = transient
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class RawFile:
     sha256: str
     etag: str | None
     last_modified: str | None
-    status: str  # downloaded | not_modified | manual
+    status: str  # downloaded | not_modified | manual | candidate (staged, not yet proven)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -257,9 +266,9 @@ def verify_content(path: Path, source: Source) -> None:
         head = fh.read(512)
     if source.format in ("xlsx", "zip"):
         if not zipfile.is_zipfile(path):
-            looks = (
-                "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a zip"
-            )
+            looks = "an HTML page" if _looks_html(head) else "not a zip"
+            if head.startswith(b"PK\x03\x04"):  # a zip's start without the directory at its end
+                looks = "a zip without its directory at the end (the file was cut short)"
             raise ValueError(
                 f"expected a {source.format} (zip) file but got {looks} (first bytes {head[:40]!r})"
             )
@@ -271,18 +280,25 @@ def verify_content(path: Path, source: Source) -> None:
             if source.format == "xlsx" and "[Content_Types].xml" not in zf.namelist():
                 raise ValueError("zip file is not an Office Open XML workbook")
     elif source.format == "csv":
-        text = head.decode("utf-8", errors="replace").lstrip().lower()
-        if text.startswith("<!doctype") or text.startswith("<html") or "<html" in text[:200]:
+        if _looks_html(head):
             raise ValueError("expected CSV but got an HTML page (an error or login page?)")
         check_utf8(path)
+        check_csv_records(path, source.ends_with_line_end)  # whole: no cut record, no cut last line
     elif source.format == "json":
         # A whole JSON document (an HTML error page or a truncated download does not parse).
+        if _looks_html(head):
+            raise ValueError("expected JSON but got an HTML page (an error or login page?)")
         check_utf8(path)
         try:
             with open(path, encoding="utf-8") as fh:
                 json.load(fh)
         except json.JSONDecodeError as exc:
             raise ValueError(f"expected JSON but the file does not parse: {exc}") from exc
+
+
+def _looks_html(head: bytes) -> bool:
+    text = head.decode("utf-8", errors="replace").lstrip().lower()
+    return text.startswith("<!doctype") or text.startswith("<html") or "<html" in text[:200]
 
 
 def check_zip_members(zf: zipfile.ZipFile, max_total: int) -> None:
@@ -325,11 +341,17 @@ def check_utf8(path: Path) -> None:
             raise ValueError("CSV is not UTF-8 (ends inside a multi-byte character)") from exc
 
 
-def fetch(source: Source, settings: Settings, session: requests.Session | None = None) -> RawFile:
+def fetch(
+    source: Source, settings: Settings, session: requests.Session | None = None, stage: bool = False
+) -> RawFile:
     """Bring data/raw/<source_id>/<filename> up to date and return its provenance.
 
     A file dropped into the folder by hand (no provenance sidecar) is used as it is: the route for sources
     whose publisher puts the download behind a form.
+
+    `stage`: a download whose bytes differ from the current file goes to candidate/<filename> (status
+    `candidate`) and the current file stays: the run promotes or refuses it once its tables are checked
+    (sources/candidates.py). A candidate an earlier run left unproven is discarded first.
     """
     try:
         folder = confined(settings.raw_dir, source.raw_folder)
@@ -340,6 +362,8 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
         raise DownloadError(f"{source.id}: refused: {exc}") from exc
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(folder)
+    if stage:
+        discard_candidate(target)
     url = source_url(source, settings)
     previous = read_provenance(target) if target.exists() else None
 
@@ -381,10 +405,13 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
             if permanent:
                 raise DownloadError(
                     f"{source.id}: download from {url} failed: {permanent}\n"
-                    f"  what to do: {offline_hint(source, settings)}; {kept}"
+                    f"  what to do: {offline_hint(source, settings)}; {kept}",
+                    unreachable=True,
                 ) from exc
             raise DownloadError(
-                f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}", transient=True
+                f"{source.id}: download from {url} failed: {_reason(exc)}; {kept}",
+                transient=True,
+                unreachable=cannot_connect(exc),
             ) from exc
         with response:
             if response.status_code == 304 and previous:
@@ -453,6 +480,10 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
                 status="downloaded",
             )
             os.chmod(tmp_path, _file_mode())  # mkstemp creates 0600; raw files are shared data, not secrets
+            if stage and sha != current_sha:
+                staged = _stage(tmp_path, target, raw)
+                tmp_path = None
+                return staged
             # Keep the file being replaced (a link made before the rename: a kill anywhere loses nothing).
             kept = keep_previous(target, current_sha) if current_sha not in (None, sha) else None
             os.replace(tmp_path, target)
@@ -466,6 +497,42 @@ def fetch(source: Source, settings: Settings, session: requests.Session | None =
             tmp_path.unlink()
         if own_session:
             session.close()
+
+
+def candidate_path(target: Path) -> Path:
+    """Where a staged download of `target` waits for its tables' checks: <folder>/candidate/<name>."""
+    return target.parent / CANDIDATE_DIR / target.name
+
+
+def discard_candidate(target: Path) -> None:
+    """Delete an unproven candidate of `target` (and its sidecar), e.g. one a killed run left."""
+    candidate = candidate_path(target)
+    candidate.unlink(missing_ok=True)
+    _sidecar(candidate).unlink(missing_ok=True)
+
+
+def _stage(tmp_path: Path, target: Path, raw: RawFile) -> RawFile:
+    """Rename a verified download into candidate/ with its sidecar; the current file is not touched."""
+    candidate = candidate_path(target)
+    candidate.parent.mkdir(exist_ok=True)
+    relative = Path(raw.path)  # relative to the data directory, like every raw_files path
+    staged = replace(raw, path=str(relative.parent / CANDIDATE_DIR / relative.name), status="candidate")
+    os.replace(tmp_path, candidate)
+    _write_atomic(_sidecar(candidate), json.dumps(staged.to_dict(), indent=2))
+    return staged
+
+
+def cannot_connect(exc: BaseException) -> bool:
+    """Whether no connection could be made at all (name not resolved, connection refused, connect timeout):
+    the source is unreachable, as opposed to a server that answered badly or broke off."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, NewConnectionError | ConnectTimeoutError | requests.ConnectTimeout):
+            return True
+        error = getattr(error, "reason", None) or error.__cause__ or error.__context__
+    return False
 
 
 def offline_hint(source: Source, settings: Settings) -> str:

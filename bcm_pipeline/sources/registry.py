@@ -47,6 +47,11 @@ class ReleaseFile(BaseModel):
     format: Literal["xlsx", "zip", "csv", "json"]
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     role: str | None = Field(default=None, description="Which file a table reads, when there are several")
+    ends_with_line_end: bool = Field(
+        default=True,
+        description="CSV: the publisher's file always ends with a line end, so a last record without one "
+        "is a cut file; false for a publisher that ends its last record without one",
+    )
 
     @field_validator("name")
     @classmethod
@@ -135,6 +140,13 @@ class SourceEntry(BaseModel):
     citation: str
     how_to_get: str = ""
     max_bytes: int = Field(default=50_000_000, gt=0)
+    max_row_fall: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="The largest share of a table's rows a new file of this source may lose against the "
+        "file the published tables were built from (0.05: 5 %); a larger fall is refused",
+    )
     releases: list[Release] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -172,6 +184,7 @@ class UserSource(BaseModel):
 
     id: str
     max_bytes: int | None = Field(default=None, gt=0)
+    max_row_fall: float | None = Field(default=None, ge=0, le=1)
     releases: list[dict] = Field(default_factory=list)
 
 
@@ -236,6 +249,8 @@ def load_sources(sources_file: Path | None = None) -> dict[str, SourceEntry]:
             entry = dict(entries[user.id])
             if user.max_bytes:
                 entry["max_bytes"] = user.max_bytes
+            if user.max_row_fall is not None:
+                entry["max_row_fall"] = user.max_row_fall
             releases = {str(r["version"]): dict(r) for r in entry["releases"]}
             for r in user.releases:
                 version = r.get("version")
@@ -294,6 +309,7 @@ class Source:
     sha256: str | None = None
     max_bytes: int = 50_000_000
     how_to_get: str = ""  # shown when the file can be had neither by download nor on disk
+    ends_with_line_end: bool = True  # csv: a last record without a line end is a cut file
     version: str = ""
     url_override: bool = True  # BCM_URL_<ID> replaces the URL (the used release's only file)
 
@@ -325,6 +341,7 @@ def file_source(entry: SourceEntry, release: Release, file: ReleaseFile, url_ove
         sha256=file.sha256,
         max_bytes=entry.max_bytes,
         how_to_get=entry.how_to_get,
+        ends_with_line_end=file.ends_with_line_end,
         version=release.version,
         url_override=url_override,
     )
