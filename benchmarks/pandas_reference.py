@@ -420,13 +420,13 @@ def technology_swaps(b: pd.DataFrame, t: dict[str, pd.DataFrame]) -> pd.DataFram
     base_price = {k: case_price.fillna(s[f"base_price_{k}"]) for k in quantiles.index}
     project_price = {k: np.where(same_fuel, base_price[k], s[f"to_price_{k}"]) for k in quantiles.index}
     s["fuel_price_usd_per_gj"] = base_price["central"]
-    # The decision by unit status and its cost basis (same fuel, a premium that is not positive is unknown;
-    # a fuel switch built instead may be cheaper to build: a capex saving).
+    # The decision by unit status and its cost basis (a premium that is not positive is unknown, fuel switch
+    # or not: an upgrade never costs nothing).
     pipeline = is_case | (s.status != "operating")
     s["decision"] = np.select([pipeline, s.has_retrofit], ["build_instead", "retrofit"], "replace")
     replace = s.decision == "replace"
     retro = ~replace & s.has_retrofit
-    pair_capex = s.pair_capex.where((s.pair_capex > 0) | ~same_fuel)
+    pair_capex = s.pair_capex.where(s.pair_capex > 0)
     per_kw = np.select([replace, retro], [s.new_capex, s.retro_capex], pair_capex)
     fom = np.select([replace, retro], [s.new_fom - s.old_fom, s.retro_fom], s.pair_fom)
     vom = np.select([replace, retro], [s.new_vom - s.old_vom, s.retro_vom], s.pair_vom)

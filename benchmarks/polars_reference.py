@@ -521,7 +521,7 @@ def technology_swaps(b: pl.LazyFrame, t: dict[str, pl.DataFrame]) -> pl.LazyFram
     )
     replace = c("decision") == "replace"
     retrofit = ~replace & c("has_retrofit")
-    pair_capex = pl.when((c("pair_capex") > 0) | ~same_fuel).then(c("pair_capex"))
+    pair_capex = pl.when(c("pair_capex") > 0).then(c("pair_capex"))  # not positive: unknown
     per_kw = pl.when(replace).then(c("new_capex")).when(retrofit).then(c("retro_capex")).otherwise(pair_capex)
     fom = (
         pl.when(replace)
