@@ -237,10 +237,10 @@ TABLES: list[Table] = [
     _mart(SteelRouteFactors),
     _mart(SteelBaselines),
     _mart(PostedSteelCosts),
-    _mart(SteelSwaps),
     _mart(m.EndUseSwaps, "country_iso3"),  # end-use programme cases (kind end_use_programme)
     _mart(m.PlantBaselines, "country_iso3"),
     _mart(m.FuelPriceScenarios, "country_iso3"),
+    _mart(SteelSwaps),  # prices its coal and gas with fuel_price_scenarios
     _mart(grid.GridDisplacementSwaps, "country_iso3"),
     _mart(m.TechnologySwaps, "country_iso3"),
     _mart(m.ChosenOptions, "country_iso3"),

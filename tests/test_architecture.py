@@ -155,6 +155,7 @@ def test_a_case_reruns_the_marts_between_it_and_its_result():
         "fuel_price_scenarios",  # a case's country needs its fuel prices
         "grid_displacement_swaps",
         "end_use_swaps",
+        "steel_swaps",  # it reads fuel_price_scenarios: the same prices, rerun with them
         "technology_swaps",
         "project_case_results",
     }

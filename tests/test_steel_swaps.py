@@ -134,6 +134,8 @@ def swaps(tmp_path_factory) -> pd.DataFrame:
         "('NGAS_X', DATE '2025-02-01', 10.0)) AS t(series_code, month, price_usd_per_gj)",
         "fuel_defaults": "SELECT 'other_bituminous_coal' AS fuel, true AS is_primary, 94.6 AS co2_ef_t_per_tj, "
         "89.5 AS co2_ef_t_per_tj_lower",
+        # No power plants in this world: fuel_price_scenarios prices the steel plants' coal and gas alone.
+        "plant_baselines": "SELECT NULL::VARCHAR AS country_iso3, NULL::VARCHAR AS fuel_class WHERE false",
     }
     for name, select in tables.items():
         con.execute(f"CREATE TABLE {name} AS {select}")
@@ -142,7 +144,13 @@ def swaps(tmp_path_factory) -> pd.DataFrame:
     params.loc[len(params)] = ["electricity_price_usd_per_mwh", "*", "industry", 80.0, None, "AAA"]
     con.register("p", params)
     con.execute("CREATE TABLE scenario_parameters AS SELECT * FROM p")
-    for mart in ["steel_route_factors", "steel_baselines", "posted_steel_costs", "steel_swaps"]:
+    for mart in [
+        "steel_route_factors",
+        "steel_baselines",
+        "posted_steel_costs",
+        "fuel_price_scenarios",
+        "steel_swaps",
+    ]:
         build.computed_table(con, mart)
     rows, failures = stored_failures(con, SteelSwaps)
     assert failures.empty, failures.head().to_string()

@@ -2,7 +2,7 @@
 -- in USD of usd_price_year (issue 13): quantiles of the last N months of the mapped World Bank series, each
 -- month first converted with the US GDP deflator of its calendar year; an explicit override row wins (the
 -- same in every scenario). technology_swaps prices the fuel its swaps save; grid_displacement_swaps prices
--- the fuel of the operating margin a grid project displaces.
+-- the fuel of the operating margin a grid project displaces; steel_swaps the coal and gas of steel plants.
 
 WITH
 settings AS (
@@ -85,6 +85,11 @@ country_price AS (
         SELECT b.country_iso3, t.value_text
         FROM (SELECT DISTINCT country_iso3 FROM plant_baselines) AS b
         CROSS JOIN (SELECT value_text FROM scenario_parameters WHERE parameter = 'swap_target') AS t
+        UNION
+        -- Steel plants burn coal and gas (steel_swaps prices the energy its measures and routes save).
+        SELECT s.country_iso3, f.fuel_class
+        FROM (SELECT DISTINCT country_iso3 FROM steel_plants WHERE country_iso3 IS NOT NULL) AS s
+        CROSS JOIN (VALUES ('coal'), ('gas')) AS f(fuel_class)
     ) AS c
     CROSS JOIN scenarios AS q
 )

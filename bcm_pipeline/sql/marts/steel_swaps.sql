@@ -25,7 +25,6 @@ WITH
 settings AS (
     SELECT
         max(value) FILTER (WHERE parameter = 'discount_rate') AS discount_rate,
-        max(value) FILTER (WHERE parameter = 'fuel_price_history_months') AS history_months,
         CAST(max(value) FILTER (WHERE parameter = 'usd_price_year') AS INTEGER) AS usd_price_year,
         max(value) FILTER (WHERE parameter = 'analysis_year') AS analysis_year,
         max(value) FILTER (WHERE parameter = 'hurdle_rate') AS hurdle_rate
@@ -113,73 +112,18 @@ electricity_price AS (
     QUALIFY row_number() OVER (PARTITION BY country_iso3 ORDER BY key = '*') = 1
 ),
 
--- Fuel prices: the rule of technology_swaps (series_price, country_price): the quantile of the last N months
--- of the mapped World Bank series, in USD of the price year; an explicit override row wins.
-scenarios AS (
-    SELECT key AS scenario, value AS quantile FROM scenario_parameters WHERE parameter = 'fuel_price_quantile'
-),
-
-history AS (
-    SELECT f.series_code, f.price_usd_per_gj * d.to_price_year AS price_usd_per_gj
-    FROM (
-        SELECT series_code, month, price_usd_per_gj,
-            row_number() OVER (PARTITION BY series_code ORDER BY month DESC) AS months_back
-        FROM fuel_prices_monthly
-        WHERE price_usd_per_gj IS NOT NULL
-    ) AS f
-    LEFT JOIN deflator AS d ON d.year = year(f.month)
-    WHERE f.months_back <= (SELECT history_months FROM settings)
-),
-
-ranked AS (
-    SELECT series_code, price_usd_per_gj,
-        row_number() OVER (PARTITION BY series_code ORDER BY price_usd_per_gj) - 1 AS pos,
-        count(*) OVER (PARTITION BY series_code) AS n,
-        count(price_usd_per_gj) OVER (PARTITION BY series_code) AS n_real
-    FROM history
-),
-
-series_price AS (
-    SELECT series_code, scenario,
-        CASE WHEN complete THEN lo + (h - floor(h)) * (hi - lo) END AS price_usd_per_gj
-    FROM (
-        SELECT r.series_code, q.scenario, (max(r.n) - 1) * q.quantile AS h,
-            max(r.price_usd_per_gj) FILTER (WHERE r.pos = floor((r.n - 1) * q.quantile)) AS lo,
-            max(r.price_usd_per_gj) FILTER (WHERE r.pos = ceil((r.n - 1) * q.quantile)) AS hi,
-            max(r.n) = max(r.n_real) AS complete
-        FROM ranked AS r
-        CROSS JOIN scenarios AS q
-        GROUP BY r.series_code, q.scenario, q.quantile
-    )
-),
-
-country_price AS (
-    SELECT c.country_iso3, fc.fuel_class, q.scenario,
-        coalesce(
-            (SELECT p.value FROM scenario_parameters AS p
-             WHERE p.parameter = 'fuel_price_usd_per_gj' AND p.fuel_class = fc.fuel_class
-                AND p.country_iso3 IN ('*', c.country_iso3)
-             ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1),
-            (SELECT sp.price_usd_per_gj FROM scenario_parameters AS p
-             JOIN series_price AS sp ON sp.series_code = p.value_text AND sp.scenario = q.scenario
-             WHERE p.parameter = 'fuel_price_series' AND p.fuel_class = fc.fuel_class
-                AND p.country_iso3 IN ('*', c.country_iso3)
-             ORDER BY (p.country_iso3 <> '*') DESC LIMIT 1)
-        ) AS price_usd_per_gj
-    FROM (SELECT DISTINCT country_iso3 FROM units) AS c
-    CROSS JOIN (VALUES ('coal'), ('gas')) AS fc(fuel_class)
-    CROSS JOIN scenarios AS q
-),
-
+-- Fuel prices: fuel_price_scenarios (the rule technology_swaps uses), one row per country with the coal and
+-- gas prices of the low / central / high scenario.
 prices AS (
     SELECT country_iso3,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'coal' AND scenario = 'low') AS coal_low,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'coal' AND scenario = 'central') AS coal_central,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'coal' AND scenario = 'high') AS coal_high,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'gas' AND scenario = 'low') AS gas_low,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'gas' AND scenario = 'central') AS gas_central,
-        max(price_usd_per_gj) FILTER (WHERE fuel_class = 'gas' AND scenario = 'high') AS gas_high
-    FROM country_price
+        max(price_low_usd_per_gj) FILTER (WHERE fuel_class = 'coal') AS coal_low,
+        max(price_central_usd_per_gj) FILTER (WHERE fuel_class = 'coal') AS coal_central,
+        max(price_high_usd_per_gj) FILTER (WHERE fuel_class = 'coal') AS coal_high,
+        max(price_low_usd_per_gj) FILTER (WHERE fuel_class = 'gas') AS gas_low,
+        max(price_central_usd_per_gj) FILTER (WHERE fuel_class = 'gas') AS gas_central,
+        max(price_high_usd_per_gj) FILTER (WHERE fuel_class = 'gas') AS gas_high
+    FROM fuel_price_scenarios
+    WHERE country_iso3 IN (SELECT DISTINCT country_iso3 FROM units)
     GROUP BY country_iso3
 ),
 
