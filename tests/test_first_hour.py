@@ -19,8 +19,10 @@ from bcm_pipeline.cli import main
 from bcm_pipeline.definitions import build_defs
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.settings import Settings
+from bcm_pipeline.sources import download
 from bcm_pipeline.sources.download import DownloadError, fetch
 from bcm_pipeline.sources.registry import SOURCES
+from tests.conftest import shared_file
 from tests.faultserver import FaultServer, Reply, path_of, refused_url
 
 pytestmark = pytest.mark.integration
@@ -150,3 +152,37 @@ def test_bcm_errors_are_plain_lines_and_debug_shows_the_traceback(tmp_path):
     case = runner.invoke(main, ["--data-dir", str(tmp_path), "case", str(bad)])
     assert case.exit_code == 1 and "Traceback" not in case.output
     assert case.output.startswith("error: ") and len(case.output.strip().splitlines()) <= 4
+
+
+def test_a_big_download_prints_its_bytes_as_they_come(tmp_path, monkeypatch):
+    # A real run of one raw asset over loopback, the progress step made small so the 1.1 MB CDM list is
+    # "big": one `get` line each time another 200,000 bytes have come, on stdout, and nothing else but the
+    # step's own line.
+    cdm = SOURCES["cdm_power_projects"]
+    body = shared_file(cdm.id, cdm.filename).read_bytes()
+    monkeypatch.setattr(download, "PROGRESS_EVERY_BYTES", 200_000)
+    server = FaultServer()
+    try:
+        server.script(path_of(cdm), Reply(body=body))
+        out, err = io.StringIO(), io.StringIO()
+        handler = ProgressHandler(lambda line: print(line, file=out), lambda line: print(line, file=err))
+        defs = build_defs(BcmResource.of(data_dir=tmp_path / "data", source_mirror=server.url))
+        job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
+        result = job.execute_in_process(
+            asset_selection=[defs.resolve_assets_def("raw_cdm_power_projects").key],
+            run_config={"loggers": {"console": {}}},
+        )
+    finally:
+        server.close()
+    assert result.success and err.getvalue() == ""
+    lines = out.getvalue().splitlines()
+    gets = [
+        line
+        for line in lines
+        if line.startswith(f"  get   raw_cdm_power_projects: downloading {cdm.filename}: ")
+    ]
+    assert len(gets) == len(body) // 200_000 == 5 and len(lines) == len(gets) + 1  # + "done  raw_cdm_…"
+    total_mb = f"{len(body) / 1e6:,.1f}"
+    assert all(line.endswith(f" of {total_mb} MB") for line in gets)
+    # The first line comes after the first 200,000 bytes: 3 whole 65,536-byte chunks (196,608) are short of it.
+    assert gets[0].endswith(f"{4 * 65_536 / 1e6:,.1f} of {total_mb} MB")

@@ -16,6 +16,7 @@ import time
 import dagster as dg
 
 from bcm_pipeline.errors import explain_step_failure
+from bcm_pipeline.sources.download import PROGRESS_PREFIX
 
 _DONE = {"STEP_SUCCESS": "done ", "STEP_FAILURE": "FAIL "}
 
@@ -43,6 +44,10 @@ class ProgressHandler(logging.Handler):
             text = str(meta.get("orig_message") or record.getMessage())
             if step and text.startswith("Dependencies for step") and not self.verbose:
                 self.skipped.append(step)  # Dagster's own line for a step it skips: counted below
+                return
+            # A big download's bytes as they come (sources/download.py): a line each, on stdout.
+            if text.startswith(PROGRESS_PREFIX):
+                self.echo(f"  get   {step + ': ' if step else ''}{text}")
                 return
             # A message of the code itself (context.log): warnings always, the rest when verbose.
             if record.levelno >= logging.WARNING or self.verbose:

@@ -47,7 +47,7 @@ def _fetch_or_last_good(
     """(the file this run builds from, a note): a download, staged as a candidate when its bytes are new;
     or, when the source cannot be reached at all, the last good file, with a warning in the run."""
     try:
-        return fetch(source, bcm.settings(), stage=stage), None
+        return fetch(source, bcm.settings(), stage=stage, progress=context.log.info), None
     except DownloadError as exc:
         target = bcm.settings().source_dir(source.id) / source.filename
         last = candidates.last_good(target, source.url)

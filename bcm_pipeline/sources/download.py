@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ from bcm_pipeline.sources.wholeness import check_csv_records
 
 USER_AGENT = f"bcm-pipeline/{__version__} (+https://github.com/bcm-pipeline/bcm-pipeline)"
 CHUNK = 1 << 16
+PROGRESS_EVERY_BYTES = 8 << 20  # a big download reports its bytes every 8 MB (issue 17)
+PROGRESS_PREFIX = "downloading "  # the progress line's start: the console prints these (assets/progress.py)
 # Zip bomb guards: real workbooks inflate at most ~13x (World Bank) and to ~23 MB (GEM coal).
 MAX_ZIP_RATIO = 100
 MAX_UNZIPPED_FACTOR = 20  # total inflated size may be at most this many times the download cap
@@ -341,8 +344,20 @@ def check_utf8(path: Path) -> None:
             raise ValueError("CSV is not UTF-8 (ends inside a multi-byte character)") from exc
 
 
+def progress_text(filename: str, received: int, declared: int | None) -> str:
+    """'downloading <file>: 16.8 of 41.9 MB' (or '16.8 MB so far' when the server gives no length)."""
+    got = f"{received / 1e6:,.1f}"
+    return f"{PROGRESS_PREFIX}{filename}: " + (
+        f"{got} of {declared / 1e6:,.1f} MB" if declared else f"{got} MB so far"
+    )
+
+
 def fetch(
-    source: Source, settings: Settings, session: requests.Session | None = None, stage: bool = False
+    source: Source,
+    settings: Settings,
+    session: requests.Session | None = None,
+    stage: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> RawFile:
     """Bring data/raw/<source_id>/<filename> up to date and return its provenance.
 
@@ -352,6 +367,8 @@ def fetch(
     `stage`: a download whose bytes differ from the current file goes to candidate/<filename> (status
     `candidate`) and the current file stays: the run promotes or refuses it once its tables are checked
     (sources/candidates.py). A candidate an earlier run left unproven is discarded first.
+
+    `progress`: called with a line (progress_text) every PROGRESS_EVERY_BYTES of a download.
     """
     try:
         folder = confined(settings.raw_dir, source.raw_folder)
@@ -434,11 +451,15 @@ def fetch(
             fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".download-")
             tmp_path = Path(tmp_name)
             digest = hashlib.sha256()
-            received = 0
+            received, next_report = 0, PROGRESS_EVERY_BYTES
+            size = int(declared) if declared else None
             try:
                 with os.fdopen(fd, "wb") as fh:
                     for chunk in response.iter_content(CHUNK):
                         received += len(chunk)
+                        if progress and received >= next_report:
+                            progress(progress_text(source.filename, received, size))
+                            next_report += PROGRESS_EVERY_BYTES
                         if received > source.max_bytes:
                             raise DownloadError(
                                 f"{source.id}: download from {url} aborted: more than the cap of "
