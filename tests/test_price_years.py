@@ -74,6 +74,7 @@ def _posted(rows: list[dict]) -> pd.DataFrame:
 def test_posted_steel_costs_sql_applies_the_same_rule(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.write_table(con, PriceDeflators, PriceDeflators.validate(reference.price_deflators()))
+    con.execute("CREATE TABLE scenario_parameters AS SELECT 'usd_price_year' AS parameter, 2024.0 AS value")
     posted = _posted(
         [
             # EAF CAPEX 331.2 EUR_2010 per 1 t/year
@@ -120,6 +121,7 @@ def test_posted_steel_costs_sql_applies_the_same_rule(tmp_path):
 def test_posted_price_year_missing_from_the_table_fails_the_schema_check(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.write_table(con, PriceDeflators, PriceDeflators.validate(reference.price_deflators()))
+    con.execute("CREATE TABLE scenario_parameters AS SELECT 'usd_price_year' AS parameter, 2024.0 AS value")
     posted = _posted(
         [dict(technology="Electric Arc Furnace", source_row=2, variable="CAPEX", value=100.0, unit="EUR_2003",
               currency="EUR", price_year=2003, currency_multiplier=1.0, reference_value=1.0, reference_unit="t")]

@@ -1,9 +1,13 @@
--- posted_steel_costs: POSTED's money values for steel routes (CAPEX, OPEX) in US dollars of 2024.
+-- posted_steel_costs: POSTED's money values for steel routes (CAPEX, OPEX) in US dollars of usd_price_year
+-- (scenario_parameters, 2024), the year every other mart's money is in.
 -- The rule of bcm_pipeline.price_years.to_usd, on the price_deflators table: a EUR value at the ECB
--- annual rate of its price year, then x US GDP deflator[2024] / deflator[price year]. A price year the
--- table lacks leaves value_usd null, which fails the schema check (no silent drop).
+-- annual rate of its price year, then x US GDP deflator[usd_price_year] / deflator[price year]. A price year
+-- the table lacks leaves value_usd null, which fails the schema check (no silent drop).
 WITH
-target AS (SELECT 2024 AS usd_price_year),
+target AS (
+    SELECT CAST(max(value) FILTER (WHERE parameter = 'usd_price_year') AS INTEGER) AS usd_price_year
+    FROM scenario_parameters
+),
 
 deflator AS (SELECT year, value FROM price_deflators WHERE series = 'us_gdp_deflator'),
 
