@@ -152,8 +152,13 @@ def fast_step_retries(monkeypatch) -> None:
     monkeypatch.setattr(table_assets.dg, "RetryPolicy", lambda **kw: real(**{**kw, "delay": 0.01}))
 
 
+def raw_step(source_id: str) -> str:
+    """The step of a source's raw asset, as run events name it (raw__gem__coal_plant_tracker)."""
+    return table_assets.raw_key(source_id).to_python_identifier()
+
+
 def selection(source_ids: list[str]) -> list[dg.AssetKey]:
-    keys = [dg.AssetKey(f"raw_{s}") for s in source_ids]
+    keys = [table_assets.raw_key(s) for s in source_ids]
     # The release comparison (tracker_unit_releases) needs two releases: not part of a one-source refresh.
     keys += [
         dg.AssetKey(t.name)

@@ -72,10 +72,10 @@ def test_bcm_refresh_reports_the_failed_step_and_keeps_the_published_file(
 
     result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "refresh", "--mirror", mirror])
     assert result.exit_code == 1, result.output
-    assert "refresh failed at step(s) raw_ifi_grid_factors;" in result.output
+    assert "refresh failed at step(s) raw/ifi/grid_factors;" in result.output
     assert "the published warehouse is unchanged" in result.output
     # The cause is printed, not only in Dagster's event log (issue 18 item 1).
-    assert "  FAIL  raw_ifi_grid_factors" in result.output
+    assert "  FAIL  raw/ifi/grid_factors" in result.output
     assert "HTTP 404" in result.output and "BCM_URL_IFI_GRID_FACTORS" in result.output
     assert "Traceback" not in result.output
     assert published.read_bytes() == before

@@ -63,7 +63,7 @@ from bcm_pipeline.resources import BcmResource
 
 data_dir, mirror = sys.argv[1:3]
 bcm = BcmResource.of(data_dir=data_dir, source_mirror=mirror, http_retries=0, http_backoff_s=0.01)
-keys = [dg.AssetKey(k) for k in ("raw_ifi_grid_factors", "ifi_grid_factors", "published_warehouse")]
+keys = [dg.AssetKey(["raw", "ifi", "grid_factors"])] + [dg.AssetKey(k) for k in ("ifi_grid_factors", "published_warehouse")]
 # log_level DEBUG: the console logger prints every event's message, which the kill triggers look for.
 config = {
     "ops": {"published_warehouse": {"config": {"require_all_tables": False}}},

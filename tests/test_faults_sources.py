@@ -31,6 +31,7 @@ from tests.faultserver import (
     Reply,
     failure_text,
     fast_step_retries,
+    raw_step,
     refresh,
     refused,
     snapshot,
@@ -339,16 +340,16 @@ FAMILIES = {
 D, R, Q = "download", "refused", "quarantine"
 EXPECT = {
     "html_instead_of_data": {
-        s: [(f"raw_{s}", D, ["HTML page"])] for s in (OWID_GEN, WRI, CDM, A6, STEEL, POSTED, GCPT)
+        s: [(raw_step(s), D, ["HTML page"])] for s in (OWID_GEN, WRI, CDM, A6, STEEL, POSTED, GCPT)
     },
     "cut_inside_a_value": {
-        OWID_GEN: [(f"raw_{OWID_GEN}", D, ["rejected: line ", "1 field(s) where the header has 12"])],
-        WRI: [(f"raw_{WRI}", D, ["rejected: line 157: unexpected end of data", "never closes"])],
-        CDM: [(f"raw_{CDM}", D, ["rejected: line ", "field(s) where the header has 22"])],
-        A6: [(f"raw_{A6}", D, ["expected JSON but the file does not parse"])],
-        STEEL: [(f"raw_{STEEL}", D, ["rejected: line ", "field(s) where the header has 30"])],
-        POSTED: [(f"raw_{POSTED}", D, ["Electric Arc Furnace.csv", "rejected: line "])],
-        GCPT: [(f"raw_{GCPT}", D, ["a zip without its directory at the end (the file was cut short)"])],
+        OWID_GEN: [(raw_step(OWID_GEN), D, ["rejected: line ", "1 field(s) where the header has 12"])],
+        WRI: [(raw_step(WRI), D, ["rejected: line 157: unexpected end of data", "never closes"])],
+        CDM: [(raw_step(CDM), D, ["rejected: line ", "field(s) where the header has 22"])],
+        A6: [(raw_step(A6), D, ["expected JSON but the file does not parse"])],
+        STEEL: [(raw_step(STEEL), D, ["rejected: line ", "field(s) where the header has 30"])],
+        POSTED: [(raw_step(POSTED), D, ["Electric Arc Furnace.csv", "rejected: line "])],
+        GCPT: [(raw_step(GCPT), D, ["a zip without its directory at the end (the file was cut short)"])],
     },
     "renamed_column": {
         OWID_GEN: [(OWID_GEN, R, ["lacks ['Year']"])],
@@ -369,10 +370,10 @@ EXPECT = {
         GCPT: [("coal_units", R, ["gem_unit_id", "uniq"])],
     },
     "wrong_encoding_utf16": {
-        s: [(f"raw_{s}", D, ["NUL bytes: UTF-16 or binary, expected UTF-8"])]
+        s: [(raw_step(s), D, ["NUL bytes: UTF-16 or binary, expected UTF-8"])]
         for s in (OWID_GEN, WRI, CDM, A6, STEEL, POSTED)
     },
-    "empty_file": {s: [(f"raw_{s}", D, ["the file is empty"])] for s in SOURCES},
+    "empty_file": {s: [(raw_step(s), D, ["the file is empty"])] for s in SOURCES},
     "unit_change_times_1000": {
         OWID_GEN: [(OWID_GEN, R, ["generation_twh:", "moved by 100x or more", "a change of unit?"])],
         CDM: [("cdm_power_projects", R, ["cdm_power_projects.capacity_mw:", "a change of unit?"])],
@@ -465,7 +466,7 @@ def test_new_sources_broken(family, server, small, sources_file, baseline, tmp_p
         s for outcomes in EXPECT[family].values() for step, _, _ in outcomes for s in step.split("|")
     }
     tables = {t.name for t in catalogue.tables("source")}
-    assert {s for s in failed if s in tables or s.startswith("raw_")} <= named_steps, sorted(failed)
+    assert {s for s in failed if s in tables or s.startswith("raw__")} <= named_steps, sorted(failed)
     # The files of a multi-file release that were not broken were fetched again (same bytes, a new
     # retrieval time in their sidecars): the files themselves, and everything published, are as they were.
     assert files_only(snapshot(data_dir)) == files_only(before), "published warehouse or data/raw changed"

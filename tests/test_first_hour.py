@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import time
 
+import dagster as dg
 import pytest
 from click.testing import CliRunner
 
@@ -121,7 +122,7 @@ def test_a_failed_dagster_step_prints_its_cause_in_plain_lines(tmp_path):
     job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
     start = time.monotonic()
     result = job.execute_in_process(
-        asset_selection=[defs.resolve_assets_def("raw_ifi_grid_factors").key],
+        asset_selection=[dg.AssetKey(["raw", "ifi", "grid_factors"])],
         run_config={"loggers": {"console": {}}},
         raise_on_error=False,
     )
@@ -129,10 +130,10 @@ def test_a_failed_dagster_step_prints_its_cause_in_plain_lines(tmp_path):
     assert time.monotonic() - start < 20  # no Dagster retries (2 x 5 s before) of a refused connection
     assert not any(e.event_type_value == "STEP_UP_FOR_RETRY" for e in result.all_events)
     lines = err.getvalue().splitlines()
-    assert lines[0].startswith("  FAIL  raw_ifi_grid_factors (")
+    assert lines[0].startswith("  FAIL  raw/ifi/grid_factors (")
     assert "nothing listens at 127.0.0.1" in lines[1] and "what to do:" in lines[2]
     assert "Traceback" not in err.getvalue() and "Stack Trace" not in err.getvalue()
-    assert handler.failures[0][0] == "raw_ifi_grid_factors"
+    assert handler.failures[0][0] == "raw/ifi/grid_factors"
 
 
 def test_bcm_errors_are_plain_lines_and_debug_shows_the_traceback(tmp_path):
@@ -169,7 +170,7 @@ def test_a_big_download_prints_its_bytes_as_they_come(tmp_path, monkeypatch):
         defs = build_defs(BcmResource.of(data_dir=tmp_path / "data", source_mirror=server.url))
         job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
         result = job.execute_in_process(
-            asset_selection=[defs.resolve_assets_def("raw_cdm_power_projects").key],
+            asset_selection=[dg.AssetKey(["raw", "cdm", "power_projects"])],
             run_config={"loggers": {"console": {}}},
         )
     finally:
@@ -179,9 +180,11 @@ def test_a_big_download_prints_its_bytes_as_they_come(tmp_path, monkeypatch):
     gets = [
         line
         for line in lines
-        if line.startswith(f"  get   raw_cdm_power_projects: downloading {cdm.filename}: ")
+        if line.startswith(f"  get   raw/cdm/power_projects: downloading {cdm.filename}: ")
     ]
-    assert len(gets) == len(body) // 200_000 == 5 and len(lines) == len(gets) + 1  # + "done  raw_cdm_…"
+    assert (
+        len(gets) == len(body) // 200_000 == 5 and len(lines) == len(gets) + 1
+    )  # + "done  raw/cdm/power_projects"
     total_mb = f"{len(body) / 1e6:,.1f}"
     assert all(line.endswith(f" of {total_mb} MB") for line in gets)
     # The first line comes after the first 200,000 bytes: 3 whole 65,536-byte chunks (196,608) are short of it.

@@ -214,7 +214,7 @@ def test_sensor_rebuilds_only_when_sha256_changed(server, tmp_path, monkeypatch)
     defs = build_defs(BcmResource.of(data_dir=str(tmp_path), source_mirror=server.url, http_backoff_s=0.01))
     job = defs.resolve_job_def("refresh")
     sensor = defs.resolve_sensor_def("rebuild_on_source_change")
-    raw = [dg.AssetKey("raw_ifi_grid_factors"), dg.AssetKey("raw_owid_carbon_intensity")]
+    raw = [dg.AssetKey(["raw", "ifi", "grid_factors"]), dg.AssetKey(["raw", "owid", "carbon_intensity"])]
 
     def tick(cursor):
         context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
@@ -234,7 +234,7 @@ def test_sensor_rebuilds_only_when_sha256_changed(server, tmp_path, monkeypatch)
     [request] = requests
     selected = {k.to_user_string() for k in request.asset_selection}
     assert {"ifi_grid_factors", "published_warehouse"} <= selected
-    assert not {"raw_ifi_grid_factors", "raw_owid_carbon_intensity", "owid_carbon_intensity"} & selected
+    assert not {"raw/ifi/grid_factors", "raw/owid/carbon_intensity", "owid_carbon_intensity"} & selected
     assert tick(cursor)[0] == []  # seen now: no second request
 
 

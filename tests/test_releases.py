@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from bcm_pipeline import catalogue, warehouse
+from bcm_pipeline.assets.tables import raw_key
 from bcm_pipeline.definitions import build_defs
 from bcm_pipeline.parsers import gem, worldbank_pink_sheet
 from bcm_pipeline.parsers.common import SourceFormatError
@@ -157,7 +158,7 @@ def test_a_release_added_to_the_user_file_triggers_the_rebuild(server, july_2024
     defs = build_defs(bcm)
     job = defs.resolve_job_def("refresh")
     sensor = defs.resolve_sensor_def("rebuild_on_source_change")
-    raw = [dg.AssetKey(f"raw_{GCPT}")]
+    raw = [raw_key(GCPT)]
 
     def tick(cursor):
         data = sensor.evaluate_tick(
@@ -177,7 +178,7 @@ def test_a_release_added_to_the_user_file_triggers_the_rebuild(server, july_2024
     [request] = tick(cursor)[0]
     selected = {k.to_user_string() for k in request.asset_selection}
     assert {"coal_units", "gem_co2_parameters", "source_releases", "published_warehouse"} <= selected
-    assert request.tags["bcm/changed_sources"] == f"raw_{GCPT}"
+    assert request.tags["bcm/changed_sources"] == "raw/gem/coal_plant_tracker"
 
 
 # --- release_changes on a hand-made world -----------------------------------------------------------------

@@ -21,6 +21,12 @@ from bcm_pipeline.sources.download import PROGRESS_PREFIX
 _DONE = {"STEP_SUCCESS": "done ", "STEP_FAILURE": "FAIL "}
 
 
+def step_label(step_key: str) -> str:
+    """A step as the user knows it: its asset key. Dagster names the step of raw/gem/coal_plant_tracker
+    `raw__gem__coal_plant_tracker`; a table's name holds no double underscore."""
+    return step_key.replace("__", "/")
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -40,7 +46,7 @@ class ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            step = meta.get("step_key")
+            step = step_label(meta["step_key"]) if meta.get("step_key") else None
             text = str(meta.get("orig_message") or record.getMessage())
             if step and text.startswith("Dependencies for step") and not self.verbose:
                 self.skipped.append(step)  # Dagster's own line for a step it skips: counted below
@@ -56,7 +62,7 @@ class ProgressHandler(logging.Handler):
                 (self.echo_err if record.levelno >= logging.WARNING else self.echo)(f"  note  {text}")
             return
         kind = event.event_type_value
-        step = event.step_key or ""
+        step = step_label(event.step_key or "")
         if self.verbose:
             self.echo(f"        {kind} {step} {meta.get('orig_message') or ''}".rstrip())
         if kind == "STEP_START":

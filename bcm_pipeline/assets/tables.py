@@ -26,11 +26,16 @@ OWNERS = ["team:bcm-data"]
 
 
 def raw_key(source_id: str) -> dg.AssetKey:
-    return dg.AssetKey(f"raw_{source_id}")
+    """raw/<publisher>/<dataset>, e.g. raw/gem/coal_plant_tracker for gem_coal_plant_tracker. The UI's graph
+    shows a key's last part and cuts a long one in the middle: `raw_gem_coal_plant_tracker`,
+    `raw_gem_oil_gas_plant_tracker` and `raw_gem_steel_plant_tracker` all read `raw…_plant_tracker` there."""
+    publisher, _, dataset = source_id.partition("_")
+    return dg.AssetKey(["raw", publisher, dataset] if dataset else ["raw", source_id])
 
 
 def compared_key(source_id: str) -> dg.AssetKey:
-    return dg.AssetKey(f"raw_{source_id}_latest_two")
+    *prefix, last = raw_key(source_id).path
+    return dg.AssetKey([*prefix, f"{last}_latest_two"])
 
 
 def files_version(raws: list) -> str:
@@ -94,12 +99,11 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
     """Download the files of the release the source uses in this run (the newest listed, or the pinned)."""
 
     @dg.asset(
-        name=f"raw_{source.id}",
+        key=raw_key(source.id),
         group_name="raw",
         kinds={"file", source.format},
         owners=OWNERS,
-        # A short title first: the UI's catalogue and search show it, while the graph cuts long keys in
-        # the middle ("raw…_plant_tracker" for several trackers).
+        # A short title first: the UI's catalogue and search show it.
         description=(
             f"{source.title}\n\nPublished by {source.publisher} ({source.licence}). Downloads the files of the "
             f"newest release listed in sources.yaml and the user sources file (or the one pinned by "
@@ -148,14 +152,14 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
 
 def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
     """The files of a tracker's two newest listed releases, for tracker_unit_releases (the used one among
-    them is fetched by raw_<source_id> as well: a conditional request, or the same bytes)."""
+    them is fetched by the raw asset as well: a conditional request, or the same bytes)."""
 
     @dg.asset(
         key=compared_key(source_id),
         group_name="raw",
         kinds={"file"},
         owners=OWNERS,
-        deps=[raw_key(source_id)],  # the used release's file: fetched (and staged) by raw_<source_id>
+        deps=[raw_key(source_id)],  # the used release's file: fetched (and staged) by the raw asset
         description=(
             f"The files of the two newest releases of {source_id} listed in sources.yaml and the user sources "
             f"file, in data/raw/{source_id}/: what release_changes compares."
@@ -170,7 +174,7 @@ def compared_raw_asset(source_id: str) -> dg.AssetsDefinition:
         used = releases.used(source_id).version
         for release in latest:
             for f in releases.files(source_id, release):
-                if release.version == used:  # raw_<source_id> fetched it; a candidate may wait
+                if release.version == used:  # the raw asset fetched it; a candidate may wait
                     raw = _on_disk(bcm.settings().source_dir(source_id) / f.filename, f.url)
                 else:  # another release, read only for the comparison: not staged
                     raw, _ = _fetch_or_last_good(f, bcm, context, stage=False)
@@ -188,7 +192,9 @@ def _on_disk(target: Path, url: str) -> RawFile:
     """The file of `target` this run reads (its candidate, else the current file), as a RawFile."""
     path = candidates.readable(target)
     if not path.exists():
-        raise dg.Failure(description=f"{target} is missing: run raw_{target.parent.name} first")
+        raise dg.Failure(
+            description=f"{target} is missing: run {raw_key(target.parent.name).to_user_string()} first"
+        )
     return candidates.on_disk(path, url=url)
 
 
