@@ -111,4 +111,6 @@ class BcmResource(dg.ConfigurableResource):
     def _open(self):
         path = self.settings().build_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        return DuckDBResource(database=str(path)).get_connection()
+        limit = self.settings().duckdb_memory_limit
+        config = {"memory_limit": limit} if limit else {}
+        return DuckDBResource(database=str(path), connection_config=config).get_connection()

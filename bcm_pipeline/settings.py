@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     )
     agreements_dir: Path | None = Field(None, description="User agreements/*.yaml, added to the shipped ones")
     cases_dir: Path | None = Field(None, description="User cases/*.yaml, added to the shipped ones")
+    duckdb_memory_limit: str | None = Field(
+        None,
+        description="DuckDB memory_limit of the build database (e.g. '1GB'): above it DuckDB spills to disk "
+        "(slower) instead of using more memory; default DuckDB's own, 80 % of RAM",
+    )
     http_connect_timeout_s: float = 10.0
     http_read_timeout_s: float = 60.0
     http_retries: int = 4
