@@ -421,19 +421,28 @@ def _all_null(expected: list[tuple[str, str, bool]], stored_nullable: dict[str, 
 def _failing_rows(
     con, table: str, schema: pa.DataFrameSchema, check: pa.Check, number: int, fails: str
 ) -> list[tuple]:
-    """pandera's failure cases of a dataframe check, from the rows where its SQL form fails: one case per
-    non-null value of each column the check reads (pandera melts a failing row's columns so), in column
-    order, then row."""
+    """pandera's failure cases of a dataframe check, from the rows where its SQL form fails. pandera melts
+    every column of a failing row into one case per value (non-null, unless the check keeps nulls); here,
+    the columns the check reads (as the pandas path's narrow frame has it), and every column of a row whose
+    read values are all null, so that every failing row is reported. In column order, then row."""
     empty = con.execute(f"SELECT * FROM {table} LIMIT 0").df()
     noted = _columns_read([check], empty)
     names = [c for c in schema.columns if noted is None or c in noted]
     select = ", ".join(quote_ident(c) for c in names)
-    found = con.execute(f"SELECT rowid, {select} FROM {table} WHERE {fails} ORDER BY rowid").fetchall()
+    found = con.execute(f"SELECT rowid, {select} FROM {table} WHERE {fails}").fetchall()
+    values = {row[0]: dict(zip(names, row[1:], strict=True)) for row in found}
+    blank = [i for i, row in values.items() if all(_null_value(v) for v in row.values())]
+    if blank:
+        every = list(schema.columns)
+        rows = con.execute(f"SELECT rowid, * FROM {table} WHERE list_contains(?, rowid)", [blank]).fetchall()
+        values |= {row[0]: dict(zip(every, row[1:], strict=True)) for row in rows}
+    # pandera keeps null values of a check that does not ignore them; a row all null still shows
+    keep = {i: not check.ignore_na or all(_null_value(v) for v in row.values()) for i, row in values.items()}
     return [
-        ("DataFrameSchema", column, check.error or check.name, number, row[k], row[0])
-        for k, column in enumerate(names, start=1)
-        for row in found
-        if not _null_value(row[k])
+        ("DataFrameSchema", column, check.error or check.name, number, row[column], i)
+        for column in schema.columns
+        for i, row in sorted(values.items())
+        if column in row and (keep[i] or not _null_value(row[column]))
     ]
 
 
