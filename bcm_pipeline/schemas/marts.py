@@ -1118,9 +1118,15 @@ class ProjectCaseResults(pa.DataFrameModel):
     @pa.dataframe_check
     @sql_check(
         "swap_type IN ('grid_displacement', 'end_use_efficiency') OR "
-        + sql_notna("efficiency_bau_lhv", "efficiency_reference_lhv", "efficiency_project_lhv", "capacity_mw")
-        + " AND "
-        + sql_notna("discount_rate", "lifetime_yr", "crf")
+        + sql_notna(
+            "efficiency_bau_lhv",
+            "efficiency_reference_lhv",
+            "efficiency_project_lhv",
+            "capacity_mw",
+            "discount_rate",
+            "lifetime_yr",
+            "crf",
+        )
     )
     def plant_cases_have_efficiencies_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
         cols = ["efficiency_bau_lhv", "efficiency_reference_lhv", "efficiency_project_lhv", "capacity_mw"]
