@@ -7,6 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from bcm_pipeline.schemas.base import sql_check, sql_cmp
+
 TOL = 1e-6
 T = "t CO2e"
 SHA = "SHA-256 of the raw file this row came from"
@@ -210,6 +212,7 @@ class AgreementStatus(pa.DataFrameModel):
     )
 
     @pa.dataframe_check
+    @sql_check("article6_agreement_id IS NULL OR deal_status IS NOT NULL")
     def linked_deal_exists(cls, df: pd.DataFrame) -> Series[bool]:
         # A file naming a deal that is not in article6_agreements (or is another pair's) is an error, not a
         # silent 'not in force'.
@@ -340,6 +343,13 @@ class ItmoLedger(pa.DataFrameModel):
     in_force: Series[bool] = _f("Agreement in force (agreement_status)")
 
     @pa.dataframe_check
+    @sql_check(
+        sql_cmp(
+            "abs(issued_t - (sop_t + omge_t + host_retained_t + transferred_t))",
+            "<=",
+            "1e-6 * greatest(abs(issued_t), 1)",
+        )
+    )
     def identity_holds(cls, df: pd.DataFrame) -> Series[bool]:
         # issued = SOP + OMGE + host-retained + transferred, on every row.
         parts = df["sop_t"] + df["omge_t"] + df["host_retained_t"] + df["transferred_t"]
@@ -373,6 +383,10 @@ class CorrespondingAdjustments(pa.DataFrameModel):
     basis: Series[str] = _f("What the adjustment counts")
 
     @pa.dataframe_check
+    @sql_check(
+        f"(side = 'host' AND {sql_cmp('adjustment_t', '>=', f'-{TOL}')})"
+        f" OR (side <> 'host' AND {sql_cmp('adjustment_t', '<=', f'{TOL}')})"
+    )
     def sign_follows_side(cls, df: pd.DataFrame) -> Series[bool]:
         host = df["side"] == "host"
         return (host & (df["adjustment_t"] >= -TOL)) | (~host & (df["adjustment_t"] <= TOL))

@@ -212,15 +212,62 @@ def comment_statements(model: type[pa.DataFrameModel], qualified_name: str | Non
 #   str_contains, str_startswith, str_endswith), uniqueness of a column and of Config.unique, and NaN in a
 #   non-nullable DOUBLE (NOT NULL lets NaN through; pandera counts NaN as null): as SQL, one aggregate scan
 #   per table, then the failing values of the checks that failed;
-# - anything else (custom checks, `@pa.dataframe_check`s): by pandera itself, on a frame of only the columns
-#   those checks read (found by running them on an empty frame that notes each `df[...]` / `df.x`; a check
-#   that fails on the narrow frame is run on every column).
+# - a `@pa.dataframe_check` with a SQL form (`@sql_check`, below): in the same scan, its failing rows fetched
+#   only when it fails;
+# - anything else (custom column checks, dataframe checks without a SQL form): by pandera itself, on a frame
+#   of only the columns those checks read (found by running them on an empty frame that notes each `df[...]`
+#   / `df.x`; a check that fails on the narrow frame is run on every column).
 #
 # A table whose stored columns are not the model's DDL (not written by write_table) is read back whole and
 # validated by pandera, as before. Same semantics as pandera's pandas backend: a check skips nulls (and
 # NaN) unless its `ignore_na` is off; failure cases come back in pandera's failure-case columns.
 
 FAILURE_COLUMNS = ["schema_context", "column", "check", "check_number", "failure_case", "index"]
+
+SQL_FORM = "sql_passes"  # the attribute @sql_check sets on a dataframe check's function
+
+
+def sql_check(passes: str):
+    """Give a `@pa.dataframe_check` its SQL form, for the check of a stored table (stored_failures): a boolean
+    expression over the table's columns, true where a row passes. Apply it under `@pa.dataframe_check`:
+
+        @pa.dataframe_check
+        @sql_check(f"{sql_isna('capex_usd')} OR capex_usd > 0")
+        def capex_positive_or_unknown(cls, df): return df["capex_usd"].isna() | (df["capex_usd"] > 0)
+
+    The pandas body stays the specification: pandera runs it on every frame it validates, and the tests
+    (tests/test_stored_checks_sql.py) hold the SQL to the same verdict, row by row. pandas' boolean Series
+    are never null, so write the SQL never to be null either (the helpers below never are): a pandas
+    comparison with a null or NaN is False, while DuckDB's NaN equals NaN and sorts above every number.
+    stored_failures reads a NULL verdict as a failure."""
+
+    def attach(fn):
+        setattr(fn, SQL_FORM, passes)
+        return fn
+
+    return attach
+
+
+def sql_isna(*columns: str) -> str:
+    """pandas' isna of DOUBLE columns as SQL (NULL or NaN), never null; several: any of them."""
+    return "(" + " OR ".join(f"coalesce(isnan({c}), true)" for c in columns) + ")"
+
+
+def sql_notna(*columns: str) -> str:
+    """pandas' notna of DOUBLE columns as SQL (neither NULL nor NaN), never null; several: all of them."""
+    return "(" + " AND ".join(f"coalesce(NOT isnan({c}), false)" for c in columns) + ")"
+
+
+def sql_cmp(left: str, op: str, right: str) -> str:
+    """pandas' comparison of two DOUBLE expressions as SQL: False where either side is null or NaN."""
+    return f"coalesce(({left}) {op} ({right}) AND NOT isnan({left}) AND NOT isnan({right}), false)"
+
+
+def _sql_form(model: type[pa.DataFrameModel], check: pa.Check) -> str | None:
+    """The SQL form of one of the model's dataframe checks, None when it has none. pandera wraps the decorated
+    function in a closure of its own, so it is reached through the model's method of the check's name (a
+    check renamed with `name=` is not found: it keeps the pandas path)."""
+    return getattr(getattr(model, check.name, None), SQL_FORM, None)
 
 
 def _literal(value: Any) -> str:
@@ -302,7 +349,7 @@ def stored_failures(
 
     # (column, check text, check number, SQL true where a row fails)
     sql_checks: list[tuple[str, str, int | None, str]] = []
-    python_columns: dict[str, list[pa.Check]] = {}
+    python_columns: dict[str, list[tuple[int, pa.Check]]] = {}
     for (column, col), (_, dtype, _) in zip(schema.columns.items(), expected, strict=True):
         q = quote_ident(column)
         if not col.nullable and (stored_nullable[column] or dtype == "DOUBLE"):
@@ -311,7 +358,7 @@ def stored_failures(
         for number, check in enumerate(col.checks):
             passes = _passes(check, q)
             if passes is None:
-                python_columns.setdefault(column, []).append(check)
+                python_columns.setdefault(column, []).append((number, check))
                 continue
             if check.ignore_na:
                 sql_checks.append((column, check.error or check.name, number,
@@ -324,26 +371,83 @@ def stored_failures(
     if schema.unique:
         keysets = [schema.unique] if all(isinstance(u, str) for u in schema.unique) else schema.unique
         uniques += [(list(keys), schema.report_duplicates) for keys in keysets]
+    # (check, check number, SQL true where a row fails) of the dataframe checks with a SQL form
+    frame_sql: list[tuple[pa.Check, int, str]] = []
+    python_frame: list[tuple[int, pa.Check]] = []
+    exempt = _all_null(expected, stored_nullable)
+    for number, check in enumerate(schema.checks):
+        passes = _sql_form(model, check)
+        if passes is None:
+            python_frame.append((number, check))
+        else:
+            # pandera (ignore_na) lets a row pass whose every value is null; a NULL verdict is pandas' False
+            passes = f"({passes}) OR {exempt}" if check.ignore_na and exempt else f"({passes})"
+            frame_sql.append((check, number, f"NOT coalesce({passes}, false)"))
 
-    aggregates = ["count(*)"] + [f"count(*) FILTER (WHERE {fails})" for *_, fails in sql_checks]
+    aggregates = ["count(*)"] + [f"count_if({fails})" for *_, fails in sql_checks]
+    aggregates += [f"count_if({fails})" for *_, fails in frame_sql]
     for cols, _ in uniques:
         keys = ", ".join(quote_ident(c) for c in cols)
         aggregates.append(f"count(*) - (SELECT count(*) FROM (SELECT DISTINCT {keys} FROM {table}))")
     counts = con.execute(f"SELECT {', '.join(aggregates)} FROM {table}").fetchone()
-    rows, failed = counts[0], counts[1:]
+    rows, column_failed = counts[0], counts[1 : 1 + len(sql_checks)]
+    frame_failed = counts[1 + len(sql_checks) : 1 + len(sql_checks) + len(frame_sql)]
+    unique_failed = counts[1 + len(sql_checks) + len(frame_sql) :]
 
     cases = []
-    for (column, check, number, fails), n in zip(sql_checks, failed, strict=False):
+    for (column, check, number, fails), n in zip(sql_checks, column_failed, strict=True):
         if n:
             values = con.execute(f"SELECT {quote_ident(column)}, rowid FROM {table} WHERE {fails}").fetchall()
             cases += [("Column", column, check, number, v, i) for v, i in values]
-    for (cols, report), n in zip(uniques, failed[len(sql_checks) :], strict=True):
+    for (check, number, fails), n in zip(frame_sql, frame_failed, strict=True):
+        if n:
+            cases += _failing_rows(con, table, schema, check, number, fails)
+    for (cols, report), n in zip(uniques, unique_failed, strict=True):
         if n:
             cases += _duplicates(con, table, cols, report)
 
-    if python_columns or schema.checks:
-        cases += _pandera_on_columns(con, schema, table, python_columns)
+    if python_columns or python_frame:
+        cases += _pandera_on_columns(con, schema, table, python_columns, python_frame)
     return rows, pd.DataFrame(cases, columns=FAILURE_COLUMNS)
+
+
+def _all_null(expected: list[tuple[str, str, bool]], stored_nullable: dict[str, bool]) -> str | None:
+    """SQL true where every value of a row is null (NaN counts), None when a column cannot be null."""
+    if any(not stored_nullable[c] and dtype != "DOUBLE" for c, dtype, _ in expected):
+        return None
+    return "(" + " AND ".join(_is_null(quote_ident(c), dtype) for c, dtype, _ in expected) + ")"
+
+
+def _failing_rows(
+    con, table: str, schema: pa.DataFrameSchema, check: pa.Check, number: int, fails: str
+) -> list[tuple]:
+    """pandera's failure cases of a dataframe check, from the rows where its SQL form fails. pandera melts
+    every column of a failing row into one case per value (non-null, unless the check keeps nulls); here,
+    the columns the check reads (as the pandas path's narrow frame has it), and every column of a row whose
+    read values are all null, so that every failing row is reported. In column order, then row."""
+    empty = con.execute(f"SELECT * FROM {table} LIMIT 0").df()
+    noted = _columns_read([check], empty)
+    names = [c for c in schema.columns if noted is None or c in noted]
+    select = ", ".join(quote_ident(c) for c in names)
+    found = con.execute(f"SELECT rowid, {select} FROM {table} WHERE {fails}").fetchall()
+    values = {row[0]: dict(zip(names, row[1:], strict=True)) for row in found}
+    blank = [i for i, row in values.items() if all(_null_value(v) for v in row.values())]
+    if blank:
+        every = list(schema.columns)
+        rows = con.execute(f"SELECT rowid, * FROM {table} WHERE list_contains(?, rowid)", [blank]).fetchall()
+        values |= {row[0]: dict(zip(every, row[1:], strict=True)) for row in rows}
+    # pandera keeps null values of a check that does not ignore them; a row all null still shows
+    keep = {i: not check.ignore_na or all(_null_value(v) for v in row.values()) for i, row in values.items()}
+    return [
+        ("DataFrameSchema", column, check.error or check.name, number, row[column], i)
+        for column in schema.columns
+        for i, row in sorted(values.items())
+        if column in row and (keep[i] or not _null_value(row[column]))
+    ]
+
+
+def _null_value(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _duplicates(con, table: str, cols: list[str], report: str) -> list[tuple]:
@@ -396,32 +500,60 @@ def _columns_read(checks: list[pa.Check], empty: pd.DataFrame) -> set[str] | Non
 
 
 def _pandera_on_columns(
-    con, schema: pa.DataFrameSchema, table: str, python_columns: dict[str, list[pa.Check]]
+    con,
+    schema: pa.DataFrameSchema,
+    table: str,
+    python_columns: dict[str, list[tuple[int, pa.Check]]],
+    python_frame: list[tuple[int, pa.Check]],
 ) -> list[tuple]:
-    """pandera's own run of the checks with no SQL form, on the columns they read."""
+    """pandera's own run of the checks with no SQL form, on the columns they read. `python_columns`:
+    {column: [(check number, check), ...]}, `python_frame`: [(check number, dataframe check), ...]; the
+    failure cases carry the model's check numbers."""
     empty = con.execute(f"SELECT * FROM {table} LIMIT 0").df()
+    frame_checks = [check for _, check in python_frame]
     wanted = set(python_columns)
-    if schema.checks:
-        noted = _columns_read(schema.checks, empty)
+    if frame_checks:
+        noted = _columns_read(frame_checks, empty)
         wanted = set(empty.columns) if noted is None else wanted | (noted & set(empty.columns))
     narrow = pa.DataFrameSchema(
-        {c: pa.Column(None, checks=checks, nullable=True) for c, checks in python_columns.items()},
-        checks=schema.checks,
+        {
+            c: pa.Column(None, checks=[ch for _, ch in numbered], nullable=True)
+            for c, numbered in python_columns.items()
+        },
+        checks=frame_checks,
         name=schema.name,
     )
+    numbers = {
+        ("Column", c, k): n for c, numbered in python_columns.items() for k, (n, _) in enumerate(numbered)
+    }
+    numbers |= {("DataFrameSchema", k): n for k, (n, _) in enumerate(python_frame)}
+
+    def cases(err: SchemaErrors) -> list[tuple]:
+        out = []
+        for context, column, check, number, value, index in err.failure_cases.reindex(
+            columns=FAILURE_COLUMNS
+        ).itertuples(index=False, name=None):
+            key = ("Column", column, number) if context == "Column" else (context, number)
+            out.append((context, column, check, numbers.get(key, number), value, index))
+        return out
+
     names = [c for c in empty.columns if c in wanted]
     select = ", ".join(quote_ident(c) for c in names) if names else "NULL AS _none"
-    df = con.execute(f"SELECT {select} FROM {table}").df()
     try:
-        narrow.validate(df, lazy=True)
+        narrow.validate(con.execute(f"SELECT {select} FROM {table}").df(), lazy=True)
+        return []
     except SchemaErrors as err:
-        return list(err.failure_cases.reindex(columns=FAILURE_COLUMNS).itertuples(index=False, name=None))
-    except (KeyError, AttributeError):  # a check read a column it did not name: give it every column
-        df = con.execute(f"SELECT * FROM {table}").df()
-        try:
-            narrow.validate(df, lazy=True)
-        except SchemaErrors as err:
-            return list(err.failure_cases.reindex(columns=FAILURE_COLUMNS).itertuples(index=False, name=None))
+        found = cases(err)
+        if len(names) == len(empty.columns) or not any(case[-1] is None for case in found):
+            return found
+    except (KeyError, AttributeError):
+        pass
+    # A check read a column it did not name (pandera reports the KeyError or AttributeError it raised as a
+    # failure with no row): give it every column.
+    try:
+        narrow.validate(con.execute(f"SELECT * FROM {table}").df(), lazy=True)
+    except SchemaErrors as err:
+        return cases(err)
     return []
 
 

@@ -7,6 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from bcm_pipeline.schemas.base import sql_check, sql_cmp, sql_isna, sql_notna
+
 TOL = 1e-6  # float slack for cross-column checks
 
 
@@ -420,6 +422,10 @@ class PlantBaselines(pa.DataFrameModel):
     )
 
     @pa.dataframe_check
+    @sql_check(
+        f"{sql_cmp('co2_t_per_yr_low', '<=', f'co2_t_per_yr + {TOL}')}"
+        f" AND {sql_cmp('co2_t_per_yr', '<=', f'co2_t_per_yr_high + {TOL}')}"
+    )
     def band_brackets_central(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["co2_t_per_yr_low"] <= df["co2_t_per_yr"] + TOL) & (
             df["co2_t_per_yr"] <= df["co2_t_per_yr_high"] + TOL
@@ -702,6 +708,10 @@ class TechnologySwaps(pa.DataFrameModel):
     additionality_rule: Series[str] = _f("The investment test's rule as applied, or why it was not run")
 
     @pa.dataframe_check
+    @sql_check(
+        f"NOT is_upgrade OR {sql_isna('incremental_capex_usd')} OR {sql_cmp('incremental_capex_usd', '>', '0')}"
+        " OR (swap_type = 'fuel_switch' AND decision = 'build_instead')"
+    )
     def upgrades_never_cost_nothing(cls, df: pd.DataFrame) -> Series[bool]:
         # An upgrade's capex is positive or unknown: a zero or negative premium is a defect (issue 13), except
         # a fuel switch built instead of the baseline (a CCGT instead of a coal unit costs less to build).
@@ -710,22 +720,35 @@ class TechnologySwaps(pa.DataFrameModel):
         return ~df["is_upgrade"] | capex.isna() | (capex > 0) | saving
 
     @pa.dataframe_check
+    @sql_check(
+        f"{sql_isna('reduction_bau_t_per_yr')} OR "
+        + sql_cmp("reduction_creditable_t_per_yr", "<=", f"greatest(reduction_bau_t_per_yr, 0) + {TOL}")
+    )
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
         bau = df["reduction_bau_t_per_yr"]
         return bau.isna() | (df["reduction_creditable_t_per_yr"] <= bau.clip(lower=0) + TOL)
 
     @pa.dataframe_check
+    @sql_check(
+        "NOT starts_with(sector, 'power') OR "
+        + sql_cmp("efficiency_reference_lhv", ">=", f"efficiency_bau_lhv - {TOL}")
+    )
     def reference_at_least_bau_efficiency(cls, df: pd.DataFrame) -> Series[bool]:
         power = df["sector"].str.startswith("power")
         return ~power | (df["efficiency_reference_lhv"] >= df["efficiency_bau_lhv"] - TOL)
 
     @pa.dataframe_check
+    @sql_check(f"NOT starts_with(sector, 'power') OR {sql_notna(*PLANT_ONLY_SWAP_COLUMNS)}")
     def plant_swaps_have_efficiency_ef_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
         # Only power plant swaps carry efficiencies and a fuel EF; grid rows may leave all of these null.
         power = df["sector"].str.startswith("power")
         return ~power | df[PLANT_ONLY_SWAP_COLUMNS].notna().all(axis=1)
 
     @pa.dataframe_check
+    @sql_check(
+        f"(sector <> 'steel' OR {sql_notna('discount_rate', 'lifetime_yr', 'crf', 'production_t_per_yr')})"
+        f" AND (sector <> 'end_use' OR {sql_notna('discount_rate', 'lifetime_yr', 'crf', 'net_generation_mwh_per_yr')})"
+    )
     def steel_and_end_use_rows_have_output_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
         steel, end_use = df["sector"] == "steel", df["sector"] == "end_use"
         economics = df[["discount_rate", "lifetime_yr", "crf"]].notna().all(axis=1)
@@ -734,6 +757,7 @@ class TechnologySwaps(pa.DataFrameModel):
         )
 
     @pa.dataframe_check
+    @sql_check(f"NOT (coalesce(is_upgrade, false) AND {sql_cmp('incremental_capex_usd', '<=', '0')})")
     def an_upgrade_never_costs_nothing(cls, df: pd.DataFrame) -> Series[bool]:
         # Issue 13: an upgrade's capex is positive or unknown (null, flagged), never <= 0.
         return ~(df["is_upgrade"].fillna(False).astype(bool) & (df["incremental_capex_usd"] <= 0))
@@ -897,6 +921,9 @@ class Credits(pa.DataFrameModel):
     )
 
     @pa.dataframe_check
+    @sql_check(
+        sql_cmp("abs(host_credits_t_per_yr + partner_credits_t_per_yr - credited_t_per_yr)", "<", "1e-3")
+    )
     def split_adds_up(cls, df: pd.DataFrame) -> Series[bool]:
         return (
             df["host_credits_t_per_yr"] + df["partner_credits_t_per_yr"] - df["credited_t_per_yr"]
@@ -1089,6 +1116,18 @@ class ProjectCaseResults(pa.DataFrameModel):
     additionality_rule: Series[str] = _f("The investment test's rule as applied, or why it was not run")
 
     @pa.dataframe_check
+    @sql_check(
+        "swap_type IN ('grid_displacement', 'end_use_efficiency') OR "
+        + sql_notna(
+            "efficiency_bau_lhv",
+            "efficiency_reference_lhv",
+            "efficiency_project_lhv",
+            "capacity_mw",
+            "discount_rate",
+            "lifetime_yr",
+            "crf",
+        )
+    )
     def plant_cases_have_efficiencies_and_economics(cls, df: pd.DataFrame) -> Series[bool]:
         cols = ["efficiency_bau_lhv", "efficiency_reference_lhv", "efficiency_project_lhv", "capacity_mw"]
         cols += ["discount_rate", "lifetime_yr", "crf"]

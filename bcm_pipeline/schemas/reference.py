@@ -8,6 +8,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from bcm_pipeline.schemas.base import sql_check, sql_cmp, sql_isna
+
 CITATION = {
     "source_document": "Document the values come from (title, edition, publisher)",
     "source_table": "Table or section of that document",
@@ -25,6 +27,13 @@ def _ordered(df: pd.DataFrame, lower: str, central: str, upper: str) -> pd.Serie
     low_ok = df[lower].isna() | df[central].isna() | (df[lower] <= df[central])
     high_ok = df[upper].isna() | df[central].isna() | (df[central] <= df[upper])
     return low_ok & high_ok
+
+
+def _sql_ordered(lower: str, central: str, upper: str) -> str:
+    """_ordered as SQL (DOUBLE columns)."""
+    low_ok = f"{sql_isna(lower, central)} OR {sql_cmp(lower, '<=', central)}"
+    high_ok = f"{sql_isna(upper, central)} OR {sql_cmp(central, '<=', upper)}"
+    return f"({low_ok}) AND ({high_ok})"
 
 
 class FuelDefaults(pa.DataFrameModel):
@@ -79,6 +88,12 @@ class FuelDefaults(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, description="Conversions and remarks")
 
     @pa.dataframe_check(description="Bounds ordered: lower <= central <= upper")
+    @sql_check(
+        " AND ".join(
+            _sql_ordered(f"{p}_lower", p, f"{p}_upper")
+            for p in ["ncv_tj_per_gg", "co2_ef_t_per_tj", "ch4_kg_per_tj", "n2o_kg_per_tj"]
+        )
+    )
     def bounds_ordered(cls, df: pd.DataFrame) -> pd.Series:
         return (
             _ordered(df, "ncv_tj_per_gg_lower", "ncv_tj_per_gg", "ncv_tj_per_gg_upper")
@@ -232,10 +247,12 @@ class TechnologyCatalogue(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, description="Conversions (HHV→LHV, gce/kWh→η) and remarks")
 
     @pa.dataframe_check(description="Efficiency range ordered: low <= central <= high")
+    @sql_check(_sql_ordered("net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high"))
     def efficiency_ordered(cls, df: pd.DataFrame) -> pd.Series:
         return _ordered(df, "net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high")
 
     @pa.dataframe_check(description="Size class ordered: size_min_mw <= size_max_mw")
+    @sql_check(f"{sql_isna('size_min_mw', 'size_max_mw')} OR {sql_cmp('size_min_mw', '<=', 'size_max_mw')}")
     def size_ordered(cls, df: pd.DataFrame) -> pd.Series:
         return df["size_min_mw"].isna() | df["size_max_mw"].isna() | (df["size_min_mw"] <= df["size_max_mw"])
 
@@ -297,6 +314,10 @@ class Technologies(pa.DataFrameModel):
     verified: Series[str] = _citation_field("verified")
 
     @pa.dataframe_check(description="A tracker row names its source, fuel class and code together")
+    @sql_check(
+        "(source_id IS NOT NULL AND source_fuel_class IS NOT NULL AND source_code IS NOT NULL)"
+        " OR (source_id IS NULL AND source_fuel_class IS NULL AND source_code IS NULL)"
+    )
     def tracker_columns_together(cls, df: pd.DataFrame) -> pd.Series:
         tracker = df[["source_id", "source_fuel_class", "source_code"]].notna()
         return tracker.all(axis=1) | ~tracker.any(axis=1)
@@ -402,10 +423,15 @@ class UnitEfficiencyClasses(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, description="What the class covers; remarks")
 
     @pa.dataframe_check(description="Efficiency range ordered: low <= central <= high")
+    @sql_check(_sql_ordered("net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high"))
     def efficiency_ordered(cls, df: pd.DataFrame) -> pd.Series:
         return _ordered(df, "net_efficiency_lhv_low", "net_efficiency_lhv", "net_efficiency_lhv_high")
 
     @pa.dataframe_check(description="Size and start-year bands ordered: min < max")
+    @sql_check(
+        f"({sql_isna('size_max_mw')} OR {sql_cmp('size_min_mw', '<', 'size_max_mw')}) AND (start_year_min IS NULL"
+        " OR start_year_max IS NULL OR start_year_min <= start_year_max)"
+    )
     def bands_ordered(cls, df: pd.DataFrame) -> pd.Series:
         size = df["size_max_mw"].isna() | (df["size_min_mw"] < df["size_max_mw"])
         years = df["start_year_min"].isna() | df["start_year_max"].isna()

@@ -5,7 +5,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from bcm_pipeline.schemas.reference import _citation_field, _ordered
+from bcm_pipeline.schemas.base import sql_check, sql_cmp, sql_isna
+from bcm_pipeline.schemas.reference import _citation_field, _ordered, _sql_ordered
 
 GIST_STATUSES = [
     "operating",
@@ -282,6 +283,7 @@ class SteelDefaults(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, description="How the value is used; assumptions")
 
     @pa.dataframe_check
+    @sql_check(_sql_ordered("value_low", "value", "value_high"))
     def band_brackets_value(cls, df: pd.DataFrame) -> Series[bool]:
         return _ordered(df, "value_low", "value", "value_high")
 
@@ -387,6 +389,13 @@ class SteelBaselines(pa.DataFrameModel):
     flags: Series[str] = _f("';'-separated warnings (utilisation_default, dri_reductant_assumed, ...)")
 
     @pa.dataframe_check
+    @sql_check(
+        " AND ".join(
+            f"({sql_isna(c)} OR ({sql_cmp(f'{c}_low', '<=', f'{c} + {TOL}')}"
+            f" AND {sql_cmp(c, '<=', f'{c}_high + {TOL}')}))"
+            for c in ["direct_co2_t_per_yr", "indirect_co2_t_per_yr", "total_co2_t_per_yr"]
+        )
+    )
     def bands_bracket_central(cls, df: pd.DataFrame) -> Series[bool]:
         ok = pd.Series(True, index=df.index)
         for central in ["direct_co2_t_per_yr", "indirect_co2_t_per_yr", "total_co2_t_per_yr"]:
@@ -449,10 +458,12 @@ class SteelSwapOptions(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, description="How the value is derived and used; assumptions")
 
     @pa.dataframe_check
+    @sql_check(_sql_ordered("value_low", "value", "value_high"))
     def band_brackets_value(cls, df: pd.DataFrame) -> Series[bool]:
         return _ordered(df, "value_low", "value", "value_high")
 
     @pa.dataframe_check(description="Money values carry their price year")
+    @sql_check("NOT starts_with(parameter, 'capex') OR price_year IS NOT NULL")
     def capex_has_a_price_year(cls, df: pd.DataFrame) -> Series[bool]:
         return ~df["parameter"].str.startswith("capex") | df["price_year"].notna()
 
@@ -491,6 +502,11 @@ class SteelRouteFactors(pa.DataFrameModel):
     )
 
     @pa.dataframe_check
+    @sql_check(
+        _sql_ordered("direct_co2_ef_t_per_t_low", "direct_co2_ef_t_per_t", "direct_co2_ef_t_per_t_high")
+        + " AND "
+        + _sql_ordered("electricity_mwh_per_t_low", "electricity_mwh_per_t", "electricity_mwh_per_t_high")
+    )
     def bands_bracket_central(cls, df: pd.DataFrame) -> Series[bool]:
         ok = _ordered(df, "direct_co2_ef_t_per_t_low", "direct_co2_ef_t_per_t", "direct_co2_ef_t_per_t_high")
         return ok & _ordered(
@@ -641,6 +657,10 @@ class SteelSwaps(pa.DataFrameModel):
     )
 
     @pa.dataframe_check
+    @sql_check(
+        f"{sql_isna('reduction_bau_t_per_yr')} OR "
+        + sql_cmp("reduction_creditable_t_per_yr", "<=", f"greatest(reduction_bau_t_per_yr, 0) + {TOL}")
+    )
     def creditable_not_above_bau(cls, df: pd.DataFrame) -> Series[bool]:
         bau = df["reduction_bau_t_per_yr"]
         return bau.isna() | (df["reduction_creditable_t_per_yr"] <= bau.clip(lower=0) + TOL)
