@@ -32,13 +32,15 @@ def _stderr(line: str) -> None:
 
 
 class ProgressHandler(logging.Handler):
-    """One line per finished step; a failed step adds its cause and what to do; skipped steps are counted;
-    a failed blocking check and user warnings get a line of their own."""
+    """One line per finished step, or per table of a step that builds several (timed from the step's start
+    or its previous table); a failed step adds its cause and what to do; skipped steps are counted; a failed
+    blocking check and user warnings get a line of their own."""
 
     def __init__(self, echo=_stderr, echo_err=_stderr, verbose: bool = False) -> None:
         super().__init__()
         self.echo, self.echo_err, self.verbose = echo, echo_err, verbose
         self.started: dict[str, float] = {}
+        self.last_table: dict[str, float] = {}  # steps of several tables: when the last one was done
         self.skipped: list[str] = []
         self.failures: list[tuple[str, str]] = []  # (step, plain lines)
 
@@ -67,12 +69,20 @@ class ProgressHandler(logging.Handler):
             self.echo(f"        {kind} {step} {meta.get('orig_message') or ''}".rstrip())
         if kind == "STEP_START":
             self.started[step] = time.monotonic()
+        elif kind == "ASSET_MATERIALIZATION" and event.asset_key.to_user_string() != step:
+            # A step of several tables (a multi-asset): a line per table as it is done.
+            now = time.monotonic()
+            took = now - self.last_table.get(step, self.started.get(step, now))
+            self.last_table[step] = now
+            self.echo(f"  {_DONE['STEP_SUCCESS']} {event.asset_key.to_user_string()} ({took:.1f} s)")
         elif kind in _DONE:
             took = time.monotonic() - self.started.get(step, time.monotonic())
             line = f"  {_DONE[kind]} {step} ({took:.1f} s)"
             if kind == "STEP_SUCCESS":
-                self.echo(line)
+                if self.last_table.pop(step, None) is None:  # its tables had their lines
+                    self.echo(line)
                 return
+            self.last_table.pop(step, None)
             data = event.step_failure_data
             user = data.user_failure_data.description if data.user_failure_data else None
             plain = explain_step_failure(data.error, user) if data.error else (user or "failed")

@@ -280,43 +280,74 @@ def _preview(con, t: Table) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {warehouse.qualified(t.model)} LIMIT 10").df()
 
 
+def _read_table(context: dg.AssetExecutionContext, bcm: BcmResource, t: Table) -> dg.MaterializeResult:
+    """Build one table parsed from a source file or read from a file authored in the package."""
+    settings, releases = bcm.settings(), bcm.releases()
+    # A new download is a candidate until its tables pass: one that fails here is kept aside.
+    targets = (
+        build.table_targets(t, settings, releases) if t.kind == "source" and t.releases == "used" else []
+    )
+    with bcm.build_connection() as con:
+        if t.kind == "source":
+            try:
+                built = build.source_table(con, t, settings, releases)
+            except Exception as exc:
+                kept = candidates.refuse_all(targets, f"table {t.name}: {exc}")
+                if not kept:
+                    raise
+                raise candidates.CandidateRefused(
+                    f"{exc}\n{candidates.kept_aside_note(targets, kept)}"
+                ) from exc
+        else:
+            built = build.authored_table(con, t, settings)
+        preview = _preview(con, t)
+    if not built.check.passed:
+        kept = candidates.refuse_all(targets, f"table {t.name}: {'; '.join(built.check.problems)}")
+        if kept:
+            context.log.error(candidates.kept_aside_note(targets, kept))
+    if len(built.quarantined):
+        context.log.warning(f"{t.name}: {len(built.quarantined)} quarantine row(s)")
+    return dg.MaterializeResult(
+        asset_key=t.name, metadata=_metadata(built, preview), check_results=[check_result(t, built.check)]
+    )
+
+
 def table_asset(t: Table) -> dg.AssetsDefinition:
-    """A table parsed from a source file or read from a file authored in the package."""
+    """A table parsed from a source file or read from a file authored in the package: a step of its own."""
 
     @dg.asset(name=t.name, kinds={"duckdb", "pandas"}, check_specs=[schema_check_spec(t)],
               **_spec_kwargs(t, t.model.Config.description))  # fmt: skip
     def _table(context: dg.AssetExecutionContext, bcm: BcmResource) -> dg.MaterializeResult:
         bcm.hold_writer_lock()  # before the parse cache is written
-        settings, releases = bcm.settings(), bcm.releases()
-        # A new download is a candidate until its tables pass: one that fails here is kept aside.
-        targets = (
-            build.table_targets(t, settings, releases) if t.kind == "source" and t.releases == "used" else []
-        )
-        with bcm.build_connection() as con:
-            if t.kind == "source":
-                try:
-                    built = build.source_table(con, t, settings, releases)
-                except Exception as exc:
-                    kept = candidates.refuse_all(targets, f"table {t.name}: {exc}")
-                    if not kept:
-                        raise
-                    raise candidates.CandidateRefused(
-                        f"{exc}\n{candidates.kept_aside_note(targets, kept)}"
-                    ) from exc
-            else:
-                built = build.authored_table(con, t, settings)
-            preview = _preview(con, t)
-        if not built.check.passed:
-            kept = candidates.refuse_all(targets, f"table {t.name}: {'; '.join(built.check.problems)}")
-            if kept:
-                context.log.error(candidates.kept_aside_note(targets, kept))
-        if len(built.quarantined):
-            context.log.warning(f"{t.name}: {len(built.quarantined)} quarantine row(s)")
-        return dg.MaterializeResult(
-            metadata=_metadata(built, preview), check_results=[check_result(t, built.check)]
-        )
+        return _read_table(context, bcm, t)
 
     return _table
+
+
+def read_tables_asset(name: str, ts: list[Table]) -> dg.AssetsDefinition:
+    """Tables read in the same way one after the other (every authored table; the tables of one source
+    file): one step, as a step of its own costs Dagster more than most of these tables take to build.
+    Each stays its own asset with its own blocking `schema` check and metadata; a selection of some of them
+    builds only those. A table that fails stops the step (its error says which table; the tables before
+    it are materialized), as a failed step of its own stopped everything downstream of it."""
+    specs = [
+        dg.AssetSpec(t.name, kinds={"duckdb", "pandas"}, **_spec_kwargs(t, t.model.Config.description))
+        for t in ts
+    ]
+
+    @dg.multi_asset(name=name, specs=specs, check_specs=[schema_check_spec(t) for t in ts], can_subset=True)
+    def _tables(context: dg.AssetExecutionContext, bcm: BcmResource):
+        bcm.hold_writer_lock()  # before the parse cache is written
+        for t in ts:
+            if dg.AssetKey(t.name) not in context.selected_asset_keys:
+                continue
+            try:
+                yield _read_table(context, bcm, t)
+            except Exception as exc:
+                exc.add_note(f"(table {t.name}, in step {name})")
+                raise
+
+    return _tables
 
 
 def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
@@ -386,14 +417,25 @@ def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.
     assets = [raw_asset(s) for s in default_sources().values()]
     assets += [compared_raw_asset(s) for s in catalogue.compared_sources()]
     seen_compute = []
+    authored = []
+    by_file: dict[tuple, list[Table]] = {}  # source tables of the used release, by the raw file they read
     for t in catalogue.tables("source", "authored", "python", "sql"):
         if t.layer == "bookkeeping":
             continue
-        if t.kind in ("source", "authored"):
+        if t.kind == "authored":
+            authored.append(t)
+        elif t.kind == "source" and t.releases == "used":
+            by_file.setdefault((t.source_id, t.file), []).append(t)
+        elif t.kind == "source":
             assets.append(table_asset(t))
         elif t.kind == "sql":
             assets.append(sql_asset(t, freshness_policy))
         elif t.compute not in seen_compute:
             seen_compute.append(t.compute)
             assets.append(python_asset([s for s in catalogue.tables("python") if s.compute is t.compute]))
+    for (source_id, role), ts in by_file.items():
+        name = f"{source_id}_{role}_tables" if role and role != catalogue.ALL_FILES else f"{source_id}_tables"
+        assets.append(read_tables_asset(name, ts) if len(ts) > 1 else table_asset(ts[0]))
+    if authored:
+        assets.append(read_tables_asset("authored_tables", authored))
     return assets
