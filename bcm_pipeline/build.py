@@ -10,8 +10,10 @@ fails the build: our own computation has no bad input to set aside.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import pickle
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -28,11 +30,13 @@ from bcm_pipeline.parsers import cache as parse_cache
 from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.releases import release_units
 from bcm_pipeline.schemas.base import quote_ident, sql_literal, stored_failures, validate
-from bcm_pipeline.settings import Settings
+from bcm_pipeline.settings import PACKAGE_DIR, Settings
 from bcm_pipeline.sources import registry
 from bcm_pipeline.sources.candidates import readable
 from bcm_pipeline.sources.download import read_provenance, sha256_of, verify_content
 from bcm_pipeline.sources.registry import Release, Releases
+
+SCHEMAS_DIR = PACKAGE_DIR / "schemas"
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Built:
     source_sha256: str | None = None
     cache_hit: bool | None = None
     release: str | None = None  # source tables: the release(s) parsed
+    validated_hit: bool | None = None  # source and authored tables: validation read from its cache
 
 
 def check(
@@ -99,16 +104,22 @@ def source_table(
         else:
             path = readable(folder / releases.table_file(t.source_id, t.file, release).filename)
             sha = sha256_of(path)
-        # Same bytes, same parser code, same layout: reuse the parsed frame (Excel parsing dominates).
-        df, hit = parse_cache.cached_parse(
-            t.parse,
-            path,
-            settings.parse_cache_dir(t.source_id),
-            t.name,
-            sha,
-            release.layout(t.source_id),
-            before_parse=lambda: prove_whole(t, settings, releases),
-        )
+        # Same bytes, parser code, layout and model code: reuse the validated frame; else parse (from the
+        # parse cache when only the model changed) and validate.
+        layout = release.layout(t.source_id)
+        key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
+        validated = parse_cache.read_validated(validated_dir(settings, t.source_id), t.name, key)
+        df = hit = None
+        if validated is None:
+            df, hit = parse_cache.cached_parse(
+                t.parse,
+                path,
+                settings.parse_cache_dir(t.source_id),
+                t.name,
+                sha,
+                layout,
+                before_parse=lambda: prove_whole(t, settings, releases),
+            )
     files = files_read(t, settings, releases)
 
     def guard(valid: pd.DataFrame) -> None:
@@ -123,9 +134,42 @@ def source_table(
                 settings.publish.max_drift_ratio,
             )
 
-    built = _write_validated(con, t, df, t.source_id, sha, hit, guard)
+    built = _write_validated(con, t, df, t.source_id, sha, hit, guard, settings, key, validated)
     built.release = release.version
     return built
+
+
+def schemas_fingerprint() -> str:
+    """The code validation depends on: every module of bcm_pipeline/schemas (they import nothing else of
+    the project), this validated-cache's rules, and the libraries that validate and hold the frames."""
+    return _schemas_fingerprint(str(SCHEMAS_DIR))
+
+
+@functools.cache
+def _schemas_fingerprint(folder: str) -> str:
+    files = [*Path(folder).glob("*.py"), Path(parse_cache.__file__)]
+    return parse_cache.files_fingerprint(files, ["pandera", "pandas", "numpy", "pyarrow"])
+
+
+@functools.cache
+def _release_units_fingerprint() -> str:
+    """releases.release_units and the Release.unit_key it calls."""
+    here = Path(__file__).resolve().parent
+    return parse_cache.files_fingerprint([here / "releases.py", here / "sources" / "registry.py"], [])
+
+
+def validated_key(t: Table, origin: str, frame_key: str) -> str:
+    """Key of a table's validated frame: what it was parsed from (`frame_key`), its model, the origin
+    named in its quarantine rows, and the code that validates."""
+    text = (
+        f"{t.name} {t.model.__module__}.{t.model.__qualname__} {origin} {frame_key} {schemas_fingerprint()}"
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def validated_dir(settings: Settings, origin: str) -> Path:
+    """data/cache/validated/<source id, or reference for the authored tables>/"""
+    return settings.lineage_cache_dir.parent / "validated" / origin
 
 
 @contextmanager
@@ -212,11 +256,25 @@ def _release_units_table(
         )
         sha = sha256_of(path)
         cache_key = current if release.version == used else f"{current}@{release.version}"
-        parsed, _ = parse_cache.cached_parse(
-            t.parse, path, settings.parse_cache_dir(t.source_id), cache_key, sha, release.layout(t.source_id)
+        layout, newest = release.layout(t.source_id), release is latest[-1]
+        # The validated units of this release: its bytes, parser, release entry and release_units' code.
+        key = validated_key(
+            t,
+            t.source_id,
+            f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)} {release.model_dump_json()} {newest} "
+            f"{_release_units_fingerprint()}",
         )
-        units = release_units(parsed, t.source_id, release, release is latest[-1], sha)
-        valid, bad = validate(t.model, units, t.source_id, sha)
+        validated_name = f"{t.name}@{release.version}"
+        folder = validated_dir(settings, t.source_id)
+        validated = parse_cache.read_validated(folder, validated_name, key)
+        if validated is None:
+            parsed, _ = parse_cache.cached_parse(
+                t.parse, path, settings.parse_cache_dir(t.source_id), cache_key, sha, layout
+            )
+            units = release_units(parsed, t.source_id, release, newest, sha)
+            validated = validate(t.model, units, t.source_id, sha)
+            parse_cache.write_validated(folder, validated_name, key, *validated)
+        valid, bad = validated
         frames.append(valid)
         quarantined.append(bad)
     valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
@@ -228,21 +286,46 @@ def _release_units_table(
 
 
 def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
-    return _write_validated(con, t, t.parse(settings), "reference", None, None)
+    df = t.parse(settings)
+    # The frame read is the key (its pickle holds every value and dtype): no key, no cache.
+    try:
+        frame_key = hashlib.sha256(pickle.dumps(df, protocol=5)).hexdigest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        frame_key = None
+    key = validated_key(t, "reference", frame_key) if frame_key else None
+    validated = parse_cache.read_validated(validated_dir(settings, "reference"), t.name, key) if key else None
+    return _write_validated(con, t, df, "reference", None, None, None, settings, key, validated)
 
 
 def _write_validated(
-    con, t: Table, df: pd.DataFrame, origin: str, sha: str | None, hit: bool | None, guard=None
+    con,
+    t: Table,
+    df: pd.DataFrame | None,
+    origin: str,
+    sha: str | None,
+    hit: bool | None,
+    guard=None,
+    settings: Settings | None = None,
+    key: str | None = None,
+    validated: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Built:
-    """Validate, then (after `guard(valid)`, which raises to refuse the rows) write and quarantine."""
-    if "source_sha256" in t.model.to_schema().columns:
-        df["source_sha256"] = sha
-    valid, quarantined = validate(t.model, df, origin, sha)
+    """Validate (or take `validated`, read from the cache under `key`), then (after `guard(valid)`, which
+    raises to refuse the rows) write and quarantine. A fresh validation is cached under `key`."""
+    if validated is not None:
+        valid, quarantined = validated
+    else:
+        if "source_sha256" in t.model.to_schema().columns:
+            df["source_sha256"] = sha
+        valid, quarantined = validate(t.model, df, origin, sha)
+        if key is not None and settings is not None:
+            parse_cache.write_validated(validated_dir(settings, origin), t.name, key, valid, quarantined)
     if guard is not None:
         guard(valid)
     warehouse.write_table(con, t.model, valid)
     warehouse.record_quarantine(con, t.name, quarantined)
-    return Built(t, len(valid), check(con, t, len(valid)), quarantined, sha, hit)
+    built = Built(t, len(valid), check(con, t, len(valid)), quarantined, sha, hit)
+    built.validated_hit = None if key is None else validated is not None
+    return built
 
 
 def python_tables(con: duckdb.DuckDBPyConnection, ts: list[Table], schema: str | None = None) -> list[Built]:

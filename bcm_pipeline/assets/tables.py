@@ -271,6 +271,8 @@ def _metadata(built: Built, preview: pd.DataFrame) -> dict:
         }
         if built.cache_hit is not None:
             metadata["parse_cache"] = "hit" if built.cache_hit else "miss"
+        if built.validated_hit is not None:  # a hit reads neither the parse cache nor the raw file
+            metadata["validated_cache"] = "hit" if built.validated_hit else "miss"
         if built.release is not None:
             metadata["release"] = built.release
     return metadata

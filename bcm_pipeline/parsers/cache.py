@@ -19,6 +19,7 @@ import inspect
 import json
 import logging
 import os
+import pickle
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -129,15 +130,13 @@ def cached_parse(
     only read a release that renames nothing. `before_parse` runs on a miss, before the parser (the proof
     that the file is whole: bytes once proven and parsed need no second proof)."""
     target = cache_path(cache_dir, table, sha256)
-    fingerprint = fingerprint_of(parse)
     reads_layout = "layout" in inspect.signature(parse).parameters
-    if layout is not None and not layout.is_empty:
-        if not reads_layout:
-            raise SourceFormatError(
-                f"{layout.where()}: the release declares sheet, column or value renames, but "
-                f"{parse.__module__}.{parse.__name__} reads no layout"
-            )
-        fingerprint = hashlib.sha256(f"{fingerprint} {layout.key()}".encode()).hexdigest()
+    if layout is not None and not layout.is_empty and not reads_layout:
+        raise SourceFormatError(
+            f"{layout.where()}: the release declares sheet, column or value renames, but "
+            f"{parse.__module__}.{parse.__name__} reads no layout"
+        )
+    fingerprint = parse_fingerprint(parse, layout)
     cached = read_cached(target, fingerprint)
     if cached is not None:
         return cached, True
@@ -147,3 +146,73 @@ def cached_parse(
     df = parse(path, layout=layout) if layout is not None and reads_layout else parse(path)
     write_cached(target, df, fingerprint)
     return df, False
+
+
+# --- Validated frames: what schemas.base.validate made of a parsed frame ----------------------------------
+# Validating a parsed frame with pandera costs more than reading it back (~2 s of a warm refresh for the
+# source tables, ~1 s for the authored ones), and the outcome depends only on the frame, the model code
+# (bcm_pipeline/schemas, which imports nothing else of the project), pandera and pandas. So the valid rows
+# and the quarantine rows are stored under a key over all of these; the caller makes the key (build.py),
+# this module only stores and checks. A pair is only kept if it reads back identical, and a table-level
+# failure (an exception) is never stored: it is raised again every run.
+# Stored as a pickle, not Parquet: the coerced frames hold NaN and None side by side in object columns,
+# which Parquet turns into one null. The file is read only under data/cache/validated/ of the data folder
+# this process writes (like every other cache and the build warehouse itself).
+
+
+def files_fingerprint(files: list[Path], libraries: list[str]) -> str:
+    """sha256 over the files' names and bytes and the installed versions of `libraries`."""
+    digest = hashlib.sha256(" ".join(f"{n} {importlib.metadata.version(n)}" for n in libraries).encode())
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def parse_fingerprint(parse: Callable, layout: Layout | None = None) -> str:
+    """The fingerprint cached_parse tags a frame with: the parser code, and the release layout it reads."""
+    fingerprint = fingerprint_of(parse)
+    if layout is not None and not layout.is_empty:
+        fingerprint = hashlib.sha256(f"{fingerprint} {layout.key()}".encode()).hexdigest()
+    return fingerprint
+
+
+def read_validated(cache_dir: Path, table: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(valid rows, quarantine rows) stored under `key`, or None when absent or unreadable."""
+    path = cache_dir / f"{table}-{key}.pickle"
+    if not path.exists():
+        return None
+    try:
+        stored = pickle.loads(path.read_bytes())
+        if stored.get("key") != key:
+            return None
+        return stored["valid"], stored["quarantined"]
+    except (OSError, ValueError, KeyError, AttributeError, EOFError, pickle.UnpicklingError) as exc:
+        log.warning(f"validated cache {path} unreadable ({exc}); validating again")
+        return None
+
+
+def write_validated(
+    cache_dir: Path, table: str, key: str, valid: pd.DataFrame, quarantined: pd.DataFrame
+) -> bool:
+    """Store the pair under `key` atomically, if both read back identical; one pair per table."""
+    path = cache_dir / f"{table}-{key}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(".tmp-*.pickle"):  # a killed write's (one writer per build)
+        stale.unlink(missing_ok=True)
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.pickle")
+    try:
+        data = pickle.dumps({"key": key, "valid": valid, "quarantined": quarantined}, protocol=5)
+        back = pickle.loads(data)
+        pd.testing.assert_frame_equal(back["valid"], valid, check_exact=True)
+        pd.testing.assert_frame_equal(back["quarantined"], quarantined, check_exact=True)
+        tmp.write_bytes(data)
+    except (TypeError, ValueError, AssertionError, AttributeError, pickle.PicklingError) as exc:
+        log.warning(f"validated cache: {table} not cached, it does not round-trip: {exc}")
+        tmp.unlink(missing_ok=True)
+        return False
+    os.replace(tmp, path)
+    for old in path.parent.glob(f"{table}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return True
