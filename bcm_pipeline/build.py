@@ -109,7 +109,7 @@ def source_table(
         layout = release.layout(t.source_id)
         key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
         validated = parse_cache.read_validated(validated_dir(settings, t.source_id), t.name, key)
-        df = hit = None
+        df, hit = None, True  # a validated frame: the file is not parsed again (nor its parse cache read)
         if validated is None:
             df, hit = parse_cache.cached_parse(
                 t.parse,
@@ -285,14 +285,16 @@ def _release_units_table(
     )
 
 
-def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings) -> Built:
+def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings | None) -> Built:
+    """Read, validate (or take the validated frame from data/cache/validated/; no settings: no cache),
+    write and quarantine an authored table."""
     df = t.parse(settings)
     # The frame read is the key (its pickle holds every value and dtype): no key, no cache.
     try:
         frame_key = hashlib.sha256(pickle.dumps(df, protocol=5)).hexdigest()
     except (pickle.PicklingError, TypeError, AttributeError):
         frame_key = None
-    key = validated_key(t, "reference", frame_key) if frame_key else None
+    key = validated_key(t, "reference", frame_key) if frame_key and settings is not None else None
     validated = parse_cache.read_validated(validated_dir(settings, "reference"), t.name, key) if key else None
     return _write_validated(con, t, df, "reference", None, None, None, settings, key, validated)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import re
 import socket
 import struct
 import threading
@@ -222,8 +223,16 @@ def refused(data_dir: Path, source_id: str) -> list[tuple[str, dict]]:
 
 
 def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
-    """{step key: its failure text} of the steps that failed."""
-    return {e.step_key: e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure}
+    """{step key: its failure text} of the steps that failed; a step of several tables (the tables of one
+    source file) is also listed under the table its error names ("(table X, in step Y)")."""
+    out = {}
+    for e in result.all_events:
+        if e.is_step_failure:
+            text = e.step_failure_data.error.to_string()
+            out[e.step_key] = text
+            for table in re.findall(rf"\(table (\w+), in step {re.escape(e.step_key)}\)", text):
+                out[table] = text
+    return out
 
 
 def warnings(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> list[str]:
