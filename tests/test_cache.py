@@ -26,7 +26,7 @@ def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _owid_with_problems(tmp_path):
+def owid_with_problems(tmp_path):
     """The first rows of the real OWID file, one value made unparseable and one code unknown."""
     lines = shared_file("owid_carbon_intensity", "carbon-intensity-electricity.csv").read_text().splitlines()
     header, rows = lines[0], lines[1:41]
@@ -38,7 +38,7 @@ def _owid_with_problems(tmp_path):
 
 
 def test_hit_is_identical_including_problems(tmp_path):
-    path = _owid_with_problems(tmp_path)
+    path = owid_with_problems(tmp_path)
     sha = _sha(path)
     fresh = owid.parse_owid(path)
 
@@ -78,7 +78,7 @@ def test_real_workbook_round_trips(tmp_path):
 
 
 def test_foreign_or_stale_file_is_a_miss_and_is_replaced(tmp_path):
-    path = _owid_with_problems(tmp_path)
+    path = owid_with_problems(tmp_path)
     target = cache.cache_path(tmp_path / "c", "owid_carbon_intensity", _sha(path))
     target.parent.mkdir()
     # A Parquet file at the right name but not written by this parser code: never trusted.
@@ -131,7 +131,7 @@ def test_materialize_twice_uses_the_cache(mirror, tmp_path):
 
 def test_stale_temp_file_is_removed_by_the_next_write(tmp_path):
     """A write killed (SIGKILL) before its rename leaves .tmp-<uuid>.parquet; the next write sweeps it."""
-    path = _owid_with_problems(tmp_path)
+    path = owid_with_problems(tmp_path)
     folder = tmp_path / "c"
     folder.mkdir()
     stale = folder / ".tmp-0123456789abcdef.parquet"

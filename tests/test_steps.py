@@ -20,7 +20,7 @@ from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.schemas.base import validate
 from bcm_pipeline.schemas.owid import OwidCarbonIntensity
 from bcm_pipeline.settings import PACKAGE_DIR, Settings
-from tests.conftest import shared_file
+from tests.test_cache import owid_with_problems
 
 pytestmark = pytest.mark.integration
 
@@ -93,19 +93,8 @@ def test_a_dagster_yaml_naming_its_storage_keeps_it(tmp_path):
         assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
 
 
-def _owid_with_problems(tmp_path):
-    """The first 40 rows of the real OWID file, one value made unparseable and one code unknown."""
-    lines = shared_file("owid_carbon_intensity", "carbon-intensity-electricity.csv").read_text().splitlines()
-    header, rows = lines[0], lines[1:41]
-    rows[3] = ",".join(rows[3].split(",")[:-1] + ["abc"])
-    rows[7] = ",".join([rows[7].split(",")[0], "OWID_XYZ", *rows[7].split(",")[2:]])
-    path = tmp_path / "carbon-intensity-electricity.csv"
-    path.write_text("\n".join([header, *rows]) + "\n")
-    return path
-
-
 def test_validated_frames_read_back_identical_quarantine_included(tmp_path):
-    path = _owid_with_problems(tmp_path)
+    path = owid_with_problems(tmp_path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     df = owid.parse_owid(path)
     df["source_sha256"] = sha

@@ -108,11 +108,7 @@ def write_cached(path: Path, df: pd.DataFrame, fingerprint: str) -> bool:
         log.warning(f"parse cache: {path.name} not cached, Parquet does not round-trip it: {exc}")
         tmp.unlink(missing_ok=True)
         return False
-    os.replace(tmp, path)
-    # One file per table: frames of superseded raw files only take space.
-    for old in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.parquet"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    _install(tmp, path, f"{path.name.rsplit('-', 1)[0]}-*.parquet")
     return True
 
 
@@ -211,8 +207,14 @@ def write_validated(
         log.warning(f"validated cache: {table} not cached, it does not round-trip: {exc}")
         tmp.unlink(missing_ok=True)
         return False
+    _install(tmp, path, f"{table}-*.pickle")
+    return True
+
+
+def _install(tmp: Path, path: Path, siblings: str) -> None:
+    """Move the written `tmp` into place, then drop the entries of `siblings` (a glob) it supersedes: one
+    file per table, as entries of superseded raw files only take space."""
     os.replace(tmp, path)
-    for old in path.parent.glob(f"{table}-*.pickle"):
+    for old in path.parent.glob(siblings):
         if old != path:
             old.unlink(missing_ok=True)
-    return True
