@@ -38,7 +38,9 @@ def column_lineage(sql: str, schema: dict[str, dict[str, str]]) -> dict[str, lis
     from sqlglot.lineage import lineage
 
     sql = positional_unions(sql.strip().rstrip(";"), schema)
-    nodes = lineage(None, sql, schema=schema, dialect="duckdb")
+    # trim_selects=False: sqlglot would otherwise copy each CTE's SELECT, trimmed to the column followed, at
+    # every step of every column's walk (22.9 s for all marts, 4.0 s without, the same lineage for each).
+    nodes = lineage(None, sql, schema=schema, dialect="duckdb", trim_selects=False)
     out: dict[str, list[tuple[str, str]]] = {}
     for column, node in nodes.items():
         deps = set()

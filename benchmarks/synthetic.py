@@ -32,9 +32,10 @@ GRID_TABLES = {"grid_margins_computed", "grid_bm_sample_units"}
 ACTIVITY_TABLES = {"tracker_duplicate_units", "cea_gem_unit_matches", "calibrated_capacity_factors"}
 # Grid-displacement projects (solar PV, wind, efficiency: one per host country and type) value a MWh by the
 # host's real operating fleet and grid margins, so they are held too, like the grid tables. The steel and
-# end-use options do not read the power units at all. All three are unioned into technology_swaps as they
-# are: the SQL, pandas and Polars chains read them as inputs alike.
-HELD = GRID_TABLES | {"registered_unit_matches", "grid_displacement_swaps"} | ACTIVITY_TABLES
+# end-use options do not read the power units (steel_swaps reads fuel_price_scenarios, of the chain, only for
+# the fuel prices of the steel plants' countries: held as built). All three are unioned into technology_swaps
+# as they are: the SQL, pandas and Polars chains read them as inputs alike.
+HELD = GRID_TABLES | {"registered_unit_matches", "grid_displacement_swaps", "steel_swaps"} | ACTIVITY_TABLES
 CHAIN = tuple(build.marts_between(set(UNIT_TABLES), {"host_country_programmes"}, held=HELD))
 UNIONED = ("grid_displacement_swaps", "steel_swaps", "end_use_swaps")
 # Tables of the chain computed in Python, if any: the references would read them as computed, like inputs.
