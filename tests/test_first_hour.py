@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -189,3 +190,32 @@ def test_a_big_download_prints_its_bytes_as_they_come(tmp_path, monkeypatch):
     assert all(line.endswith(f" of {total_mb} MB") for line in gets)
     # The first line comes after the first 200,000 bytes: 3 whole 65,536-byte chunks (196,608) are short of it.
     assert gets[0].endswith(f"{4 * 65_536 / 1e6:,.1f} of {total_mb} MB")
+
+
+def test_the_dagster_cli_run_fails_in_plain_lines_too(tmp_path):
+    """`dagster job execute -j refresh` (the Dagster CLI's run of the main job, README) on the data folder's
+    instance, with a mirror that is not listening: the same plain lines as `bcm refresh` on stderr, no
+    traceback, no telemetry notice (the shipped dagster.yaml), a failure exit status."""
+    import os
+    import subprocess
+    import sys
+
+    from bcm_pipeline.assets.instance import dagster_home
+
+    data_dir = tmp_path / "data"
+    home = dagster_home(Settings.load(data_dir=data_dir))  # <data dir>/dagster with the shipped dagster.yaml
+    down = refused_url()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "BCM_DATA_DIR": str(data_dir), "BCM_SOURCE_MIRROR": down}
+    cli = Path(sys.executable).with_name("dagster")
+    command = [str(cli), "job", "execute", "-m", "bcm_pipeline.definitions", "-j", "refresh"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode != 0
+    lines = run.stderr.splitlines()
+    fail = next(i for i, line in enumerate(lines) if line.startswith("  FAIL  raw/ifi/grid_factors ("))
+    assert "nothing listens at 127.0.0.1" in lines[fail + 1]
+    assert lines[fail + 2].lstrip().startswith("what to do: start the mirror or fix its URL")
+    assert any(line.startswith("  done  fuel_defaults (") for line in lines)  # a line per table that built
+    assert any(line.startswith("  skip  ") for line in lines)
+    assert "Traceback" not in run.stderr and "Stack Trace" not in run.stderr
+    assert "Telemetry" not in run.stderr
+    assert " - DEBUG - " not in run.stderr  # none of Dagster's own event lines
