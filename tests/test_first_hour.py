@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import time
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -206,8 +205,18 @@ def test_the_dagster_cli_run_fails_in_plain_lines_too(tmp_path):
     home = dagster_home(Settings.load(data_dir=data_dir))  # <data dir>/dagster with the shipped dagster.yaml
     down = refused_url()
     env = {**os.environ, "DAGSTER_HOME": str(home), "BCM_DATA_DIR": str(data_dir), "BCM_SOURCE_MIRROR": down}
-    cli = Path(sys.executable).with_name("dagster")
-    command = [str(cli), "job", "execute", "-m", "bcm_pipeline.definitions", "-j", "refresh"]
+    # `python -m dagster` is the `dagster` command, wherever pip put the script.
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "job",
+        "execute",
+        "-m",
+        "bcm_pipeline.definitions",
+        "-j",
+        "refresh",
+    ]
     run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert run.returncode != 0
     lines = run.stderr.splitlines()
