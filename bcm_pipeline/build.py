@@ -108,10 +108,11 @@ def source_table(
         # parse cache when only the model changed) and validate.
         layout = release.layout(t.source_id)
         key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
-        validated = parse_cache.read_validated(validated_dir(settings, t.source_id), t.name, key)
-        df, hit = None, True  # a validated frame: the file is not parsed again (nor its parse cache read)
-        if validated is None:
-            df, hit = parse_cache.cached_parse(
+        parse_hit = True  # a validated frame: the file is not parsed again (nor its parse cache read)
+
+        def parse_and_validate() -> tuple[pd.DataFrame, pd.DataFrame]:
+            nonlocal parse_hit
+            df, parse_hit = parse_cache.cached_parse(
                 t.parse,
                 path,
                 settings.parse_cache_dir(t.source_id),
@@ -120,6 +121,11 @@ def source_table(
                 layout,
                 before_parse=lambda: prove_whole(t, settings, releases),
             )
+            return _validate(t, df, t.source_id, sha)
+
+        valid, quarantined, validated_hit = _cached_validation(
+            settings.validated_cache_dir(t.source_id), t.name, key, parse_and_validate
+        )
     files = files_read(t, settings, releases)
 
     def guard(valid: pd.DataFrame) -> None:
@@ -134,7 +140,7 @@ def source_table(
                 settings.publish.max_drift_ratio,
             )
 
-    built = _write_validated(con, t, df, t.source_id, sha, hit, guard, settings, key, validated)
+    built = _write_validated(con, t, valid, quarantined, sha, parse_hit, validated_hit, guard)
     built.release = release.version
     return built
 
@@ -167,9 +173,19 @@ def validated_key(t: Table, origin: str, frame_key: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def validated_dir(settings: Settings, origin: str) -> Path:
-    """data/cache/validated/<source id, or reference for the authored tables>/"""
-    return settings.lineage_cache_dir.parent / "validated" / origin
+def _cached_validation(
+    folder: Path | None, name: str, key: str | None, compute
+) -> tuple[pd.DataFrame, pd.DataFrame, bool | None]:
+    """(valid, quarantined, hit): read from the validated cache `folder` under `key`, else `compute()`d and
+    kept there (a table-level failure raises: nothing is kept). No key: computed, not cached, hit None."""
+    if key is None:
+        return (*compute(), None)
+    cached = parse_cache.read_validated(folder, name, key)
+    if cached is not None:
+        return (*cached, True)
+    valid, quarantined = compute()
+    parse_cache.write_validated(folder, name, key, valid, quarantined)
+    return valid, quarantined, False
 
 
 @contextmanager
@@ -264,17 +280,12 @@ def _release_units_table(
             f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)} {release.model_dump_json()} {newest} "
             f"{_release_units_fingerprint()}",
         )
-        validated_name = f"{t.name}@{release.version}"
-        folder = validated_dir(settings, t.source_id)
-        validated = parse_cache.read_validated(folder, validated_name, key)
-        if validated is None:
-            parsed, _ = parse_cache.cached_parse(
-                t.parse, path, settings.parse_cache_dir(t.source_id), cache_key, sha, layout
-            )
-            units = release_units(parsed, t.source_id, release, newest, sha)
-            validated = validate(t.model, units, t.source_id, sha)
-            parse_cache.write_validated(folder, validated_name, key, *validated)
-        valid, bad = validated
+        valid, bad, _ = _cached_validation(
+            settings.validated_cache_dir(t.source_id),
+            f"{t.name}@{release.version}",
+            key,
+            functools.partial(_release_units_validated, t, settings, path, cache_key, sha, release, newest),
+        )
         frames.append(valid)
         quarantined.append(bad)
     valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
@@ -283,6 +294,17 @@ def _release_units_table(
     return Built(
         t, len(valid), check(con, t, len(valid)), bad, None, None, ", ".join(r.version for r in latest)
     )
+
+
+def _release_units_validated(
+    t: Table, settings: Settings, path: Path, cache_key: str, sha: str, release: Release, newest: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The units of one release (parsed, from the parse cache when it has them), validated."""
+    layout = release.layout(t.source_id)
+    parsed, _ = parse_cache.cached_parse(
+        t.parse, path, settings.parse_cache_dir(t.source_id), cache_key, sha, layout
+    )
+    return validate(t.model, release_units(parsed, t.source_id, release, newest, sha), t.source_id, sha)
 
 
 def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings | None) -> Built:
@@ -295,38 +317,38 @@ def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings 
     except (pickle.PicklingError, TypeError, AttributeError):
         frame_key = None
     key = validated_key(t, "reference", frame_key) if frame_key and settings is not None else None
-    validated = parse_cache.read_validated(validated_dir(settings, "reference"), t.name, key) if key else None
-    return _write_validated(con, t, df, "reference", None, None, None, settings, key, validated)
+    folder = settings.validated_cache_dir("reference") if settings is not None else None
+    valid, quarantined, validated_hit = _cached_validation(
+        folder, t.name, key, lambda: _validate(t, df, "reference", None)
+    )
+    return _write_validated(con, t, valid, quarantined, None, None, validated_hit)
+
+
+def _validate(t: Table, df: pd.DataFrame, origin: str, sha: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid rows, quarantine rows) of a parsed or authored frame, stamped with its file's sha256."""
+    if "source_sha256" in t.model.to_schema().columns:
+        df["source_sha256"] = sha
+    return validate(t.model, df, origin, sha)
 
 
 def _write_validated(
     con,
     t: Table,
-    df: pd.DataFrame | None,
-    origin: str,
+    valid: pd.DataFrame,
+    quarantined: pd.DataFrame,
     sha: str | None,
     hit: bool | None,
+    validated_hit: bool | None,
     guard=None,
-    settings: Settings | None = None,
-    key: str | None = None,
-    validated: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Built:
-    """Validate (or take `validated`, read from the cache under `key`), then (after `guard(valid)`, which
-    raises to refuse the rows) write and quarantine. A fresh validation is cached under `key`."""
-    if validated is not None:
-        valid, quarantined = validated
-    else:
-        if "source_sha256" in t.model.to_schema().columns:
-            df["source_sha256"] = sha
-        valid, quarantined = validate(t.model, df, origin, sha)
-        if key is not None and settings is not None:
-            parse_cache.write_validated(validated_dir(settings, origin), t.name, key, valid, quarantined)
+    """Write the valid rows and record the quarantined ones, after `guard(valid)` (which raises to refuse
+    the rows)."""
     if guard is not None:
         guard(valid)
     warehouse.write_table(con, t.model, valid)
     warehouse.record_quarantine(con, t.name, quarantined)
     built = Built(t, len(valid), check(con, t, len(valid)), quarantined, sha, hit)
-    built.validated_hit = None if key is None else validated is not None
+    built.validated_hit = validated_hit
     return built
 
 

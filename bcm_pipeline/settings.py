@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     def parse_cache_dir(self, source_id: str) -> Path:
         return self._cache / "parse" / source_id
 
+    def validated_cache_dir(self, origin: str) -> Path:
+        """Validated tables of a source (or `reference`, the authored tables): build.py _cached_validation."""
+        return self._cache / "validated" / origin
+
     @property
     def lineage_cache_dir(self) -> Path:
         return self._cache / "lineage"
