@@ -442,6 +442,29 @@ CUTS = {
 }
 
 
+def _refresh_with_cut(route, source, cut, server, data_dir, monkeypatch):
+    """Refresh `source` with the bytes `cut` as its file, arriving by `route` (the mirror, a user URL
+    named variant.<ext>, or put into data/raw/ by hand), then serve the good file again. (result, the
+    snapshot of data_dir before the refresh)."""
+    good = server.scripts["/" + path_of(source)]
+    if route == "mirror":
+        server.script(path_of(source), Reply(body=cut))
+    elif route == "user_url":
+        name = "variant" + Path(source.filename).suffix
+        server.script(name, Reply(body=cut))
+        monkeypatch.setenv(f"BCM_URL_{source.id.upper()}", server.url + name)
+    else:
+        target = data_dir / "raw" / source.id / source.filename
+        target.with_name(target.name + ".provenance.json").unlink()
+        target.write_bytes(cut)
+    before = snapshot(data_dir)
+    try:
+        result = refresh(data_dir, server.url, [source.id])
+    finally:
+        server.script(path_of(source), *good)
+    return result, before
+
+
 @pytest.mark.parametrize("name", list(CUTS))
 def test_cut_csv_is_refused(name, server, baseline, tmp_path, monkeypatch):
     offset, route, expect = CUTS[name]
@@ -455,21 +478,7 @@ def test_cut_csv_is_refused(name, server, baseline, tmp_path, monkeypatch):
     }
     data_dir = tmp_path / "data"
     shutil.copytree(baseline, data_dir)
-    good = server.scripts["/" + path_of(OWID)]
-    if route == "mirror":
-        server.script(path_of(OWID), Reply(body=cut))
-    elif route == "user_url":
-        server.script("variant.csv", Reply(body=cut))
-        monkeypatch.setenv("BCM_URL_OWID_CARBON_INTENSITY", server.url + "variant.csv")
-    else:
-        target = data_dir / "raw" / OWID.id / OWID.filename
-        target.with_name(target.name + ".provenance.json").unlink()
-        target.write_bytes(cut)
-    before = snapshot(data_dir)
-    try:
-        result = refresh(data_dir, server.url, [OWID.id])
-    finally:
-        server.script(path_of(OWID), *good)
+    result, before = _refresh_with_cut(route, OWID, cut, server, data_dir, monkeypatch)
     assert not result.success
     text = failure_text(result)
     assert OWID.id in text, text
@@ -519,21 +528,7 @@ def test_cut_workbook_is_refused(route, server, baseline, tmp_path, monkeypatch)
     cut = data[: int(len(data) * 0.7)]
     data_dir = tmp_path / "data"
     shutil.copytree(baseline, data_dir)
-    good = server.scripts["/" + path_of(IFI)]
-    if route == "mirror":
-        server.script(path_of(IFI), Reply(body=cut))
-    elif route == "user_url":
-        server.script("cut.xlsx", Reply(body=cut))
-        monkeypatch.setenv("BCM_URL_IFI_GRID_FACTORS", server.url + "cut.xlsx")
-    else:
-        target = data_dir / "raw" / IFI.id / IFI.filename
-        target.with_name(target.name + ".provenance.json").unlink()
-        target.write_bytes(cut)
-    before = snapshot(data_dir)
-    try:
-        result = refresh(data_dir, server.url, [IFI.id])
-    finally:
-        server.script(path_of(IFI), *good)
+    result, before = _refresh_with_cut(route, IFI, cut, server, data_dir, monkeypatch)
     assert not result.success
     text = failure_text(result)
     assert "a zip without its directory at the end (the file was cut short)" in text, text
