@@ -93,10 +93,7 @@ def _child_pandas(args) -> dict:
 
     con = synthetic.prepare(Path(args.db), Path(args.warehouse), args.pandas)
     start = time.perf_counter()
-    tables = {
-        t: con.execute(f'SELECT * FROM "{t}"').df()
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
-    }
+    tables = {t: con.execute(f'SELECT * FROM "{t}"').df() for t in synthetic.REFERENCE_INPUTS}
     load_s = time.perf_counter() - start
     con.close()
     start = time.perf_counter()
@@ -118,8 +115,7 @@ def _child_polars(args) -> dict:
     con = synthetic.prepare(Path(args.db), Path(args.warehouse), args.polars)
     start = time.perf_counter()
     tables = {
-        t: pl.from_arrow(con.sql(f'SELECT * FROM "{t}"').to_arrow_table())
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
+        t: pl.from_arrow(con.sql(f'SELECT * FROM "{t}"').to_arrow_table()) for t in synthetic.REFERENCE_INPUTS
     }
     load_s = time.perf_counter() - start
     con.close()

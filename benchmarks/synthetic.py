@@ -44,6 +44,8 @@ COMPUTED_INPUTS = PYTHON_IN_CHAIN
 INPUT_TABLES = tuple(
     sorted(set().union(*(catalogue.reads(catalogue.table(m)) for m in CHAIN)) - set(CHAIN) - set(UNIT_TABLES))
 )  # fmt: skip
+# What the pandas and Polars references read: the inputs, the units, and the chain's Python tables as built.
+REFERENCE_INPUTS = (*INPUT_TABLES, *UNIT_TABLES, *COMPUTED_INPUTS)
 
 
 def copy_tables(con: duckdb.DuckDBPyConnection, source_db: Path, tables: tuple[str, ...]) -> None:

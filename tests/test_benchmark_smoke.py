@@ -94,10 +94,7 @@ def test_chain_runs_and_pandas_reference_agrees(fleet):
     assert marts["plant_baselines"][1] == 1000 + cases
     assert marts["technology_swaps"][1] > 1000 and marts["credits"][1] > 0
 
-    tables = {
-        t: con.execute(f'SELECT * FROM "{t}"').df()
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
-    }
+    tables = {t: con.execute(f'SELECT * FROM "{t}"').df() for t in synthetic.REFERENCE_INPUTS}
     out = pandas_reference.run(tables)
     for mart, column in [
         ("plant_baselines", "co2_t_per_yr"),
@@ -119,7 +116,7 @@ def test_polars_reference_agrees(fleet):
         synthetic.run_chain(con)  # when run alone
     tables = {
         t: pl.from_arrow(con.cursor().sql(f'SELECT * FROM "{t}"').to_arrow_table())
-        for t in (*synthetic.INPUT_TABLES, *synthetic.UNIT_TABLES, *synthetic.COMPUTED_INPUTS)
+        for t in synthetic.REFERENCE_INPUTS
     }
     out = polars_reference.run(tables)
     for mart, column in [
