@@ -24,12 +24,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bcm_pipeline import catalogue, guards, warehouse
+from bcm_pipeline import build_keys, catalogue, guards, warehouse
 from bcm_pipeline.catalogue import Table
 from bcm_pipeline.parsers import cache as parse_cache
 from bcm_pipeline.parsers.common import SourceFormatError
 from bcm_pipeline.releases import release_units
-from bcm_pipeline.schemas.base import quote_ident, sql_literal, stored_failures, validate
+from bcm_pipeline.schemas.base import QUARANTINE_COLUMNS, quote_ident, sql_literal, stored_failures, validate
 from bcm_pipeline.settings import PACKAGE_DIR, Settings
 from bcm_pipeline.sources import registry
 from bcm_pipeline.sources.candidates import readable
@@ -60,6 +60,7 @@ class Built:
     cache_hit: bool | None = None
     release: str | None = None  # source tables: the release(s) parsed
     validated_hit: bool | None = None  # source and authored tables: validation read from its cache
+    build: str | None = None  # "kept: ..." (its inputs unchanged, build_keys.py), "rebuilt: why", ...
 
 
 def check(
@@ -88,13 +89,18 @@ def check(
 
 
 def source_table(
-    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings, releases: Releases | None = None
+    con: duckdb.DuckDBPyConnection,
+    t: Table,
+    settings: Settings,
+    releases: Releases | None = None,
+    keep: bool = False,
 ) -> Built:
     """Parse the raw file of the release the source uses (cached per sha256, parser code and the release's
-    layout), validate, write, quarantine. `releases`: the run's (default: resolved from `settings`)."""
+    layout), validate, write, quarantine. `releases`: the run's (default: resolved from `settings`).
+    `keep`: a table stored from the same validated frame by the same code is kept (build_keys.py)."""
     releases = releases or registry.resolve(registry.ReleaseOptions.of(settings))
     if t.releases == "latest_two":
-        return _release_units_table(con, t, settings, releases)
+        return _release_units_table(con, t, settings, releases, keep)
     release = releases.used(t.source_id)
     folder = settings.source_dir(t.source_id)
     with ExitStack() as stack:
@@ -108,6 +114,10 @@ def source_table(
         # parse cache when only the model changed) and validate.
         layout = release.layout(t.source_id)
         key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
+        build_key = build_keys.read_key(t, key)
+        why = build_keys.why_build(con, [t.name], build_key, keep)
+        if why is None:
+            return kept_read_table(con, t, sha, release.version)
         parse_hit = True  # a validated frame: the file is not parsed again (nor its parse cache read)
 
         def parse_and_validate() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -142,6 +152,28 @@ def source_table(
 
     built = _write_validated(con, t, valid, quarantined, sha, parse_hit, validated_hit, guard)
     built.release = release.version
+    return _recorded(con, built, build_key, why)
+
+
+def kept_read_table(
+    con: duckdb.DuckDBPyConnection, t: Table, sha: str | None = None, release: str | None = None
+) -> Built:
+    """A source or authored table kept as stored: checked again, its quarantine rows as recorded."""
+    quarantined = con.execute(
+        f"SELECT {', '.join(QUARANTINE_COLUMNS)} FROM quarantine WHERE table_name = ?", [t.name]
+    ).df()
+    rows = con.execute(f"SELECT count(*) FROM {warehouse.qualified(t.model)}").fetchone()[0]
+    built = Built(t, rows, check(con, t, rows), quarantined, sha, None, release)
+    built.build = "kept: inputs and code unchanged"
+    return built
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, built: Built, key: build_keys.Key | None, why: str) -> Built:
+    """Record the build key of a table written and checked (a failed check records none: rebuilt next
+    time), and why it was built."""
+    built.build = why
+    if built.check.passed:
+        build_keys.record(con, built.table.name, key)
     return built
 
 
@@ -250,7 +282,7 @@ def release_sha256(folder: Path, release: Release) -> str:
 
 
 def _release_units_table(
-    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings, releases: Releases
+    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings, releases: Releases, keep: bool = False
 ) -> Built:
     """tracker_unit_releases: the units of the source's two newest listed releases, each parsed with its
     own layout, validated per release (a bad row is quarantined with the file it came from)."""
@@ -265,13 +297,12 @@ def _release_units_table(
         ),
         t.name,
     )
-    frames, quarantined = [], []
+    keyed = []
     for release in latest:
         path = readable(
             settings.source_dir(t.source_id) / releases.table_file(t.source_id, t.file, release).filename
         )
         sha = sha256_of(path)
-        cache_key = current if release.version == used else f"{current}@{release.version}"
         layout, newest = release.layout(t.source_id), release is latest[-1]
         # The validated units of this release: its bytes, parser, release entry and release_units' code.
         key = validated_key(
@@ -280,6 +311,15 @@ def _release_units_table(
             f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)} {release.model_dump_json()} {newest} "
             f"{_release_units_fingerprint()}",
         )
+        keyed.append((release, path, sha, newest, key))
+    build_key = build_keys.read_key(t, " ".join(k for *_, k in keyed))
+    versions = ", ".join(r.version for r in latest)
+    why = build_keys.why_build(con, [t.name], build_key, keep)
+    if why is None:
+        return kept_read_table(con, t, release=versions)
+    frames, quarantined = [], []
+    for release, path, sha, newest, key in keyed:
+        cache_key = current if release.version == used else f"{current}@{release.version}"
         valid, bad, _ = _cached_validation(
             settings.validated_cache_dir(t.source_id),
             f"{t.name}@{release.version}",
@@ -291,8 +331,8 @@ def _release_units_table(
     valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
     warehouse.write_table(con, t.model, valid)
     warehouse.record_quarantine(con, t.name, bad)
-    return Built(
-        t, len(valid), check(con, t, len(valid)), bad, None, None, ", ".join(r.version for r in latest)
+    return _recorded(
+        con, Built(t, len(valid), check(con, t, len(valid)), bad, None, None, versions), build_key, why
     )
 
 
@@ -307,9 +347,11 @@ def _release_units_validated(
     return validate(t.model, release_units(parsed, t.source_id, release, newest, sha), t.source_id, sha)
 
 
-def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings | None) -> Built:
+def authored_table(
+    con: duckdb.DuckDBPyConnection, t: Table, settings: Settings | None, keep: bool = False
+) -> Built:
     """Read, validate (or take the validated frame from data/cache/validated/; no settings: no cache),
-    write and quarantine an authored table."""
+    write and quarantine an authored table. `keep`: the table stored from the same frame is kept."""
     df = t.parse(settings)
     # The frame read is the key (its pickle holds every value and dtype): no key, no cache.
     try:
@@ -317,11 +359,16 @@ def authored_table(con: duckdb.DuckDBPyConnection, t: Table, settings: Settings 
     except (pickle.PicklingError, TypeError, AttributeError):
         frame_key = None
     key = validated_key(t, "reference", frame_key) if frame_key and settings is not None else None
+    build_key = build_keys.read_key(t, key) if key else None
+    why = build_keys.why_build(con, [t.name], build_key, keep)
+    if why is None:
+        return kept_read_table(con, t)
     folder = settings.validated_cache_dir("reference") if settings is not None else None
     valid, quarantined, validated_hit = _cached_validation(
         folder, t.name, key, lambda: _validate(t, df, "reference", None)
     )
-    return _write_validated(con, t, valid, quarantined, None, None, validated_hit)
+    built = _write_validated(con, t, valid, quarantined, None, None, validated_hit)
+    return _recorded(con, built, build_key, why)
 
 
 def _validate(t: Table, df: pd.DataFrame, origin: str, sha: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -352,20 +399,43 @@ def _write_validated(
     return built
 
 
-def python_tables(con: duckdb.DuckDBPyConnection, ts: list[Table], schema: str | None = None) -> list[Built]:
-    """Tables that share one Python computation (t.compute): computed once, each written and checked."""
+def python_tables(
+    con: duckdb.DuckDBPyConnection, ts: list[Table], schema: str | None = None, keep: bool = False
+) -> list[Built]:
+    """Tables that share one Python computation (t.compute): computed once, each written and checked.
+    `keep` (main schema only): tables stored from inputs with the same build keys are kept."""
+    key = build_keys.computed_key(con, ts) if schema is None else None
+    why = build_keys.why_build(con, [t.name for t in ts], key, keep) if schema is None else None
+    if schema is None and why is None:
+        return [_kept_computed(con, t) for t in ts]
     frames = ts[0].compute(con)
     out = []
     for t in ts:
         rows = warehouse.write_table(con, t.model, frames[t.name], schema, comments=schema is None)
         # In a scratch rerun (build.run_marts) a subset may legitimately leave a table empty.
-        out.append(Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None)))
+        built = Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None))
+        out.append(_recorded(con, built, key, why) if schema is None else built)
     return out
 
 
-def sql_table(con: duckdb.DuckDBPyConnection, t: Table, schema: str | None = None) -> Built:
+def sql_table(
+    con: duckdb.DuckDBPyConnection, t: Table, schema: str | None = None, keep: bool = False
+) -> Built:
+    key = build_keys.computed_key(con, [t]) if schema is None else None
+    why = build_keys.why_build(con, [t.name], key, keep) if schema is None else None
+    if schema is None and why is None:
+        return _kept_computed(con, t)
     rows = warehouse.write_table(con, t.model, t.sql_text(), schema, comments=schema is None)
-    return Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None))
+    built = Built(t, rows, check(con, t, schema=schema, allow_empty=schema is not None))
+    return _recorded(con, built, key, why) if schema is None else built
+
+
+def _kept_computed(con: duckdb.DuckDBPyConnection, t: Table) -> Built:
+    """A computed table kept as stored, checked again (contract and pandera on the stored rows)."""
+    result = check(con, t)
+    built = Built(t, result.rows, result)
+    built.build = "kept: inputs and code unchanged"
+    return built
 
 
 def computed_table(con: duckdb.DuckDBPyConnection, name: str, schema: str | None = None) -> list[Built]:

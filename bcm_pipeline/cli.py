@@ -124,15 +124,25 @@ def main(ctx: click.Context, data_dir: str | None, debug: bool) -> None:
     metavar="SOURCE_ID=VERSION",
     help="Build a source from this listed release (repeatable); like BCM_RELEASE_<SOURCE_ID>.",
 )
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Rebuild every table, also those whose inputs and code did not change (else kept; BCM_REBUILD=1).",
+)
 @click.pass_context
-def refresh(ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...]) -> None:
-    """Download, validate and rebuild every table, then publish the warehouse (Dagster job `refresh`, on the
-    data directory's Dagster instance: `bcm ui` shows the run)."""
+def refresh(
+    ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...], rebuild: bool
+) -> None:
+    """Download, validate and build every table, then publish the warehouse (Dagster job `refresh`, on the
+    data directory's Dagster instance: `bcm ui` shows the run). A table whose inputs and code are those
+    it was built from is kept as stored and checked again (its line says `kept`)."""
     bad = [p for p in pins if "=" not in p]
     if bad:
         raise CliError(f"--release {bad[0]!r}: expected SOURCE_ID=VERSION")
     release_pins = dict(p.split("=", 1) for p in pins)
-    settings = _settings(ctx, source_mirror=mirror, releases=release_pins or None)
+    settings = _settings(
+        ctx, source_mirror=mirror, releases=release_pins or None, rebuild=True if rebuild else None
+    )
     _releases(settings)  # a wrong pin or user sources file: one line now, not a failed run
     try:
         # One writer per data directory (bcm_pipeline/lock.py); the run's resource holds the same lock.
@@ -152,7 +162,9 @@ def _run_refresh(settings: Settings, mirror: str | None) -> None:
 
     handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
     pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
-    resource = BcmResource.of(data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins)
+    resource = BcmResource.of(
+        data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins, rebuild=settings.rebuild or None
+    )
     defs = build_defs(resource)
     freeze_loaded_objects()
     job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})

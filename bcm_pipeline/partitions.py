@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from bcm_pipeline import build, catalogue
+from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.schemas.base import quote_ident, sql_literal
 
 # The tables that hold units or cases of a country: filtered to it in a rerun (everything else the SQL
@@ -41,6 +41,7 @@ def rerun_country(con: duckdb.DuckDBPyConnection, country_iso3: str) -> dict[str
         try:
             for mart, column in marts.items():
                 col = quote_ident(column)
+                warehouse.forget_key(con, mart)  # rows rewritten outside a table's step: no build key
                 con.execute(f"DELETE FROM {base}.{mart} WHERE {col} = {iso}")
                 con.execute(
                     f"INSERT INTO {base}.{mart} BY NAME SELECT * FROM {schema}.{mart} WHERE {col} = {iso}"

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         description="DuckDB memory_limit of the build database (e.g. '1GB'): above it DuckDB spills to disk "
         "(slower) instead of using more memory; default DuckDB's own, 80 % of RAM",
     )
+    rebuild: bool = Field(
+        False,
+        description="Rebuild every table; else a refresh keeps each table whose inputs and code are those it "
+        "was built from (bcm_pipeline/build_keys.py)",
+    )
     http_connect_timeout_s: float = 10.0
     http_read_timeout_s: float = 60.0
     http_retries: int = 4

@@ -69,6 +69,8 @@ def write_table(
     failed: Exception | None = None
     con.execute("BEGIN TRANSACTION")  # also closes any result still pending on the connection
     try:
+        if schema is None:
+            forget_key(con, table_name(model))  # the rows change: their build key goes with them
         if frame:
             con.register("_incoming", rows)
         _check_selected_columns(con, model, select)
@@ -215,6 +217,83 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataF
         con.register("_q", rows[QUARANTINE_COLUMNS].astype("string"))
         con.execute(f"INSERT INTO quarantine SELECT {', '.join(QUARANTINE_COLUMNS)} FROM _q")
         con.unregister("_q")
+
+
+# --- Build keys (bcm_pipeline/build_keys.py): what each table of the build file was built from ----------
+
+KEYS_SCHEMA = "bcm_build"  # in the build file only: publish drops it from the copy
+KEYS = f"{KEYS_SCHEMA}.table_keys"
+
+
+def _has_keys(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = 'table_keys'",
+            [KEYS_SCHEMA],
+        ).fetchall()[0][0]  # read to the end: register() refuses a connection with a result pending
+    )
+
+
+def stored_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, str]]:
+    """{table: (build key, code key, input keys as JSON)} of the tables built with a key."""
+    if not _has_keys(con):
+        return {}
+    rows = con.execute(f"SELECT table_name, build_key, code_key, input_keys FROM {KEYS}").fetchall()
+    return {name: (key, code, inputs) for name, key, code, inputs in rows}
+
+
+def forget_key(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    if _has_keys(con):
+        con.execute(f"DELETE FROM {KEYS} WHERE table_name = ?", [table]).fetchall()  # (its count: read)
+
+
+def record_key(con: duckdb.DuckDBPyConnection, table: str, key: str, code: str, inputs: str) -> None:
+    """Record the build key of a table just written and checked."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {KEYS_SCHEMA}")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {KEYS} (table_name VARCHAR PRIMARY KEY, build_key VARCHAR NOT NULL, "
+        "code_key VARCHAR NOT NULL, input_keys VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL, "
+        "row_count BIGINT, content_md5 VARCHAR)"  # the last two: table_fingerprint, once published
+    )
+    con.execute(
+        f"INSERT OR REPLACE INTO {KEYS} VALUES (?, ?, ?, ?, current_timestamp, NULL, NULL)",
+        [table, key, code, inputs],
+    ).fetchall()
+
+
+def remember_fingerprints(con: duckdb.DuckDBPyConnection, tables: dict[str, tuple[int, str]]) -> None:
+    """Keep the fingerprints a publish computed beside the build keys of the tables they describe: the
+    same key is the same rows, so the next publish of a table kept as stored need not hash it again."""
+    if _has_keys(con):
+        con.executemany(
+            f"UPDATE {KEYS} SET row_count = ?, content_md5 = ? WHERE table_name = ?",
+            [[n, h, t] for t, (n, h) in tables.items()],
+        )
+
+
+def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> PublishedVersion | None:
+    """The published version, when the build's content is known to equal it without copying the build:
+    every table with a build key has its fingerprint kept (remember_fingerprints), and the few without
+    one (raw_files, quarantine, source_releases) are fingerprinted here. None otherwise (also when a
+    table was rebuilt: the copy is fingerprinted as a whole, as before)."""
+    current = published_content(published_path)
+    if current is None or not _has_keys(con):
+        return None
+    known = {
+        t: (n, h)
+        for t, n, h in con.execute(f"SELECT table_name, row_count, content_md5 FROM {KEYS}").fetchall()
+    }
+    tables = [t for t in base_tables(con) if t != MANIFEST]
+    if any(t in known and known[t][1] is None for t in tables):
+        return None
+    catalog = table_columns(con)
+    rest = [t for t in tables if t not in known]
+    fingerprints = known | _per_table(con, rest, lambda c, t: table_fingerprint(c, t, catalog.get(t, [])))
+    ours = {t: fingerprints[t] for t in tables}
+    if content_hash(ours) != current[2]:
+        return None
+    return PublishedVersion(current[0], published_path, current[1], ours, unchanged=True)
 
 
 # --- Publish: versioned, atomic, with a manifest -------------------------------------------------------
@@ -406,6 +485,7 @@ def publish(
     try:
         shutil.copyfile(build_path, tmp)
         with duckdb.connect(str(tmp)) as con:
+            con.execute(f"DROP SCHEMA IF EXISTS {KEYS_SCHEMA} CASCADE")  # the build's own record
             checks = validate(con) if validate else {}
             tables = fingerprints(con)
             content = content_hash(tables)

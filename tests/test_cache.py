@@ -113,17 +113,22 @@ def test_materialize_twice_uses_the_cache(mirror, tmp_path):
     first = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
     cached = tmp_path / "cache" / "parse" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.parquet"
     assert cached.exists()
-    second = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
+    # Rebuilt (else the build key keeps the stored table and nothing is read: the third run).
+    rebuild = BcmResource.of(data_dir=str(tmp_path), source_mirror=mirror, http_backoff_s=0.01, rebuild=True)
+    second = dg.materialize(assets, resources={"bcm": rebuild}, instance=instance)
+    third = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
 
-    assert first.success and second.success
+    assert first.success and second.success and third.success
 
-    def cache_use(result):
+    def metadata(result):
         [mat] = [
             m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey(spec.name)
         ]
-        return mat.materialization.metadata["parse_cache"].value
+        return {k: v.value for k, v in mat.materialization.metadata.items()}
 
-    assert (cache_use(first), cache_use(second)) == ("miss", "hit")
+    assert (metadata(first)["parse_cache"], metadata(second)["parse_cache"]) == ("miss", "hit")
+    assert metadata(third)["build"] == "kept: inputs and code unchanged"
+    assert "parse_cache" not in metadata(third)
     with duckdb.connect(str(tmp_path / "warehouse" / "build" / "bcm.duckdb"), read_only=True) as con:
         vn = con.execute("SELECT om_ef_t_per_mwh FROM ifi_grid_factors WHERE country_iso3 = 'VNM'").fetchone()
     assert abs(vn[0] - 0.5604) < 5e-5  # IFI v3.2, Viet Nam OM, as printed in the workbook

@@ -32,10 +32,10 @@ def _csv_rows(name: str) -> int:
         return sum(1 for _ in csv.DictReader(f))
 
 
-def _run(data_dir, instance):
+def _run(data_dir, instance, rebuild=None):
     lines: list[str] = []
     handler = ProgressHandler(lines.append, lines.append)
-    defs = build_defs(BcmResource.of(data_dir=data_dir))
+    defs = build_defs(BcmResource.of(data_dir=data_dir, rebuild=rebuild))
     job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
     result = job.execute_in_process(
         asset_selection=[dg.AssetKey(n) for n in SELECTED],
@@ -51,8 +51,9 @@ def test_a_selection_of_the_authored_step_builds_only_it_with_a_line_per_table(t
     with open_instance(settings) as instance:
         assert type(instance.event_log_storage).__name__ == "KeptOpenSqliteEventLogStorage"
         first, lines1 = _run(data_dir, instance)
-        second, lines2 = _run(data_dir, instance)
-    for result in (first, second):
+        second, lines2 = _run(data_dir, instance, rebuild=True)  # else kept as stored: the third run
+        third, lines3 = _run(data_dir, instance)
+    for result in (first, second, third):
         assert result.success
         materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
         assert materialized == set(SELECTED)  # one step, but only the two selected tables
@@ -62,8 +63,9 @@ def test_a_selection_of_the_authored_step_builds_only_it_with_a_line_per_table(t
     for lines in (lines1, lines2):
         done = [ln.split()[1] for ln in lines if ln.startswith("  done ")]
         assert done == ["fuel_defaults", "gwp"], lines  # catalogue order
+    assert [ln.split()[:2] for ln in lines3] == [["kept", "fuel_defaults"], ["kept", "gwp"]], lines3
     # The first run validated and cached, the second read the validated frames back.
-    for result, expect in ((first, "miss"), (second, "hit")):
+    for result, expect in ((first, "miss"), (second, "hit")):  # (the third read nothing)
         for e in result.get_asset_materialization_events():
             meta = e.materialization.metadata
             assert meta["validated_cache"].value == expect
@@ -75,14 +77,14 @@ def test_a_selection_of_the_authored_step_builds_only_it_with_a_line_per_table(t
     # materializations, row counts and blocking checks.
     with dg.DagsterInstance.from_config(str(dagster_home(settings))) as stock:
         assert type(stock.event_log_storage).__name__ == "SqliteEventLogStorage"
-        assert {r.run_id for r in stock.get_runs()} == {first.run_id, second.run_id}
+        assert {r.run_id for r in stock.get_runs()} == {first.run_id, second.run_id, third.run_id}
         latest = stock.get_latest_materialization_event(dg.AssetKey("gwp"))
-        assert latest.run_id == second.run_id
+        assert latest.run_id == third.run_id
         assert latest.asset_materialization.metadata["dagster/row_count"].value == _csv_rows("gwp")
         checks = stock.event_log_storage.get_asset_check_execution_history(
             dg.AssetCheckKey(dg.AssetKey("gwp"), "schema"), limit=5
         )
-        assert len(checks) == 2 and all(c.status.value == "SUCCEEDED" for c in checks)
+        assert len(checks) == 3 and all(c.status.value == "SUCCEEDED" for c in checks)
 
 
 def test_a_dagster_yaml_naming_its_storage_keeps_it(tmp_path):

@@ -19,6 +19,13 @@ from bcm_pipeline.errors import explain_step_failure
 from bcm_pipeline.sources.download import PROGRESS_PREFIX
 
 _DONE = {"STEP_SUCCESS": "done ", "STEP_FAILURE": "FAIL "}
+KEPT = "kept "  # a table kept as stored: its inputs and code did not change (bcm_pipeline/build_keys.py)
+
+
+def _kept(event) -> bool:
+    """The materialization says its table was kept as stored (metadata `build`)."""
+    note = event.event_specific_data.materialization.metadata.get("build")
+    return str(getattr(note, "value", note) or "").startswith("kept")
 
 
 def step_label(step_key: str) -> str:
@@ -41,6 +48,7 @@ class ProgressHandler(logging.Handler):
         self.echo, self.echo_err, self.verbose = echo, echo_err, verbose
         self.started: dict[str, float] = {}
         self.last_table: dict[str, float] = {}  # steps of several tables: when the last one was done
+        self.kept: set[str] = set()  # steps of one table that kept it
         self.skipped: list[str] = []
         self.failures: list[tuple[str, str]] = []  # (step, plain lines)
 
@@ -74,10 +82,15 @@ class ProgressHandler(logging.Handler):
             now = time.monotonic()
             took = now - self.last_table.get(step, self.started.get(step, now))
             self.last_table[step] = now
-            self.echo(f"  {_DONE['STEP_SUCCESS']} {event.asset_key.to_user_string()} ({took:.1f} s)")
+            label = KEPT if _kept(event) else _DONE["STEP_SUCCESS"]
+            self.echo(f"  {label} {event.asset_key.to_user_string()} ({took:.1f} s)")
+        elif kind == "ASSET_MATERIALIZATION" and _kept(event):
+            self.kept.add(step)
         elif kind in _DONE:
             took = time.monotonic() - self.started.get(step, time.monotonic())
-            line = f"  {_DONE[kind]} {step} ({took:.1f} s)"
+            label = KEPT if kind == "STEP_SUCCESS" and step in self.kept else _DONE[kind]
+            self.kept.discard(step)
+            line = f"  {label} {step} ({took:.1f} s)"
             if kind == "STEP_SUCCESS":
                 if self.last_table.pop(step, None) is None:  # its tables had their lines
                     self.echo(line)

@@ -204,6 +204,12 @@ def publish_asset(
         options = publish_options(config, settings.publish)
         with bcm.build_connection() as con:
             con.execute("CHECKPOINT")  # the copy must hold everything; no WAL beside it
+            # Every table kept as stored (build_keys.py) and the bookkeeping unchanged: nothing to copy
+            # (what a killed publish left is swept all the same).
+            warehouse.remove_stale_publish_files(settings.warehouse_path)
+            same = warehouse.unchanged_version(con, settings.warehouse_path)
+        if same is not None:
+            return _published_result(context, bcm, settings, same)
         checked = schema_checks_passed(context.instance, context.run_id)
         context.log.info(
             f"{len(checked)} table(s) passed their schema check in this run: not validated twice"
@@ -237,26 +243,33 @@ def publish_asset(
                 f"{exc}\n{candidates.kept_aside_note(targets, kept)}".strip(), exc.changed
             ) from None
         with bcm.build_connection() as con:
-            promoted = promote_candidates(con, settings)
-        for path in promoted:
-            context.log.info(f"promoted the new file {path}: its tables passed")
-        if published.unchanged:
-            context.log.info(
-                f"not published again: the build has the content of the published version "
-                f"{published.version} (same content hash); {published.path} kept as it is"
-            )
-        else:
-            context.log.info(f"published {published.version} at {published.path}")
-        return dg.MaterializeResult(
-            metadata={
-                "path": dg.MetadataValue.path(str(published.path)),
-                "version": published.version,
-                "unchanged": published.unchanged,
-                "tables": dg.MetadataValue.md(
-                    "\n".join(f"- {t}: {n} rows, md5 {h[:8]}" for t, (n, h) in published.tables.items())
-                ),
-            },
-            data_version=dg.DataVersion(published.version.rsplit("-", 1)[-1]),
-        )
+            warehouse.remember_fingerprints(con, published.tables)
+        return _published_result(context, bcm, settings, published)
 
     return published_warehouse
+
+
+def _published_result(context, bcm: BcmResource, settings, published: warehouse.PublishedVersion):
+    """Promote the candidates the build read, say what was published, and its materialization."""
+    with bcm.build_connection() as con:
+        promoted = promote_candidates(con, settings)
+    for path in promoted:
+        context.log.info(f"promoted the new file {path}: its tables passed")
+    if published.unchanged:
+        context.log.info(
+            f"not published again: the build has the content of the published version "
+            f"{published.version} (same content hash); {published.path} kept as it is"
+        )
+    else:
+        context.log.info(f"published {published.version} at {published.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(published.path)),
+            "version": published.version,
+            "unchanged": published.unchanged,
+            "tables": dg.MetadataValue.md(
+                "\n".join(f"- {t}: {n} rows, md5 {h[:8]}" for t, (n, h) in published.tables.items())
+            ),
+        },
+        data_version=dg.DataVersion(published.version.rsplit("-", 1)[-1]),
+    )

@@ -8,7 +8,7 @@ warehouse (read-only), so they show exactly what an analyst would query. The bri
 import dagster as dg
 import pandas as pd
 
-from bcm_pipeline import build, dictionary, warehouse
+from bcm_pipeline import build, build_keys, dictionary, warehouse
 from bcm_pipeline.assets.tables import OWNERS, check_result, column_schema
 from bcm_pipeline.resources import BcmResource
 
@@ -72,12 +72,20 @@ def views_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     ],  # fmt: skip
 )
 def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
-    df = dictionary.dictionary_frame(bcm.settings().lineage_cache_dir)
+    t, keep = dictionary.DICTIONARY_TABLE, not bcm.settings().rebuild
+    key = build_keys.code_key(t)  # the dictionary is made from the code alone
     with bcm.build_connection() as con:
-        rows = warehouse.write_table(con, dictionary.DataDictionary, df)
-        check = check_result(
-            dictionary.DICTIONARY_TABLE, build.check(con, dictionary.DICTIONARY_TABLE, len(df))
-        )
+        note = build_keys.why_build(con, [t.name], key, keep)
+        if note is None:
+            note = "kept: code unchanged"
+            df = con.execute(f"SELECT * FROM {warehouse.qualified(t.model)}").df()
+        else:
+            df = dictionary.dictionary_frame(bcm.settings().lineage_cache_dir)
+            warehouse.write_table(con, t.model, df)
+        result = build.check(con, t, len(df))
+        if result.passed and not note.startswith("kept"):
+            build_keys.record(con, t.name, key)
+        rows, check = result.rows, check_result(t, result)
     summary = df.groupby(["object_type", "layer"]).agg(
         objects=("object_name", "nunique"), columns=("column_name", "size")
     )
@@ -86,6 +94,7 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
         metadata={
             "dagster/row_count": rows,
             "preview": dg.MetadataValue.md(summary.reset_index().to_markdown(index=False)),
+            "build": note or "",
         },
     )
 

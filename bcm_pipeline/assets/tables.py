@@ -257,6 +257,8 @@ def _metadata(built: Built, preview: pd.DataFrame) -> dict:
         "dagster/row_count": built.rows,
         "preview": dg.MetadataValue.md(preview.to_markdown(index=False)),
     }
+    if built.build:
+        metadata["build"] = built.build  # kept (inputs unchanged) or why it was built
     if built.table.kind in ("source", "authored"):
         q = built.quarantined
         reasons = (
@@ -292,7 +294,7 @@ def _read_table(context: dg.AssetExecutionContext, bcm: BcmResource, t: Table) -
     with bcm.build_connection() as con:
         if t.kind == "source":
             try:
-                built = build.source_table(con, t, settings, releases)
+                built = build.source_table(con, t, settings, releases, keep=not settings.rebuild)
             except Exception as exc:
                 kept = candidates.refuse_all(targets, f"table {t.name}: {exc}")
                 if not kept:
@@ -301,7 +303,7 @@ def _read_table(context: dg.AssetExecutionContext, bcm: BcmResource, t: Table) -
                     f"{exc}\n{candidates.kept_aside_note(targets, kept)}"
                 ) from exc
         else:
-            built = build.authored_table(con, t, settings)
+            built = build.authored_table(con, t, settings, keep=not settings.rebuild)
         preview = _preview(con, t)
     if not built.check.passed:
         kept = candidates.refuse_all(targets, f"table {t.name}: {'; '.join(built.check.problems)}")
@@ -369,7 +371,7 @@ def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
     @dg.multi_asset(name=compute.__name__, specs=specs, check_specs=[schema_check_spec(t) for t in ts])
     def _tables(bcm: BcmResource):
         with bcm.build_connection() as con:
-            for built in build.python_tables(con, ts):
+            for built in build.python_tables(con, ts, keep=not bcm.settings().rebuild):
                 yield dg.MaterializeResult(
                     asset_key=built.table.name,
                     check_results=[check_result(built.table, built.check)],
@@ -384,7 +386,7 @@ def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> d
               **_spec_kwargs(t, f"{t.model.Config.description}\n\nSQL: bcm_pipeline/sql/{t.sql}"))  # fmt: skip
     def _mart(bcm: BcmResource) -> dg.MaterializeResult:
         with bcm.build_connection() as con:
-            built = build.sql_table(con, t)
+            built = build.sql_table(con, t, keep=not bcm.settings().rebuild)
             preview = _preview(con, t)
             # Parsed from the SQL; cached per SQL text in the lineage cache.
             lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
