@@ -245,9 +245,11 @@ def materialize(work: Path, mirror_url: str, select: str | None = None, job: str
         **os.environ,
         "BCM_DATA_DIR": str(work / "data"),
         "BCM_SOURCE_MIRROR": mirror_url,
-        "DAGSTER_HOME": str(work / "dagster_home"),
+        # The data directory's instance, as the README runs the Dagster CLI (`bcm refresh` made it, with
+        # the shipped dagster.yaml: telemetry off, one warehouse writer at a time).
+        "DAGSTER_HOME": str(work / "data" / "dagster"),
     }
-    (work / "dagster_home").mkdir(parents=True, exist_ok=True)
+    (work / "data" / "dagster").mkdir(parents=True, exist_ok=True)
     if job:
         cmd = ["dagster", "job", "execute", "-m", "bcm_pipeline.definitions", "-j", job]
     else:
