@@ -108,14 +108,15 @@ def why_build(con: duckdb.DuckDBPyConnection, names: list[str], key: Key | None,
         return "rebuilt: every table rebuilt (--rebuild)"
     if key is None:
         return "built: an input table has no build key"
-    stored, present = warehouse.stored_keys(con), set(warehouse.base_tables(con))
+    stored = warehouse.stored_keys(con)
+    present = set(warehouse.base_tables(con)) if all(n in stored for n in names) else set()
     for name in names:
-        if name in present and stored.get(name, (None,))[0] == key.value:
-            continue
         if name not in stored:
             return "built: no build recorded for this table"
         if name not in present:
             return "rebuilt: the table was missing"
+        if stored[name][0] == key.value:
+            continue
         if stored[name][1] != key.code:
             return "rebuilt: the code changed"
         before = json.loads(stored[name][2])

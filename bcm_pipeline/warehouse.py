@@ -266,10 +266,12 @@ def remember_fingerprints(con: duckdb.DuckDBPyConnection, tables: dict[str, tupl
     """Keep the fingerprints a publish computed beside the build keys of the tables they describe: the
     same key is the same rows, so the next publish of a table kept as stored need not hash it again."""
     if _has_keys(con):
+        con.execute("BEGIN TRANSACTION")  # one commit, not one per table
         con.executemany(
             f"UPDATE {KEYS} SET row_count = ?, content_md5 = ? WHERE table_name = ?",
             [[n, h, t] for t, (n, h) in tables.items()],
         )
+        con.execute("COMMIT")
 
 
 def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> PublishedVersion | None:

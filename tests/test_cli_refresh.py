@@ -39,6 +39,8 @@ def test_bcm_refresh_with_no_change_keeps_the_published_version(full_build, mirr
     assert f"unchanged: the build has the content of the published version {before_version}" in result.output
     assert "  done  published_warehouse" in result.output
     assert "DEBUG" not in result.output  # quiet: a line per step, no Dagster event log
+    # Nothing changed, so every table is kept as stored (build_keys.py), and says so.
+    assert "  kept  credits (" in result.output and "  done  credits (" not in result.output
 
     after_version, after_tables = _manifest(data_dir / "warehouse" / "bcm.duckdb")
     assert after_version == before_version
@@ -57,6 +59,12 @@ def test_bcm_refresh_with_no_change_keeps_the_published_version(full_build, mirr
     status = runner.invoke(main, ["--data-dir", str(data_dir), "status"])
     assert status.exit_code == 0, status.output
     assert after_version in status.output
+
+    # --rebuild builds every table again: the same content, so still nothing to publish.
+    rebuilt = runner.invoke(main, ["--data-dir", str(data_dir), "refresh", "--mirror", mirror, "--rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "  done  credits (" in rebuilt.output and "  kept  " not in rebuilt.output
+    assert f"unchanged: the build has the content of the published version {before_version}" in rebuilt.output
 
 
 def test_bcm_refresh_reports_the_failed_step_and_keeps_the_published_file(
