@@ -18,6 +18,10 @@ from bcm_pipeline.sources import registry
 
 log = logging.getLogger(__name__)
 
+# A run tagged bcm/rebuild=true rebuilds every table (Settings.rebuild): the monthly schedule's runs, or a
+# launch from the UI with that tag.
+REBUILD_TAG = "bcm/rebuild"
+
 
 class BcmResource(dg.ConfigurableResource):
     """Settings values on top of the environment (BCM_*), by Settings field name, e.g.
@@ -47,7 +51,10 @@ class BcmResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._run_scope, self._run_context, self._run_locked = ExitStack(), context, False
-        self._run_settings, self._run_releases = self._load_settings(), None
+        settings, run = self._load_settings(), context.dagster_run
+        if run is not None and run.tags.get(REBUILD_TAG) == "true":
+            settings = settings.model_copy(update={"rebuild": True})
+        self._run_settings, self._run_releases = settings, None
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         # Closing the last connection checkpoints the build file: nothing is left in a WAL after a run.

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from bcm_pipeline.assets.automation import REBUILD_TAG
 from bcm_pipeline.assets.instance import dagster_home, open_instance
 from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
 from bcm_pipeline.definitions import build_defs
@@ -85,6 +86,24 @@ def test_a_selection_of_the_authored_step_builds_only_it_with_a_line_per_table(t
             dg.AssetCheckKey(dg.AssetKey("gwp"), "schema"), limit=5
         )
         assert len(checks) == 3 and all(c.status.value == "SUCCEEDED" for c in checks)
+
+
+def test_a_run_tagged_bcm_rebuild_rebuilds_what_it_would_keep(tmp_path):
+    """The monthly schedule's tag (and one a user adds to a launch in the UI): every table rebuilt."""
+    schedule = next(s for s in build_defs().schedules if s.name == "monthly_full_rebuild")
+    assert schedule.tags[REBUILD_TAG] == "true"
+    data_dir = tmp_path / "data"
+    assets = build_defs(BcmResource.of(data_dir=data_dir)).resolve_job_def("refresh")
+    notes = []
+    for tags in ({}, {}, {REBUILD_TAG: "true"}):
+        result = assets.execute_in_process(asset_selection=[dg.AssetKey("gwp")], tags=tags)
+        [event] = result.get_asset_materialization_events()
+        notes.append(event.materialization.metadata["build"].value)
+    assert notes == [
+        "built: no build recorded for this table",
+        "kept: inputs and code unchanged",
+        "rebuilt: every table rebuilt (--rebuild)",
+    ]
 
 
 def test_a_dagster_yaml_naming_its_storage_keeps_it(tmp_path):

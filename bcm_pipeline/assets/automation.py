@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from bcm_pipeline.resources import REBUILD_TAG
+
 DATA_VERSION_TAG = "dagster/data_version"
 # Every run that writes the build warehouse carries this tag; dagster.yaml's run queue admits one at a time
 # (DuckDB has a single writer), so a schedule firing during a sensor's rebuild waits instead of failing.
@@ -33,7 +35,10 @@ def schedules(refresh_job) -> list[dg.ScheduleDefinition]:
             cron_schedule="0 3 1 * *",  # the 1st of each month, 03:00 UTC
             execution_timezone="UTC",
             job=refresh_job,
-            description="Rebuild and publish every table, changed sources or not.",
+            # Every table rebuilt, kept or not (build_keys.py): a monthly check that what the
+            # incremental refreshes kept is what a full build makes (the publish then finds it unchanged).
+            tags={REBUILD_TAG: "true"},
+            description="Rebuild and publish every table, changed sources or not (run tag bcm/rebuild=true).",
             default_status=dg.DefaultScheduleStatus.RUNNING,
         ),
     ]
