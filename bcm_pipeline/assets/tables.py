@@ -381,25 +381,67 @@ def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
     return _tables
 
 
-def sql_asset(t: Table, freshness_policy: dg.FreshnessPolicy | None = None) -> dg.AssetsDefinition:
-    @dg.asset(name=t.name, kinds={"duckdb", "sql"}, check_specs=[schema_check_spec(t)],
-              **_spec_kwargs(t, f"{t.model.Config.description}\n\nSQL: bcm_pipeline/sql/{t.sql}"))  # fmt: skip
-    def _mart(bcm: BcmResource) -> dg.MaterializeResult:
-        with bcm.build_connection() as con:
-            built = build.sql_table(con, t, keep=not bcm.settings().rebuild)
-            preview = _preview(con, t)
-            # Parsed from the SQL; cached per SQL text in the lineage cache.
-            lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
-        metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
-        if lineage:
-            metadata["dagster/column_lineage"] = lineage
-        else:
-            metadata["column_lineage"] = f"not traced: {why}"  # visible, never silently missing
-        return dg.MaterializeResult(check_results=[check_result(t, built.check)], metadata=metadata)
+def _mart(bcm: BcmResource, t: Table) -> dg.MaterializeResult:
+    """Build (or keep) one SQL mart: its materialization with its check, preview and column lineage."""
+    with bcm.build_connection() as con:
+        built = build.sql_table(con, t, keep=not bcm.settings().rebuild)
+        preview = _preview(con, t)
+        # Parsed from the SQL; cached per SQL text in the lineage cache.
+        lineage, why = column_lineage(t.sql_text(), con, bcm.settings().lineage_cache_dir)
+    metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
+    if lineage:
+        metadata["dagster/column_lineage"] = lineage
+    else:
+        metadata["column_lineage"] = f"not traced: {why}"  # visible, never silently missing
+    return dg.MaterializeResult(
+        asset_key=t.name, check_results=[check_result(t, built.check)], metadata=metadata
+    )
+
+
+def sql_asset(
+    ts: Table | list[Table], name: str | None = None, freshness_policy: dg.FreshnessPolicy | None = None
+) -> dg.AssetsDefinition:
+    """SQL marts built one after the other in one step (in build order): a step costs Dagster more than a
+    mart takes to build or keep, and a mart kept as stored costs little to run again. Each stays its own
+    asset with its own blocking `schema` check, metadata and column lineage; a selection of some builds
+    only those. A mart that fails stops the step (its error says which); the marts before it are
+    materialized, and nothing downstream of the step runs."""
+    ts = [ts] if isinstance(ts, Table) else ts
+    specs = [
+        dg.AssetSpec(t.name, kinds={"duckdb", "sql"},
+                     **_spec_kwargs(t, f"{t.model.Config.description}\n\nSQL: bcm_pipeline/sql/{t.sql}"))
+        for t in ts
+    ]  # fmt: skip
+    step = name or ts[0].name
+
+    @dg.multi_asset(name=step, specs=specs, check_specs=[schema_check_spec(t) for t in ts], can_subset=True)
+    def _marts(context: dg.AssetExecutionContext, bcm: BcmResource):
+        for t in ts:
+            if dg.AssetKey(t.name) not in context.selected_asset_keys:
+                continue
+            try:
+                yield _mart(bcm, t)
+            except Exception as exc:
+                exc.add_note(f"(table {t.name}, in step {step})")
+                raise
 
     if freshness_policy is not None:
-        return _mart.map_asset_specs(lambda s: dg.apply_freshness_policy(s, freshness_policy))
-    return _mart
+        return _marts.map_asset_specs(lambda s: dg.apply_freshness_policy(s, freshness_policy))
+    return _marts
+
+
+def mart_stages(marts: list[Table]) -> list[list[Table]]:
+    """The SQL marts in as few steps as the Python tables between them allow, each in build order: stage
+    n holds the marts with n-1 Python computations upstream of them, so a Python step reads marts of
+    earlier stages only and no two steps wait on each other."""
+    depth: dict[str, int] = {}
+    for name in catalogue.build_order(t.name for t in catalogue.TABLES):
+        t = catalogue.table(name)
+        depth[name] = max((depth[r] for r in catalogue.reads(t)), default=0) + (t.kind == "python")
+    stages: dict[int, list[Table]] = {}
+    for name in catalogue.build_order(t.name for t in marts):
+        stages.setdefault(depth[name], []).append(catalogue.table(name))
+    return [stages[d] for d in sorted(stages)]
 
 
 def column_lineage(sql: str, con, cache_dir) -> tuple[dg.TableColumnLineage | None, str | None]:
@@ -422,6 +464,7 @@ def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.
     assets += [compared_raw_asset(s) for s in catalogue.compared_sources()]
     seen_compute = []
     authored = []
+    marts = []
     by_file: dict[tuple, list[Table]] = {}  # source tables of the used release, by the raw file they read
     for t in catalogue.tables("source", "authored", "python", "sql"):
         if t.layer == "bookkeeping":
@@ -433,7 +476,7 @@ def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.
         elif t.kind == "source":
             assets.append(table_asset(t))
         elif t.kind == "sql":
-            assets.append(sql_asset(t, freshness_policy))
+            marts.append(t)
         elif t.compute not in seen_compute:
             seen_compute.append(t.compute)
             assets.append(python_asset([s for s in catalogue.tables("python") if s.compute is t.compute]))
@@ -442,4 +485,6 @@ def table_assets(freshness_policy: dg.FreshnessPolicy | None = None) -> list[dg.
         assets.append(read_tables_asset(name, ts) if len(ts) > 1 else table_asset(ts[0]))
     if authored:
         assets.append(read_tables_asset("authored_tables", authored))
+    for n, stage in enumerate(mart_stages(marts), start=1):
+        assets.append(sql_asset(stage, f"marts_stage_{n}", freshness_policy))
     return assets
