@@ -303,10 +303,9 @@ def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> P
 # Columns that change between refreshes although the data did not (left out of content fingerprints).
 # Where and when a file was fetched is not content: the same bytes from a mirror are the same version.
 # path: where the data dir sits; note: an unreachable source's error text (a port, a time).
-# etag, last_modified: the validators the server gave for those bytes (a mirror's are its files' mtimes).
-VOLATILE_COLUMNS = {
-    "raw_files": ("retrieved_at", "status", "path", "fetched_url", "note", "etag", "last_modified")
-}
+# last_modified is a time too (a mirror's is its copy's mtime); the ETag names the representation the
+# server gave, and a new one is a new version (the published raw_files shows it).
+VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url", "note", "last_modified")}
 MANIFEST = "manifest"
 MANIFEST_COMMENTS = {
     None: "What this published warehouse holds: its version, build time, code version, the sha256 of "

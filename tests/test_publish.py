@@ -167,7 +167,7 @@ def test_fingerprint_is_md5_of_the_sorted_rows_as_text(tmp_path):
         con.execute("CREATE TABLE empty (v DOUBLE, w VARCHAR)")
         con.execute(
             "CREATE TABLE raw_files AS SELECT 's' AS source_id, 'now' AS retrieved_at, 'downloaded' AS status, "
-            "'/x' AS path, 'abc' AS sha256, '\"e1\"' AS etag, 'Wed, 02 Dec 2026 06:21:26 GMT' AS last_modified"
+            "'/x' AS path, 'abc' AS sha256, 'Wed, 02 Dec 2026 06:21:26 GMT' AS last_modified"
         )
         fingerprints = warehouse.fingerprints(con)
         expected = {}
@@ -182,20 +182,17 @@ def test_fingerprint_is_md5_of_the_sorted_rows_as_text(tmp_path):
 
 
 def test_the_same_bytes_served_again_are_the_same_content(tmp_path):
-    """A raw file fetched again (another time, mirror, ETag or Last-Modified: a mirror's Last-Modified is
-    its copy's mtime) with the same sha256 leaves the content fingerprint as it was."""
+    """A raw file fetched again (another time, mirror or Last-Modified: a mirror's Last-Modified is its
+    copy's mtime) with the same sha256 and ETag leaves the content fingerprint as it was."""
     with duckdb.connect(str(tmp_path / "x.duckdb")) as con:
-        rows = "SELECT 's' AS source_id, 'abc' AS sha256, {} AS retrieved_at, {} AS etag, {} AS last_modified"
-        con.execute(
-            "CREATE TABLE raw_files AS " + rows.format("'t1'", "'\"e1\"'", "'Wed, 02 Dec 2026 06:21:26 GMT'")
-        )
+        rows = "SELECT 's' AS source_id, 'abc' AS sha256, {} AS retrieved_at, CAST(NULL AS VARCHAR) AS etag, {} AS last_modified"
+        con.execute("CREATE TABLE raw_files AS " + rows.format("'t1'", "'Wed, 02 Dec 2026 06:21:26 GMT'"))
         before = warehouse.table_fingerprint(con, "raw_files")
         con.execute(
-            "CREATE OR REPLACE TABLE raw_files AS "
-            + rows.format("'t2'", "NULL", "'Wed, 02 Dec 2026 08:31:31 GMT'")
+            "CREATE OR REPLACE TABLE raw_files AS " + rows.format("'t2'", "'Wed, 02 Dec 2026 08:31:31 GMT'")
         )
         assert warehouse.table_fingerprint(con, "raw_files") == before
-        con.execute("UPDATE raw_files SET sha256 = 'abd'")  # other bytes: another content
+        con.execute("""UPDATE raw_files SET etag = '"v3"'""")  # the source names another representation
         assert warehouse.table_fingerprint(con, "raw_files") != before
 
 
