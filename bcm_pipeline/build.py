@@ -164,7 +164,7 @@ def kept_read_table(
     ).df()
     rows = con.execute(f"SELECT count(*) FROM {warehouse.qualified(t.model)}").fetchone()[0]
     built = Built(t, rows, check(con, t, rows), quarantined, sha, None, release)
-    built.build = "kept: inputs and code unchanged"
+    built.build = build_keys.KEPT
     return built
 
 
@@ -434,7 +434,7 @@ def _kept_computed(con: duckdb.DuckDBPyConnection, t: Table) -> Built:
     """A computed table kept as stored, checked again (contract and pandera on the stored rows)."""
     result = check(con, t)
     built = Built(t, result.rows, result)
-    built.build = "kept: inputs and code unchanged"
+    built.build = build_keys.KEPT
     return built
 
 

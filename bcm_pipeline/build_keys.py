@@ -35,6 +35,7 @@ LIBRARIES = [
     "duckdb", "pandas", "numpy", "pyarrow", "pandera", "openpyxl", "python-calamine", "rapidfuzz",
     "country_converter", "pyyaml",
 ]  # fmt: skip
+KEPT = "kept: inputs and code unchanged"  # the `build` note of a table kept as stored
 READS_CLOCK = re.compile(r"\b(current_date|current_timestamp|now\s*\(|today\s*\()", re.IGNORECASE)
 
 

@@ -265,13 +265,18 @@ def record_key(con: duckdb.DuckDBPyConnection, table: str, key: str, code: str, 
 def remember_fingerprints(con: duckdb.DuckDBPyConnection, tables: dict[str, tuple[int, str]]) -> None:
     """Keep the fingerprints a publish computed beside the build keys of the tables they describe: the
     same key is the same rows, so the next publish of a table kept as stored need not hash it again."""
-    if _has_keys(con):
-        con.execute("BEGIN TRANSACTION")  # one commit, not one per table
+    if not _has_keys(con):
+        return
+    con.execute("BEGIN TRANSACTION")  # one commit, not one per table
+    try:
         con.executemany(
             f"UPDATE {KEYS} SET row_count = ?, content_md5 = ? WHERE table_name = ?",
             [[n, h, t] for t, (n, h) in tables.items()],
         )
         con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> PublishedVersion | None:
@@ -289,10 +294,9 @@ def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> P
     tables = [t for t in base_tables(con) if t != MANIFEST]
     if any(t in known and known[t][1] is None for t in tables):
         return None
-    catalog = table_columns(con)
-    rest = [t for t in tables if t not in known]
-    fingerprints = known | _per_table(con, rest, lambda c, t: table_fingerprint(c, t, catalog.get(t, [])))
-    ours = {t: fingerprints[t] for t in tables}
+    ours = {t: known[t] for t in tables if t in known} | fingerprints(
+        con, [t for t in tables if t not in known]
+    )
     if content_hash(ours) != current[2]:
         return None
     return PublishedVersion(current[0], published_path, current[1], ours, unchanged=True)
@@ -424,10 +428,13 @@ def table_fingerprint(
     return int(count), digest
 
 
-def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
-    """table_fingerprint of every table but the manifest, by table name."""
+def fingerprints(
+    con: duckdb.DuckDBPyConnection, tables: list[str] | None = None
+) -> dict[str, tuple[int, str]]:
+    """table_fingerprint of `tables` (default: every table but the manifest), by table name."""
     catalog = table_columns(con)
-    tables = [t for t in base_tables(con) if t != MANIFEST]
+    if tables is None:
+        tables = [t for t in base_tables(con) if t != MANIFEST]
     return _per_table(con, tables, lambda cursor, t: table_fingerprint(cursor, t, catalog.get(t, [])))
 
 

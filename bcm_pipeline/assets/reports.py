@@ -75,15 +75,14 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
     t, keep = dictionary.DICTIONARY_TABLE, not bcm.settings().rebuild
     key = build_keys.code_key(t)  # the dictionary is made from the code alone
     with bcm.build_connection() as con:
-        note = build_keys.why_build(con, [t.name], key, keep)
-        if note is None:
-            note = "kept: code unchanged"
+        why = build_keys.why_build(con, [t.name], key, keep)
+        if why is None:
             df = con.execute(f"SELECT * FROM {warehouse.qualified(t.model)}").df()
         else:
             df = dictionary.dictionary_frame(bcm.settings().lineage_cache_dir)
             warehouse.write_table(con, t.model, df)
         result = build.check(con, t, len(df))
-        if result.passed and not note.startswith("kept"):
+        if why is not None and result.passed:
             build_keys.record(con, t.name, key)
         rows, check = result.rows, check_result(t, result)
     summary = df.groupby(["object_type", "layer"]).agg(
@@ -94,7 +93,7 @@ def data_dictionary(bcm: BcmResource) -> dg.MaterializeResult:
         metadata={
             "dagster/row_count": rows,
             "preview": dg.MetadataValue.md(summary.reset_index().to_markdown(index=False)),
-            "build": note or "",
+            "build": why or "kept: code unchanged",
         },
     )
 

@@ -328,30 +328,35 @@ def table_asset(t: Table) -> dg.AssetsDefinition:
     return _table
 
 
-def read_tables_asset(name: str, ts: list[Table]) -> dg.AssetsDefinition:
-    """Tables read in the same way one after the other (every authored table; the tables of one source
-    file): one step, as a step of its own costs Dagster more than most of these tables take to build.
-    Each stays its own asset with its own blocking `schema` check and metadata; a selection of some of them
-    builds only those. A table that fails stops the step (its error says which table; the tables before
-    it are materialized), as a failed step of its own stopped everything downstream of it."""
-    specs = [
-        dg.AssetSpec(t.name, kinds={"duckdb", "pandas"}, **_spec_kwargs(t, t.model.Config.description))
-        for t in ts
-    ]
+def tables_step(name: str, ts: list[Table], specs: list[dg.AssetSpec], build_one) -> dg.AssetsDefinition:
+    """Tables built one after the other in one step (`build_one(context, bcm, t)` -> its materialization),
+    as a step of its own costs Dagster more than most tables take to build or keep. Each stays its own
+    asset with its own blocking `schema` check and metadata; a selection of some of them builds only
+    those. A table that fails stops the step (its error says which table; the tables before it are
+    materialized), and nothing downstream of the step runs."""
 
     @dg.multi_asset(name=name, specs=specs, check_specs=[schema_check_spec(t) for t in ts], can_subset=True)
     def _tables(context: dg.AssetExecutionContext, bcm: BcmResource):
-        bcm.hold_writer_lock()  # before the parse cache is written
+        bcm.hold_writer_lock()  # before a cache or the build file is written
         for t in ts:
             if dg.AssetKey(t.name) not in context.selected_asset_keys:
                 continue
             try:
-                yield _read_table(context, bcm, t)
+                yield build_one(context, bcm, t)
             except Exception as exc:
                 exc.add_note(f"(table {t.name}, in step {name})")
                 raise
 
     return _tables
+
+
+def read_tables_asset(name: str, ts: list[Table]) -> dg.AssetsDefinition:
+    """Tables read in the same way (every authored table; the tables of one source file): one step."""
+    specs = [
+        dg.AssetSpec(t.name, kinds={"duckdb", "pandas"}, **_spec_kwargs(t, t.model.Config.description))
+        for t in ts
+    ]
+    return tables_step(name, ts, specs, _read_table)
 
 
 def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
@@ -381,7 +386,7 @@ def python_asset(ts: list[Table]) -> dg.AssetsDefinition:
     return _tables
 
 
-def _mart(bcm: BcmResource, t: Table) -> dg.MaterializeResult:
+def _mart(context: dg.AssetExecutionContext, bcm: BcmResource, t: Table) -> dg.MaterializeResult:
     """Build (or keep) one SQL mart: its materialization with its check, preview and column lineage."""
     with bcm.build_connection() as con:
         built = build.sql_table(con, t, keep=not bcm.settings().rebuild)
@@ -401,30 +406,14 @@ def _mart(bcm: BcmResource, t: Table) -> dg.MaterializeResult:
 def sql_asset(
     ts: Table | list[Table], name: str | None = None, freshness_policy: dg.FreshnessPolicy | None = None
 ) -> dg.AssetsDefinition:
-    """SQL marts built one after the other in one step (in build order): a step costs Dagster more than a
-    mart takes to build or keep, and a mart kept as stored costs little to run again. Each stays its own
-    asset with its own blocking `schema` check, metadata and column lineage; a selection of some builds
-    only those. A mart that fails stops the step (its error says which); the marts before it are
-    materialized, and nothing downstream of the step runs."""
+    """SQL marts in one step, in build order (tables_step), each with its column lineage."""
     ts = [ts] if isinstance(ts, Table) else ts
     specs = [
         dg.AssetSpec(t.name, kinds={"duckdb", "sql"},
                      **_spec_kwargs(t, f"{t.model.Config.description}\n\nSQL: bcm_pipeline/sql/{t.sql}"))
         for t in ts
     ]  # fmt: skip
-    step = name or ts[0].name
-
-    @dg.multi_asset(name=step, specs=specs, check_specs=[schema_check_spec(t) for t in ts], can_subset=True)
-    def _marts(context: dg.AssetExecutionContext, bcm: BcmResource):
-        for t in ts:
-            if dg.AssetKey(t.name) not in context.selected_asset_keys:
-                continue
-            try:
-                yield _mart(bcm, t)
-            except Exception as exc:
-                exc.add_note(f"(table {t.name}, in step {step})")
-                raise
-
+    _marts = tables_step(name or ts[0].name, ts, specs, _mart)
     if freshness_policy is not None:
         return _marts.map_asset_specs(lambda s: dg.apply_freshness_policy(s, freshness_policy))
     return _marts
