@@ -15,26 +15,17 @@ the same record in the instance, not beside the rows it describes, and a run wou
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
-import platform
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
 from bcm_pipeline import catalogue, warehouse
 from bcm_pipeline.catalogue import Table
-from bcm_pipeline.settings import PACKAGE_DIR
+from bcm_pipeline.fingerprint import code_fingerprint
 
-# The libraries whose results the tables hold (parsing, validation, computation, storage).
-LIBRARIES = [
-    "duckdb", "pandas", "numpy", "pyarrow", "pandera", "openpyxl", "python-calamine", "rapidfuzz",
-    "country_converter", "pyyaml",
-]  # fmt: skip
 KEPT = "kept: inputs and code unchanged"  # the `build` note of a table kept as stored
 READS_CLOCK = re.compile(r"\b(current_date|current_timestamp|now\s*\(|today\s*\()", re.IGNORECASE)
 
@@ -47,27 +38,6 @@ class Key:
     @property
     def value(self) -> str:
         return hashlib.sha256(json.dumps([self.code, self.inputs], sort_keys=True).encode()).hexdigest()
-
-
-def code_fingerprint() -> str:
-    """sha256 over every file of the package (path and bytes) and the libraries' versions: any change of the
-    code rebuilds every table, which is always right and rarely slow."""
-    return _code_fingerprint(str(PACKAGE_DIR))
-
-
-@functools.cache
-def _code_fingerprint(folder: str) -> str:
-    digest = hashlib.sha256(platform.python_version().encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f" {name} {importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f" {name} -".encode())
-    root = Path(folder)
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _code(*parts: str) -> str:

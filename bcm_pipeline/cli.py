@@ -13,13 +13,18 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import duckdb
-import pandas as pd
 
-from bcm_pipeline import errors, formatting, lock
+from bcm_pipeline import errors, lock, uptodate
 from bcm_pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas, the formatting and Dagster are imported by the commands that use them: `bcm refresh` with
+# nothing to do (uptodate.py) is mostly its imports.
 
 
 class CliError(click.ClickException):
@@ -65,6 +70,8 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _show(df: pd.DataFrame, limit: int) -> None:
+    from bcm_pipeline import formatting
+
     if df.empty:
         click.echo(f"(0 rows; columns: {', '.join(df.columns)})")
         return
@@ -129,13 +136,26 @@ def main(ctx: click.Context, data_dir: str | None, debug: bool) -> None:
     is_flag=True,
     help="Rebuild every table, also those whose inputs and code did not change (else kept; BCM_REBUILD=1).",
 )
+@click.option(
+    "--run",
+    "force_run",
+    is_flag=True,
+    help="Start the run even when nothing changed (every table kept and checked again).",
+)
 @click.pass_context
 def refresh(
-    ctx: click.Context, mirror: str | None, no_wait: bool, pins: tuple[str, ...], rebuild: bool
+    ctx: click.Context,
+    mirror: str | None,
+    no_wait: bool,
+    pins: tuple[str, ...],
+    rebuild: bool,
+    force_run: bool,
 ) -> None:
     """Download, validate and build every table, then publish the warehouse (Dagster job `refresh`, on the
     data directory's Dagster instance: `bcm ui` shows the run). A table whose inputs and code are those
-    it was built from is kept as stored and checked again (its line says `kept`)."""
+    it was built from is kept as stored and checked again (its line says `kept`). When nothing changed
+    since the last `bcm refresh` (code, settings, day, and every source answers 304 Not Modified), no run
+    is started at all (bcm_pipeline/uptodate.py)."""
     bad = [p for p in pins if "=" not in p]
     if bad:
         raise CliError(f"--release {bad[0]!r}: expected SOURCE_ID=VERSION")
@@ -143,18 +163,31 @@ def refresh(
     settings = _settings(
         ctx, source_mirror=mirror, releases=release_pins or None, rebuild=True if rebuild else None
     )
-    _releases(settings)  # a wrong pin or user sources file: one line now, not a failed run
+    releases = _releases(settings)  # a wrong pin or user sources file: one line now, not a failed run
     try:
         # One writer per data directory (bcm_pipeline/lock.py); the run's resource holds the same lock.
         with lock.writer_lock(
             settings.data_dir, "bcm refresh", wait=not no_wait, report=lambda m: click.echo(m, err=True)
         ):
-            _run_refresh(settings, mirror)
+            if not (settings.rebuild or force_run):
+                why, version = _why_run(settings, releases)
+                if why is None:
+                    click.echo(uptodate.note(version, settings.warehouse_path))
+                    return
+                click.echo(f"a run is needed: {why}")
+            _run_refresh(settings, mirror, releases)
     except lock.DataDirBusy as err:
         raise CliError(str(err)) from err
 
 
-def _run_refresh(settings: Settings, mirror: str | None) -> None:
+def _why_run(settings: Settings, releases) -> tuple[str | None, str]:
+    try:
+        return uptodate.why_run(settings, releases)
+    except duckdb.Error as err:  # an unreadable build record: the run will say more
+        return f"the build file's record could not be read ({str(err).splitlines()[0]})", ""
+
+
+def _run_refresh(settings: Settings, mirror: str | None, releases) -> None:
     from bcm_pipeline.assets.instance import open_instance
     from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
     from bcm_pipeline.definitions import build_defs, freeze_loaded_objects
@@ -170,6 +203,8 @@ def _run_refresh(settings: Settings, mirror: str | None) -> None:
     job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
     click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
     began = time.monotonic()
+    day = uptodate.today()  # the day the run's clock-reading SQL sees, recorded if it succeeds
+    uptodate.forget(settings)
     with open_instance(settings) as instance:
         result = job.execute_in_process(
             run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
@@ -189,6 +224,7 @@ def _run_refresh(settings: Settings, mirror: str | None) -> None:
             "the warehouse was published before it" if published else "the published warehouse is unchanged"
         )
         raise CliError(f"refresh failed at step(s) {', '.join(failed)}; {after} (the causes are above)")
+    uptodate.record(settings, day, releases, publish.get("version", ""))
     took = time.monotonic() - began
     if publish.get("unchanged"):
         click.echo(
@@ -299,6 +335,8 @@ def _show_kept_aside(settings: Settings) -> None:
 def status(ctx: click.Context) -> None:
     """Published version (manifest); per source the release used, its date, whether a newer listed release
     exists, and each file's age and sha256 (raw_files)."""
+    from bcm_pipeline import formatting
+
     settings = _settings(ctx)
     with connect_published(settings) as con:
         tables = _tables(con)
@@ -355,6 +393,8 @@ def status(ctx: click.Context) -> None:
 def sources(ctx: click.Context) -> None:
     """Every known release per source: the newest (the default), the pinned one (BCM_RELEASE_<SOURCE_ID>) and
     the one the published warehouse was built from."""
+    import pandas as pd
+
     settings = _settings(ctx)
     releases = _releases(settings)
     used: set[tuple[str, str]] = set()
@@ -582,6 +622,9 @@ def evaluate_case(published: Path, case_path: Path) -> pd.DataFrame:
 @click.pass_context
 def case(ctx: click.Context, case_file: str) -> None:
     """Evaluate a project case YAML (like cases/*.yaml) with the SQL of project_case_results."""
+    import pandas as pd
+
+    from bcm_pipeline import formatting
     from bcm_pipeline.parsers.config import ConfigError
 
     path = Path(case_file)

@@ -504,3 +504,40 @@ def test_readme_rollback_to_the_kept_file(server, tmp_path, monkeypatch, ifi_byt
         (good, '"v3"', "downloaded")
     ]
     assert list(kept_files(folder)) == [kept, kept + ".provenance.json"]  # same bytes: nothing new kept
+
+
+def test_still_current_asks_the_server_and_downloads_nothing(server, settings, ifi_bytes):
+    # What `bcm refresh` asks of every file before it starts a run (uptodate.py): a conditional GET.
+    server.script(IFI_PATH, Reply(body=ifi_bytes, etag='"v1"'))
+    fetch(IFI, settings)
+    target = settings.source_dir(IFI.id) / IFI.filename
+    mtime = target.stat().st_mtime_ns
+    with download.make_session(settings) as session:
+        assert download.still_current(IFI, settings, session) == (sha(ifi_bytes), "")
+        assert server.hits(IFI_PATH)[-1]["If-None-Match"] == '"v1"'
+
+        server.script(IFI_PATH, Reply(body=b"new bytes", etag='"v2"'))  # the publisher replaced it
+        on_disk, why = download.still_current(IFI, settings, session)
+        assert on_disk == sha(ifi_bytes)
+        assert why == f"ifi_grid_factors: {server.url}{IFI_PATH} answered HTTP 200, not 304 Not Modified"
+        assert target.stat().st_mtime_ns == mtime and not (target.parent / "candidate").exists()
+
+        target.write_bytes(b"tampered")  # the file is no longer the one its provenance describes
+        assert "no ETag or Last-Modified" in download.still_current(IFI, settings, session)[1]
+
+        target.with_name(target.name + ".provenance.json").unlink()  # placed by hand: nothing to ask
+        hits = len(server.hits(IFI_PATH))
+        assert download.still_current(IFI, settings, session) == (sha(b"tampered"), "")
+        assert len(server.hits(IFI_PATH)) == hits
+
+    # A server that does not answer (nothing listens on port 9): a run must look, and will say more.
+    fetch_settings = settings.model_copy(update={"source_mirror": "http://127.0.0.1:9/"})
+    target.write_bytes(ifi_bytes)
+    download._write_atomic(
+        target.with_name(target.name + ".provenance.json"),
+        json.dumps(
+            {"sha256": sha(ifi_bytes), "etag": '"v1"', "fetched_url": f"http://127.0.0.1:9/{IFI_PATH}"}
+        ),
+    )
+    with download.make_session(fetch_settings) as session:
+        assert "did not answer" in download.still_current(IFI, fetch_settings, session)[1]

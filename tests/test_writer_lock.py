@@ -139,7 +139,7 @@ def test_bcm_refresh_waits_with_the_message(holder, monkeypatch):
     data, proc = holder
     ran: list[int] = []
     monkeypatch.setattr(
-        cli, "_run_refresh", lambda settings, mirror: ran.append(lock.holder(settings.data_dir)["pid"])
+        cli, "_run_refresh", lambda settings, *_: ran.append(lock.holder(settings.data_dir)["pid"])
     )
     threading.Timer(1.5, proc.stdin.close).start()  # the command reaches the lock within ms (in-process)
     result = CliRunner().invoke(main, ["--data-dir", str(data), "refresh"])

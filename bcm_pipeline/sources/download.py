@@ -352,6 +352,51 @@ def progress_text(filename: str, received: int, declared: int | None) -> str:
     )
 
 
+def conditional_headers(previous: dict | None, url: str, current_sha: str | None) -> dict[str, str]:
+    """The validators of a conditional GET ("changed since?"), sent only when the file on disk is the one
+    its provenance describes, fetched from the same URL."""
+    headers = {}
+    fetched_before = (previous or {}).get("fetched_url", (previous or {}).get("url"))
+    if previous and fetched_before == url and previous.get("sha256") == current_sha:
+        if previous.get("etag"):
+            headers["If-None-Match"] = previous["etag"]
+        if previous.get("last_modified"):
+            headers["If-Modified-Since"] = previous["last_modified"]
+    return headers
+
+
+def still_current(source: Source, settings: Settings, session: requests.Session) -> tuple[str | None, str]:
+    """(sha256 of the file on disk, None) when the server answers 304 Not Modified to a conditional GET
+    for it (or the file was placed by hand: nothing to ask); else (sha256 or None, why a refresh must
+    look). Downloads nothing and writes nothing: `bcm refresh` asks this of every file before it starts
+    a run (bcm_pipeline/uptodate.py)."""
+    try:
+        target = confined(confined(settings.raw_dir, source.raw_folder), source.filename)
+    except ValueError as exc:
+        return None, f"{source.id}: {exc}"
+    if not target.is_file():
+        return None, f"{source.id}: no file {target.name} yet"
+    current_sha = sha256_of(target)
+    previous = read_provenance(target)
+    if previous is None:
+        return current_sha, ""  # placed by hand (fetch uses it as it is)
+    if candidate_path(target).exists():
+        return current_sha, f"{source.id}: a new file of an earlier run waits in candidate/"
+    url = source_url(source, settings)
+    headers = conditional_headers(previous, url, current_sha)
+    if not headers:
+        return current_sha, f"{source.id}: nothing to ask the server (no ETag or Last-Modified recorded)"
+    try:
+        timeout = (settings.http_connect_timeout_s, settings.http_read_timeout_s)
+        with session.get(url, headers=headers, stream=True, timeout=timeout) as response:
+            status = response.status_code  # the body, if any, is left unread
+    except requests.RequestException as exc:
+        return current_sha, f"{source.id}: {url} did not answer ({_reason(exc)})"
+    if status != 304:
+        return current_sha, f"{source.id}: {url} answered HTTP {status}, not 304 Not Modified"
+    return current_sha, ""
+
+
 def fetch(
     source: Source,
     settings: Settings,
@@ -392,14 +437,7 @@ def fetch(
         )
 
     current_sha = sha256_of(target) if target.exists() else None
-    headers = {}
-    # Ask "changed since?" only when the file on disk is the one the provenance describes.
-    fetched_before = (previous or {}).get("fetched_url", (previous or {}).get("url"))
-    if previous and fetched_before == url and previous.get("sha256") == current_sha:
-        if previous.get("etag"):
-            headers["If-None-Match"] = previous["etag"]
-        if previous.get("last_modified"):
-            headers["If-Modified-Since"] = previous["last_modified"]
+    headers = conditional_headers(previous, url, current_sha)
 
     kept = (
         f"previous good file kept at {target}"

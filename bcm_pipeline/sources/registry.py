@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bcm_pipeline.parsers.common import Layout
 from bcm_pipeline.settings import Settings
+
+if TYPE_CHECKING:  # (the parsers import pandas and pandera: `bcm refresh` with nothing to do needs neither)
+    from bcm_pipeline.parsers.common import Layout
 
 PACKAGED = "sources.yaml"
 ENV_SOURCES_FILE = "BCM_SOURCES_FILE"
@@ -114,6 +116,8 @@ class Release(BaseModel):
         )
 
     def layout(self, source_id: str) -> Layout:
+        from bcm_pipeline.parsers.common import Layout
+
         return Layout(
             source_id=source_id,
             version=self.version,
