@@ -381,7 +381,9 @@ def _refreshes(work: Path, args, rows: list[str], notes: list[str]) -> None:
             )
         )
         slow = sorted(best["steps"].items(), key=lambda kv: -_seconds(kv[1]))[:6]
-        notes.append("slowest steps of the warm `bcm refresh --run`: " + ", ".join(f"{k} {v}" for k, v in slow))
+        notes.append(
+            "slowest steps of the warm `bcm refresh --run`: " + ", ".join(f"{k} {v}" for k, v in slow)
+        )
         # 3b. The README's main command with nothing changed: every source answers 304 and the code,
         #     settings and day are those recorded, so no run starts (bcm_pipeline/uptodate.py).
         idle = [bcm_refresh(work, url) for _ in range(runs)]
