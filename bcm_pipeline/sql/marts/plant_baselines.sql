@@ -132,7 +132,8 @@ class_eff_key AS (
 ),
 
 tool07_eff_key AS (
-    SELECT k.fuel_class, k.lookup_technology, k.vintage, c.net_efficiency_lhv, c.technology_id
+    SELECT k.fuel_class, k.lookup_technology, k.vintage, c.net_efficiency_lhv, c.technology_id,
+        'technology_catalogue:' || c.technology_id AS efficiency_source
     FROM (SELECT DISTINCT fuel_class, lookup_technology, vintage FROM typed) AS k
     JOIN technology_catalogue AS c
         ON c.parameter_set = 'tool07_default' AND c.fuel_class = k.fuel_class
@@ -170,8 +171,12 @@ reported AS (
 ),
 
 -- Calibrated: the country's own capacity factor for the fuel and technology (calibrated_capacity_factors).
+-- Its source text is written once per calibrated row (the join's country, fuel and technology are the unit's).
 calibrated AS (
-    SELECT country_iso3, fuel_class, technology, year, capacity_factor, is_clamped
+    SELECT country_iso3, fuel_class, technology, year, capacity_factor, is_clamped,
+        'calibrated:calibrated_capacity_factors ' || country_iso3 || '/' || fuel_class
+            || '/' || technology || ' ' || year || ' (OWID generation / GEM capacity online'
+            || CASE WHEN is_clamped THEN ', clamped' ELSE '' END || ')' AS capacity_factor_source
     FROM calibrated_capacity_factors
 ),
 
@@ -199,33 +204,33 @@ default_cf_key AS (
 ),
 
 -- Fuel: coal by GEM coal type (fuel_defaults.gem_coal_type; unmatched types as 'unknown', GEM's rule),
--- gas and oil through scenario_parameters fuel_map (diesel when GEM's first fuel code is D).
-fuel_of_unit AS (
-    SELECT t.unit_source, t.unit_id, f.*
-    FROM typed AS t
+-- gas and oil through scenario_parameters fuel_map (diesel when GEM's first fuel code is D). The fuel depends
+-- only on the unit's fuel class and GEM fuel key: picked once per pair, joined onto the units in `resolved`.
+fuel_of_key AS (
+    SELECT k.fuel_class AS unit_fuel_class, k.fuel_key AS unit_fuel_key, f.*
+    FROM (SELECT DISTINCT fuel_class, fuel_key FROM typed WHERE fuel_class = 'coal') AS k
     JOIN fuel_defaults AS f
-        ON t.fuel_class = 'coal' AND f.fuel_class = 'coal'
+        ON f.fuel_class = 'coal'
         AND f.gem_coal_type = CASE
-            WHEN t.fuel_key IN (SELECT gem_coal_type FROM fuel_defaults WHERE gem_coal_type IS NOT NULL)
-                THEN t.fuel_key ELSE 'unknown' END
+            WHEN k.fuel_key IN (SELECT gem_coal_type FROM fuel_defaults WHERE gem_coal_type IS NOT NULL)
+                THEN k.fuel_key ELSE 'unknown' END
     UNION ALL BY NAME
-    SELECT t.unit_source, t.unit_id, f.*
-    FROM typed AS t
-    JOIN (
-        SELECT t2.unit_source, t2.unit_id, p.value_text AS fuel
-        FROM typed AS t2
+    SELECT m.fuel_class AS unit_fuel_class, m.fuel_key AS unit_fuel_key, f.*
+    FROM (
+        SELECT k.fuel_class, k.fuel_key, p.value_text AS fuel
+        FROM (SELECT DISTINCT fuel_class, fuel_key FROM typed WHERE fuel_class <> 'coal') AS k
         JOIN scenario_parameters AS p
-            ON p.parameter = 'fuel_map' AND p.fuel_class = t2.fuel_class AND p.key IN ('*', t2.fuel_key)
-        WHERE t2.fuel_class <> 'coal'
-        QUALIFY row_number() OVER (PARTITION BY t2.unit_source, t2.unit_id ORDER BY (p.key <> '*') DESC) = 1
-    ) AS m ON m.unit_source = t.unit_source AND m.unit_id = t.unit_id
+            ON p.parameter = 'fuel_map' AND p.fuel_class = k.fuel_class AND p.key IN ('*', k.fuel_key)
+        QUALIFY row_number() OVER (PARTITION BY k.fuel_class, k.fuel_key ORDER BY (p.key <> '*') DESC) = 1
+    ) AS m
     JOIN fuel_defaults AS f ON f.fuel = m.fuel AND f.is_primary
 ),
 
--- The activity tier of each row: the case's own CF, else reported, else calibrated, else default.
+-- The activity tier of each row: the case's own CF, else reported, else calibrated, else default. The unit's
+-- columns come along (one pass over the units, not a second join of every unit on its id).
 activity AS (
     SELECT
-        t.unit_source, t.unit_id,
+        t.*,
         CASE
             WHEN t.case_capacity_factor IS NOT NULL THEN 'project_case'
             WHEN rep.unit_id IS NOT NULL THEN 'reported'
@@ -235,6 +240,7 @@ activity AS (
         rep.fiscal_year, rep.cea_s_no, rep.cea_station_name, rep.generation_share,
         rep.reported_net_generation_mwh, rep.reported_ef_t_per_mwh,
         cal.year AS calibrated_year, cal.capacity_factor AS calibrated_cf, cal.is_clamped AS calibrated_is_clamped,
+        cal.capacity_factor_source AS calibrated_cf_source,
         nr.fiscal_year AS not_running_fiscal_year
     FROM typed AS t
     LEFT JOIN reported AS rep ON rep.unit_source = t.unit_source AND rep.unit_id = t.unit_id
@@ -246,46 +252,44 @@ activity AS (
 resolved AS (
     SELECT
         t.*,
-        a.* EXCLUDE (unit_source, unit_id),
-        CASE a.estimation_tier
+        CASE t.estimation_tier
             WHEN 'project_case' THEN t.case_capacity_factor
-            WHEN 'reported' THEN a.reported_net_generation_mwh / nullif(t.capacity_mw * 8760, 0)
-            WHEN 'calibrated' THEN a.calibrated_cf
+            WHEN 'reported' THEN t.reported_net_generation_mwh / nullif(t.capacity_mw * 8760, 0)
+            WHEN 'calibrated' THEN t.calibrated_cf
             ELSE dcf.capacity_factor
         END AS capacity_factor,
-        CASE a.estimation_tier
+        CASE t.estimation_tier
             WHEN 'project_case' THEN 'project_case'
-            WHEN 'reported' THEN 'reported:cea_india_units FY' || a.fiscal_year || ' S_NO ' || a.cea_s_no || ' '
-                || a.cea_station_name || ' (station net generation x capacity share '
-                || round(a.generation_share, 4) || ')'
-            WHEN 'calibrated' THEN 'calibrated:calibrated_capacity_factors ' || t.country_iso3 || '/' || t.fuel_class
-                || '/' || t.technology || ' ' || a.calibrated_year || ' (OWID generation / GEM capacity online'
-                || CASE WHEN a.calibrated_is_clamped THEN ', clamped' ELSE '' END || ')'
+            WHEN 'reported' THEN 'reported:cea_india_units FY' || t.fiscal_year || ' S_NO ' || t.cea_s_no || ' '
+                || t.cea_station_name || ' (station net generation x capacity share '
+                || round(t.generation_share, 4) || ')'
+            WHEN 'calibrated' THEN t.calibrated_cf_source
             ELSE dcf.capacity_factor_source
         END AS capacity_factor_source,
         -- CEA's generation is net; a calibrated CF is gross (OWID), netted with the gross-to-net share;
         -- the default CFs are net-generation CFs (scenario aux share, 0).
-        CASE a.estimation_tier
+        CASE t.estimation_tier
             WHEN 'project_case' THEN coalesce(t.case_aux_share, s.aux_share, 0)
             WHEN 'reported' THEN 0
             WHEN 'calibrated' THEN coalesce(s.gross_to_net_share, 0)
             ELSE coalesce(s.aux_share, 0)
         END AS aux_consumption_share,
-        CASE a.estimation_tier
-            WHEN 'reported' THEN CAST(substr(a.fiscal_year, 1, 4) AS INTEGER)
-            WHEN 'calibrated' THEN a.calibrated_year
+        CASE t.estimation_tier
+            WHEN 'reported' THEN CAST(substr(t.fiscal_year, 1, 4) AS INTEGER)
+            WHEN 'calibrated' THEN t.calibrated_year
         END AS activity_year,
         -- CEA's specific emissions (tCO2 per net MWh) imply the efficiency that, with the IPCC EF of the
         -- unit's fuel, gives CEA's CO2: eta = 0.0036 x EF / specific emissions. Implausible values (CEA's
         -- commissioning-year rows reach 22 t/MWh) are not used; 1960s lignite units do run near 0.19.
         CASE
-            WHEN a.estimation_tier = 'reported'
-                AND 0.0036 * f.co2_ef_t_per_tj / a.reported_ef_t_per_mwh BETWEEN 0.15 AND 0.65
-                THEN 0.0036 * f.co2_ef_t_per_tj / a.reported_ef_t_per_mwh
+            WHEN t.estimation_tier = 'reported'
+                AND 0.0036 * f.co2_ef_t_per_tj / t.reported_ef_t_per_mwh BETWEEN 0.15 AND 0.65
+                THEN 0.0036 * f.co2_ef_t_per_tj / t.reported_ef_t_per_mwh
         END AS reported_efficiency,
         ce.net_efficiency_lhv AS class_efficiency, ce.net_efficiency_lhv_low AS class_efficiency_low,
         ce.net_efficiency_lhv_high AS class_efficiency_high, ce.efficiency_class_id,
         te.net_efficiency_lhv AS tool07_efficiency, te.technology_id AS tool07_id,
+        te.efficiency_source AS tool07_efficiency_source,
         f.fuel, f.ncv_tj_per_gg,
         -- A case's own EF counts as measured: no uncertainty band around it.
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj,
@@ -293,8 +297,7 @@ resolved AS (
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj_upper, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj_upper,
         f.ch4_kg_per_tj, f.n2o_kg_per_tj,
         g.gwp_ch4, g.gwp_n2o, s.gwp_set
-    FROM typed AS t
-    JOIN activity AS a USING (unit_source, unit_id)
+    FROM activity AS t
     CROSS JOIN settings AS s
     CROSS JOIN gwp_values AS g
     LEFT JOIN class_eff_key AS ce
@@ -308,7 +311,7 @@ resolved AS (
     LEFT JOIN default_cf_key AS dcf
         ON dcf.fuel_class IS NOT DISTINCT FROM t.fuel_class AND dcf.country_iso3 IS NOT DISTINCT FROM t.country_iso3
         AND dcf.technology IS NOT DISTINCT FROM t.technology
-    LEFT JOIN fuel_of_unit AS f USING (unit_source, unit_id)
+    LEFT JOIN fuel_of_key AS f ON f.unit_fuel_class = t.fuel_class AND f.unit_fuel_key IS NOT DISTINCT FROM t.fuel_key
 ),
 
 -- Efficiency: the case's own, else the one CEA's reported CO2 implies, else the unit's efficiency class
@@ -336,7 +339,7 @@ efficiency AS (
             WHEN r.gem_heat_rate_btu_per_kwh > 0 THEN 'gem_heat_rate (tracker, per unit)'
             WHEN r.class_efficiency IS NOT NULL
                 THEN 'unit_efficiency_classes:' || r.efficiency_class_id || ' (assumed ' || r.lookup_technology || ')'
-            ELSE 'technology_catalogue:' || r.tool07_id
+            ELSE r.tool07_efficiency_source
         END AS efficiency_source,
         CASE WHEN r.case_efficiency IS NULL AND r.reported_efficiency IS NULL AND NOT r.technology_is_assumed
             THEN r.class_efficiency_low END AS net_efficiency_lhv_low,
