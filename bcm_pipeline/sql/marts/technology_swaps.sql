@@ -576,7 +576,7 @@ rule_texts AS (
 )
 
 SELECT
-    t.baseline_id || ':' || t.to_technology AS swap_id,  -- baseline_id = unit_source:unit_id
+    t.unit_source || ':' || t.unit_id || ':' || t.to_technology AS swap_id,
     t.unit_id,
     t.unit_source,
     t.country_iso3,
