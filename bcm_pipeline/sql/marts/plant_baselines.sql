@@ -132,7 +132,8 @@ class_eff_key AS (
 ),
 
 tool07_eff_key AS (
-    SELECT k.fuel_class, k.lookup_technology, k.vintage, c.net_efficiency_lhv, c.technology_id
+    SELECT k.fuel_class, k.lookup_technology, k.vintage, c.net_efficiency_lhv, c.technology_id,
+        'technology_catalogue:' || c.technology_id AS efficiency_source
     FROM (SELECT DISTINCT fuel_class, lookup_technology, vintage FROM typed) AS k
     JOIN technology_catalogue AS c
         ON c.parameter_set = 'tool07_default' AND c.fuel_class = k.fuel_class
@@ -199,26 +200,26 @@ default_cf_key AS (
 ),
 
 -- Fuel: coal by GEM coal type (fuel_defaults.gem_coal_type; unmatched types as 'unknown', GEM's rule),
--- gas and oil through scenario_parameters fuel_map (diesel when GEM's first fuel code is D).
-fuel_of_unit AS (
-    SELECT t.unit_source, t.unit_id, f.*
-    FROM typed AS t
+-- gas and oil through scenario_parameters fuel_map (diesel when GEM's first fuel code is D). The fuel depends
+-- only on the unit's fuel class and GEM fuel key: picked once per pair and joined onto the units in `resolved`
+-- (picking it per unit and joining it back on (unit_source, unit_id) cost two joins of every unit).
+fuel_of_key AS (
+    SELECT k.fuel_class AS unit_fuel_class, k.fuel_key AS unit_fuel_key, f.*
+    FROM (SELECT DISTINCT fuel_class, fuel_key FROM typed WHERE fuel_class = 'coal') AS k
     JOIN fuel_defaults AS f
-        ON t.fuel_class = 'coal' AND f.fuel_class = 'coal'
+        ON f.fuel_class = 'coal'
         AND f.gem_coal_type = CASE
-            WHEN t.fuel_key IN (SELECT gem_coal_type FROM fuel_defaults WHERE gem_coal_type IS NOT NULL)
-                THEN t.fuel_key ELSE 'unknown' END
+            WHEN k.fuel_key IN (SELECT gem_coal_type FROM fuel_defaults WHERE gem_coal_type IS NOT NULL)
+                THEN k.fuel_key ELSE 'unknown' END
     UNION ALL BY NAME
-    SELECT t.unit_source, t.unit_id, f.*
-    FROM typed AS t
-    JOIN (
-        SELECT t2.unit_source, t2.unit_id, p.value_text AS fuel
-        FROM typed AS t2
+    SELECT m.fuel_class AS unit_fuel_class, m.fuel_key AS unit_fuel_key, f.*
+    FROM (
+        SELECT k.fuel_class, k.fuel_key, p.value_text AS fuel
+        FROM (SELECT DISTINCT fuel_class, fuel_key FROM typed WHERE fuel_class <> 'coal') AS k
         JOIN scenario_parameters AS p
-            ON p.parameter = 'fuel_map' AND p.fuel_class = t2.fuel_class AND p.key IN ('*', t2.fuel_key)
-        WHERE t2.fuel_class <> 'coal'
-        QUALIFY row_number() OVER (PARTITION BY t2.unit_source, t2.unit_id ORDER BY (p.key <> '*') DESC) = 1
-    ) AS m ON m.unit_source = t.unit_source AND m.unit_id = t.unit_id
+            ON p.parameter = 'fuel_map' AND p.fuel_class = k.fuel_class AND p.key IN ('*', k.fuel_key)
+        QUALIFY row_number() OVER (PARTITION BY k.fuel_class, k.fuel_key ORDER BY (p.key <> '*') DESC) = 1
+    ) AS m
     JOIN fuel_defaults AS f ON f.fuel = m.fuel AND f.is_primary
 ),
 
@@ -286,6 +287,7 @@ resolved AS (
         ce.net_efficiency_lhv AS class_efficiency, ce.net_efficiency_lhv_low AS class_efficiency_low,
         ce.net_efficiency_lhv_high AS class_efficiency_high, ce.efficiency_class_id,
         te.net_efficiency_lhv AS tool07_efficiency, te.technology_id AS tool07_id,
+        te.efficiency_source AS tool07_efficiency_source,
         f.fuel, f.ncv_tj_per_gg,
         -- A case's own EF counts as measured: no uncertainty band around it.
         coalesce(t.case_ef_t_per_tj, f.co2_ef_t_per_tj) AS co2_ef_t_per_tj,
@@ -308,7 +310,7 @@ resolved AS (
     LEFT JOIN default_cf_key AS dcf
         ON dcf.fuel_class IS NOT DISTINCT FROM t.fuel_class AND dcf.country_iso3 IS NOT DISTINCT FROM t.country_iso3
         AND dcf.technology IS NOT DISTINCT FROM t.technology
-    LEFT JOIN fuel_of_unit AS f USING (unit_source, unit_id)
+    LEFT JOIN fuel_of_key AS f ON f.unit_fuel_class = t.fuel_class AND f.unit_fuel_key IS NOT DISTINCT FROM t.fuel_key
 ),
 
 -- Efficiency: the case's own, else the one CEA's reported CO2 implies, else the unit's efficiency class
@@ -336,7 +338,7 @@ efficiency AS (
             WHEN r.gem_heat_rate_btu_per_kwh > 0 THEN 'gem_heat_rate (tracker, per unit)'
             WHEN r.class_efficiency IS NOT NULL
                 THEN 'unit_efficiency_classes:' || r.efficiency_class_id || ' (assumed ' || r.lookup_technology || ')'
-            ELSE 'technology_catalogue:' || r.tool07_id
+            ELSE r.tool07_efficiency_source
         END AS efficiency_source,
         CASE WHEN r.case_efficiency IS NULL AND r.reported_efficiency IS NULL AND NOT r.technology_is_assumed
             THEN r.class_efficiency_low END AS net_efficiency_lhv_low,

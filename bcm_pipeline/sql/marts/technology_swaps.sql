@@ -57,8 +57,9 @@ targets AS (
 ),
 
 -- Candidates: tracker units get every target of their fuel class except their own technology;
--- a project case gets exactly its own to_technology.
-candidates AS (
+-- a project case gets exactly its own to_technology, and its own values (case_*; null for tracker units).
+-- NOT MATERIALIZED: computed again by each reader rather than stored (1.3 M rows, ~0.4 GB at 1 M units).
+candidates AS NOT MATERIALIZED (
     SELECT b.*, t.to_technology, t.to_fuel_class
     FROM plant_baselines AS b
     JOIN targets AS t ON t.from_fuel_class = b.fuel_class AND t.to_technology <> b.technology
@@ -73,7 +74,10 @@ candidates AS (
     SELECT b.*, pc.to_technology,
         coalesce((SELECT any_value(t.to_fuel_class) FROM targets AS t
                   WHERE t.from_fuel_class = pc.fuel_class AND t.to_technology = pc.to_technology),
-                 pc.fuel_class) AS to_fuel_class
+                 pc.fuel_class) AS to_fuel_class,
+        pc.to_efficiency_lhv AS case_to_efficiency_lhv, pc.fuel_price_usd_per_gj AS case_fuel_price_usd_per_gj,
+        pc.capex_premium_usd_per_kw AS case_premium_usd_per_kw, pc.delta_om_usd_per_yr AS case_delta_om_usd_per_yr,
+        pc.discount_rate AS case_discount_rate, pc.lifetime_yr AS case_lifetime_yr
     FROM plant_baselines AS b
     JOIN project_cases AS pc ON b.unit_source = 'case' AND b.unit_id = pc.case_id
 ),
@@ -82,6 +86,13 @@ candidates AS (
 -- distinct key, and `joined` joins the key table straight onto the candidates (IS NOT DISTINCT FROM: a null
 -- key gets the pick a null would get). One hash join each: joining it to the candidates first and then back
 -- on (baseline_id, to_technology) cost two joins of 1.3 M rows each, ~0.9 s of ~3.4 s at 1 M units.
+-- Everything but the size picks depends only on candidate_key (~1,700 keys at 1 M units): key_terms
+-- gathers it, so the candidates take it in one join, not one per lookup (~10 joins of 1.3 M rows).
+candidate_key AS (
+    SELECT DISTINCT country_iso3, fuel_class, technology_assumed, vintage, to_fuel_class, to_technology,
+        unit_source = 'case' OR NOT is_operating AS builds_instead
+    FROM candidates
+),
 
 -- Project technology: new-build catalogue row by size (most specific wins).
 project_eff_key AS (
@@ -128,7 +139,7 @@ retrofit_rows AS (
 cost_key AS (
     SELECT DISTINCT c.country_iso3, k.country_name, r.cost_region, c.fuel_class, c.technology_assumed,
         c.to_fuel_class, c.to_technology
-    FROM candidates AS c
+    FROM candidate_key AS c
     LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
     LEFT JOIN cost_regions AS r ON r.country_iso3 = c.country_iso3
 ),
@@ -255,7 +266,7 @@ replace_cost AS (
 -- Reference candidates for the baseline technology (as assumed for unknown technology).
 tool07_key AS (
     SELECT k.fuel_class, k.technology_assumed, k.vintage, t.net_efficiency_lhv
-    FROM (SELECT DISTINCT fuel_class, technology_assumed, vintage FROM candidates) AS k
+    FROM (SELECT DISTINCT fuel_class, technology_assumed, vintage FROM candidate_key) AS k
     JOIN technology_catalogue AS t
         ON t.parameter_set = 'tool07_default' AND t.fuel_class = k.fuel_class
         AND t.technology = k.technology_assumed AND t.vintage IN ('any', k.vintage)
@@ -267,7 +278,8 @@ tool07_key AS (
 -- Top-performer benchmark of the same technology, the nearest size class; else the top of the
 -- catalogue's efficiency range for that technology.
 benchmark_key AS (
-    SELECT k.fuel_class, k.technology_assumed, k.capacity_mw, t.net_efficiency_lhv, t.technology_id
+    SELECT k.fuel_class, k.technology_assumed, k.capacity_mw, t.net_efficiency_lhv, t.technology_id,
+        'top_performer:' || t.technology_id AS benchmark_label
     FROM (SELECT DISTINCT fuel_class, technology_assumed, capacity_mw FROM candidates) AS k
     JOIN technology_catalogue AS t
         ON t.parameter_set = 'top_performer' AND t.fuel_class = k.fuel_class
@@ -285,44 +297,27 @@ project_fuel AS (
     WHERE p.parameter = 'fuel_map' AND p.key = '*'
 ),
 
-joined AS (
+-- What each candidate key takes from the small tables, with the same join conditions as a candidate would
+-- use (an = on a null finds nothing), and the cost basis of its decision (the decision depends on the key
+-- only): a build-instead uses an add-on's cost where there is one, else the premium of one region; a case's
+-- own premium and O&M difference win (as given, in the case's own price year: `joined`, `money`).
+key_terms AS (
     SELECT
-        c.*,
-        c.fuel_class <> c.to_fuel_class AS is_fuel_switch,
+        k.*,
         -- The decision: an operating unit is retrofitted where a cited retrofit exists, else replaced; a
         -- pipeline unit (and a project case: the founding case's reading) is built with the project
         -- technology instead.
-        CASE WHEN c.unit_source = 'case' OR NOT c.is_operating THEN 'build_instead'
+        CASE WHEN k.builds_instead THEN 'build_instead'
              WHEN rc.ids IS NOT NULL THEN 'retrofit'
              ELSE 'replace' END AS decision,
-        coalesce(pc.to_efficiency_lhv, pe.net_efficiency_lhv) AS efficiency_project_lhv,
         coalesce(tool07.net_efficiency_lhv, 0) AS eta_tool07,
-        coalesce(bm.net_efficiency_lhv, c.efficiency_lhv_high, 0) AS eta_benchmark,
-        CASE WHEN bm.technology_id IS NOT NULL THEN 'top_performer:' || bm.technology_id
-             ELSE 'catalogue_high' END AS benchmark_label,
-        -- Same fuel: the baseline's own fuel; fuel switch: the target class's fuel.
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN c.co2_ef_t_per_tj ELSE pf.co2_ef_t_per_tj END
-            AS ef_project_central,
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN c.co2_ef_t_per_tj_lower
-             ELSE pf.co2_ef_t_per_tj_upper END AS ef_project_conservative,
-        -- A case's own fuel price holds in every scenario.
-        coalesce(pc.fuel_price_usd_per_gj, bp.price_low) AS price_low,
-        coalesce(pc.fuel_price_usd_per_gj, bp.price_central) AS price_central,
-        coalesce(pc.fuel_price_usd_per_gj, bp.price_high) AS price_high,
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_low)
-             ELSE tp.price_low END AS project_price_low,
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_central)
-             ELSE tp.price_central END AS project_price_central,
-        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(pc.fuel_price_usd_per_gj, bp.price_high)
-             ELSE tp.price_high END AS project_price_high,
-        pc.capex_premium_usd_per_kw AS case_premium_usd_per_kw,
-        pc.delta_om_usd_per_yr AS case_delta_om_usd_per_yr,
-        coalesce(pc.discount_rate, s.discount_rate) AS discount_rate,
-        coalesce(pc.lifetime_yr, s.lifetime_yr) AS lifetime_yr,
-        s.hurdle_rate,
-        s.usd_price_year,
-        s.analysis_year,
-        k.country_name,
+        pf.co2_ef_t_per_tj AS project_fuel_co2_ef_t_per_tj,
+        pf.co2_ef_t_per_tj_upper AS project_fuel_co2_ef_t_per_tj_upper,
+        bp.price_low AS baseline_price_low, bp.price_central AS baseline_price_central,
+        bp.price_high AS baseline_price_high,
+        tp.price_low AS target_price_low, tp.price_central AS target_price_central,
+        tp.price_high AS target_price_high,
+        kc.country_name,
         -- A region that holds the country (cost_regions basis country or region) is its own, not a proxy.
         CASE WHEN cr.basis <> 'proxy' THEN cr.cost_region END AS own_cost_region,
         pcost.region AS pair_region, pcost.ids AS pair_ids, pcost.in_price_year AS pair_in_price_year,
@@ -335,47 +330,31 @@ joined AS (
         xc.in_price_year AS replace_in_price_year, xc.capex_usd_per_kw AS replace_capex_usd_per_kw,
         xc.d_fixed_om AS replace_d_fixed_om, xc.d_variable_om AS replace_d_variable_om,
         xc.old_capex_usd_per_kw, xc.old_lifetime_yr
-    FROM candidates AS c
-    CROSS JOIN settings AS s
-    LEFT JOIN countries AS k ON k.country_iso3 = c.country_iso3
-    LEFT JOIN cost_regions AS cr ON cr.country_iso3 = c.country_iso3
-    LEFT JOIN (
-        SELECT case_id, to_efficiency_lhv, fuel_price_usd_per_gj, capex_premium_usd_per_kw,
-            delta_om_usd_per_yr, discount_rate, lifetime_yr
-        FROM project_cases
-    ) AS pc ON c.unit_source = 'case' AND pc.case_id = c.unit_id
-    LEFT JOIN project_eff_key AS pe
-        ON pe.to_fuel_class IS NOT DISTINCT FROM c.to_fuel_class
-        AND pe.to_technology IS NOT DISTINCT FROM c.to_technology
-        AND pe.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
+    FROM candidate_key AS k
+    LEFT JOIN countries AS kc ON kc.country_iso3 = k.country_iso3
+    LEFT JOIN cost_regions AS cr ON cr.country_iso3 = k.country_iso3
     LEFT JOIN tool07_key AS tool07
-        ON tool07.fuel_class IS NOT DISTINCT FROM c.fuel_class
-        AND tool07.technology_assumed IS NOT DISTINCT FROM c.technology_assumed
-        AND tool07.vintage IS NOT DISTINCT FROM c.vintage
-    LEFT JOIN benchmark_key AS bm
-        ON bm.fuel_class IS NOT DISTINCT FROM c.fuel_class
-        AND bm.technology_assumed IS NOT DISTINCT FROM c.technology_assumed
-        AND bm.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
+        ON tool07.fuel_class IS NOT DISTINCT FROM k.fuel_class
+        AND tool07.technology_assumed IS NOT DISTINCT FROM k.technology_assumed
+        AND tool07.vintage IS NOT DISTINCT FROM k.vintage
     LEFT JOIN pair_cost AS pcost
-        ON pcost.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND pcost.fuel_class = c.fuel_class
-        AND pcost.technology_assumed = c.technology_assumed AND pcost.to_fuel_class = c.to_fuel_class
-        AND pcost.to_technology = c.to_technology
+        ON pcost.country_iso3 IS NOT DISTINCT FROM k.country_iso3 AND pcost.fuel_class = k.fuel_class
+        AND pcost.technology_assumed = k.technology_assumed AND pcost.to_fuel_class = k.to_fuel_class
+        AND pcost.to_technology = k.to_technology
     LEFT JOIN retrofit_cost AS rc
-        ON rc.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND rc.fuel_class = c.fuel_class
-        AND rc.technology_assumed = c.technology_assumed AND rc.to_fuel_class = c.to_fuel_class
-        AND rc.to_technology = c.to_technology
+        ON rc.country_iso3 IS NOT DISTINCT FROM k.country_iso3 AND rc.fuel_class = k.fuel_class
+        AND rc.technology_assumed = k.technology_assumed AND rc.to_fuel_class = k.to_fuel_class
+        AND rc.to_technology = k.to_technology
     LEFT JOIN replace_cost AS xc
-        ON xc.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND xc.fuel_class = c.fuel_class
-        AND xc.technology_assumed = c.technology_assumed AND xc.to_fuel_class = c.to_fuel_class
-        AND xc.to_technology = c.to_technology
-    LEFT JOIN project_fuel AS pf ON pf.fuel_class = c.to_fuel_class
-    LEFT JOIN country_prices AS bp ON bp.country_iso3 = c.country_iso3 AND bp.fuel_class = c.fuel_class
-    LEFT JOIN country_prices AS tp ON tp.country_iso3 = c.country_iso3 AND tp.fuel_class = c.to_fuel_class
+        ON xc.country_iso3 IS NOT DISTINCT FROM k.country_iso3 AND xc.fuel_class = k.fuel_class
+        AND xc.technology_assumed = k.technology_assumed AND xc.to_fuel_class = k.to_fuel_class
+        AND xc.to_technology = k.to_technology
+    LEFT JOIN project_fuel AS pf ON pf.fuel_class = k.to_fuel_class
+    LEFT JOIN country_prices AS bp ON bp.country_iso3 = k.country_iso3 AND bp.fuel_class = k.fuel_class
+    LEFT JOIN country_prices AS tp ON tp.country_iso3 = k.country_iso3 AND tp.fuel_class = k.to_fuel_class
 ),
 
--- The cost basis of the decision: a build-instead uses an add-on's cost where there is one, else the premium
--- of one region; a case's own premium and O&M difference win (as given, in the case's own price year).
-costed AS (
+key_costed AS (
     SELECT
         j.*,
         CASE WHEN j.decision = 'replace' THEN 'replace'
@@ -396,9 +375,6 @@ costed AS (
         CASE WHEN j.decision = 'replace' THEN j.replace_in_price_year
              WHEN j.retrofit_ids IS NOT NULL THEN j.retrofit_in_price_year ELSE j.pair_in_price_year END
             AS in_price_year,
-        -- Remaining life of a replaced unit: start year + lifetime - the year of the decision, at least 0.
-        CASE WHEN j.decision = 'replace' AND j.start_year + j.old_lifetime_yr IS NOT NULL
-             THEN greatest(0, j.start_year + j.old_lifetime_yr - j.analysis_year) END AS remaining_life_yr,
         -- Costs taken from a region that does not hold the country (a proxy), named with the technology
         -- they cost.
         CASE WHEN j.decision = 'replace'
@@ -415,7 +391,82 @@ costed AS (
              WHEN j.retrofit_ids IS NULL AND j.pair_region IS DISTINCT FROM j.country_name
                 AND j.pair_region IS DISTINCT FROM j.own_cost_region
              THEN j.pair_region END AS proxy_regions
-    FROM joined AS j
+    FROM key_terms AS j
+),
+
+-- The texts of a key's catalogue costs, written once per key: the cost basis, and the flags of missing
+-- or proxy costs (a case's own premium overrides them: `money`, flags).
+key_texts AS (
+    SELECT
+        c.*,
+        c.decision || ': ' || CASE c.cost_source
+            WHEN 'replace' THEN 'full capex ' || coalesce(c.replace_ids, 'none')
+            WHEN 'retrofit' THEN c.retrofit_ids
+            ELSE coalesce(c.pair_ids, 'no region costs both') END
+            || coalesce(' [' || c.region || ']', '') || ', USD ' || s.usd_price_year AS catalogue_cost_basis,
+        CASE WHEN c.cost_source = 'pair' AND c.pair_ids IS NULL
+                THEN 'no_capex_in_catalogue:no region costs both ' || c.technology_assumed || ' and '
+                    || c.to_technology
+             WHEN c.cost_source = 'pair' AND NOT c.pair_capex_usd_per_kw > 0 AND c.fuel_class = c.to_fuel_class
+                THEN 'capex_premium_not_positive:' || c.pair_ids
+             WHEN c.cost_source = 'pair' AND NOT c.pair_capex_usd_per_kw > 0
+                THEN 'capex_premium_not_positive:project_cheaper_to_build:' || c.pair_ids
+             WHEN c.cost_source = 'replace' AND c.replace_capex_usd_per_kw IS NULL
+                THEN 'no_capex_in_catalogue:' || c.to_technology END AS catalogue_capex_flag,
+        'no_capex_in_catalogue:' || c.technology_assumed || ' (stranded value unknown)' AS no_old_capex_flag,
+        'capex_proxy_region:' || c.proxy_regions AS proxy_region_flag
+    FROM key_costed AS c
+    CROSS JOIN settings AS s
+),
+
+joined AS (
+    SELECT
+        c.*,
+        k.* EXCLUDE (country_iso3, fuel_class, technology_assumed, vintage, to_fuel_class, to_technology,
+            builds_instead),
+        c.fuel_class <> c.to_fuel_class AS is_fuel_switch,
+        coalesce(c.case_to_efficiency_lhv, pe.net_efficiency_lhv) AS efficiency_project_lhv,
+        coalesce(bm.net_efficiency_lhv, c.efficiency_lhv_high, 0) AS eta_benchmark,
+        CASE WHEN bm.technology_id IS NOT NULL THEN bm.benchmark_label ELSE 'catalogue_high' END AS benchmark_label,
+        -- Same fuel: the baseline's own fuel; fuel switch: the target class's fuel.
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN c.co2_ef_t_per_tj ELSE k.project_fuel_co2_ef_t_per_tj END
+            AS ef_project_central,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN c.co2_ef_t_per_tj_lower
+             ELSE k.project_fuel_co2_ef_t_per_tj_upper END AS ef_project_conservative,
+        -- A case's own fuel price holds in every scenario.
+        coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_low) AS price_low,
+        coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_central) AS price_central,
+        coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_high) AS price_high,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_low)
+             ELSE k.target_price_low END AS project_price_low,
+        CASE WHEN c.fuel_class = c.to_fuel_class
+             THEN coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_central)
+             ELSE k.target_price_central END AS project_price_central,
+        CASE WHEN c.fuel_class = c.to_fuel_class THEN coalesce(c.case_fuel_price_usd_per_gj, k.baseline_price_high)
+             ELSE k.target_price_high END AS project_price_high,
+        coalesce(c.case_discount_rate, s.discount_rate) AS discount_rate,
+        coalesce(c.case_lifetime_yr, s.lifetime_yr) AS lifetime_yr,
+        s.hurdle_rate,
+        s.usd_price_year,
+        s.analysis_year,
+        -- Remaining life of a replaced unit: start year + lifetime - the year of the decision, at least 0.
+        CASE WHEN k.decision = 'replace' AND c.start_year + k.old_lifetime_yr IS NOT NULL
+             THEN greatest(0, c.start_year + k.old_lifetime_yr - s.analysis_year) END AS remaining_life_yr
+    FROM candidates AS c
+    CROSS JOIN settings AS s
+    JOIN key_texts AS k
+        ON k.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND k.fuel_class = c.fuel_class
+        AND k.technology_assumed = c.technology_assumed AND k.vintage = c.vintage
+        AND k.to_fuel_class IS NOT DISTINCT FROM c.to_fuel_class AND k.to_technology = c.to_technology
+        AND k.builds_instead = (c.unit_source = 'case' OR NOT c.is_operating)
+    LEFT JOIN project_eff_key AS pe
+        ON pe.to_fuel_class IS NOT DISTINCT FROM c.to_fuel_class
+        AND pe.to_technology IS NOT DISTINCT FROM c.to_technology
+        AND pe.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
+    LEFT JOIN benchmark_key AS bm
+        ON bm.fuel_class IS NOT DISTINCT FROM c.fuel_class
+        AND bm.technology_assumed IS NOT DISTINCT FROM c.technology_assumed
+        AND bm.capacity_mw IS NOT DISTINCT FROM c.capacity_mw
 ),
 
 money AS (
@@ -431,13 +482,9 @@ money AS (
             AS delta_om_usd_per_yr,
         CASE WHEN c.case_premium_usd_per_kw IS NOT NULL
              THEN 'case capex_premium_usd_per_kw (as given)'
-             ELSE c.decision || ': ' || CASE c.cost_source
-                WHEN 'replace' THEN 'full capex ' || coalesce(c.replace_ids, 'none')
-                WHEN 'retrofit' THEN c.retrofit_ids
-                ELSE coalesce(c.pair_ids, 'no region costs both') END
-                || coalesce(' [' || c.region || ']', '') || ', USD ' || c.usd_price_year
+             ELSE c.catalogue_cost_basis
         END AS cost_basis
-    FROM costed AS c
+    FROM joined AS c
 ),
 
 -- The reference efficiency is the highest candidate; the rule that won is recorded (ties: first listed).
@@ -568,23 +615,13 @@ SELECT
         t.flags,
         CASE WHEN NOT t.is_upgrade THEN 'not_an_upgrade:creditable_zero' END,
         CASE WHEN t.is_upgrade AND t.reduction_creditable_t_per_yr = 0 THEN 'reference_at_or_above_project' END,
-        CASE WHEN t.case_premium_usd_per_kw IS NOT NULL THEN NULL
-             WHEN t.cost_source = 'pair' AND t.pair_ids IS NULL
-                THEN 'no_capex_in_catalogue:no region costs both ' || t.technology_assumed || ' and '
-                    || t.to_technology
-             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0 AND NOT t.is_fuel_switch
-                THEN 'capex_premium_not_positive:' || t.pair_ids
-             WHEN t.cost_source = 'pair' AND NOT t.pair_capex_usd_per_kw > 0
-                THEN 'capex_premium_not_positive:project_cheaper_to_build:' || t.pair_ids
-             WHEN t.cost_source = 'replace' AND t.replace_capex_usd_per_kw IS NULL
-                THEN 'no_capex_in_catalogue:' || t.to_technology END,
-        CASE WHEN t.cost_source = 'replace' AND t.old_capex_usd_per_kw IS NULL
-             THEN 'no_capex_in_catalogue:' || t.technology_assumed || ' (stranded value unknown)'
+        CASE WHEN t.case_premium_usd_per_kw IS NULL THEN t.catalogue_capex_flag END,
+        CASE WHEN t.cost_source = 'replace' AND t.old_capex_usd_per_kw IS NULL THEN t.no_old_capex_flag
              WHEN t.cost_source = 'replace' AND t.start_year IS NULL
              THEN 'no_start_year:stranded_value_unknown'
              WHEN t.cost_source = 'replace' AND t.remaining_life_yr = 0 THEN 'beyond_lifetime:no_stranded_value' END,
         CASE WHEN NOT t.in_price_year THEN 'capex_price_year_not_in_price_deflators' END,
-        CASE WHEN t.case_premium_usd_per_kw IS NULL THEN 'capex_proxy_region:' || t.proxy_regions END,
+        CASE WHEN t.case_premium_usd_per_kw IS NULL THEN t.proxy_region_flag END,
         CASE WHEN t.delta_om_usd_per_yr IS NULL AND t.incremental_capex_usd IS NOT NULL
              THEN 'no_om_in_catalogue' END,
         CASE WHEN t.efficiency_project_lhv IS NULL THEN 'no_project_efficiency' END,
