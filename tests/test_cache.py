@@ -1,8 +1,9 @@
-"""The Parquet cache of parsed raw files returns exactly the frame the parser returns, `_problems` included."""
+"""The cache of parsed raw files returns exactly the frame the parser returns, `_problems` included."""
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 
 import dagster as dg
 import duckdb
@@ -46,7 +47,7 @@ def test_hit_is_identical_including_problems(tmp_path):
     second, hit2 = cache.cached_parse(owid.parse_owid, path, tmp_path / "cache", "owid_carbon_intensity", sha)
 
     assert (hit1, hit2) == (False, True)
-    assert (tmp_path / "cache" / f"owid_carbon_intensity-{sha}.parquet").exists()
+    assert (tmp_path / "cache" / f"owid_carbon_intensity-{sha}.pickle").exists()
     pd.testing.assert_frame_equal(second, fresh, check_exact=True)
     # The two rows broken above carry exactly these problems, as tuples; every other row an empty list.
     assert second.at[3, PROBLEMS] == [("ef_t_per_mwh", "parseable_number", "abc")]
@@ -81,26 +82,39 @@ def test_foreign_or_stale_file_is_a_miss_and_is_replaced(tmp_path):
     path = owid_with_problems(tmp_path)
     target = cache.cache_path(tmp_path / "c", "owid_carbon_intensity", _sha(path))
     target.parent.mkdir()
-    # A Parquet file at the right name but not written by this parser code: never trusted.
-    pd.DataFrame({"entity": ["stale"]}).to_parquet(target)
-    old = target.with_name("owid_carbon_intensity-" + "0" * 64 + ".parquet")
-    pd.DataFrame({"entity": ["older file"]}).to_parquet(old)
+    # A file at the right name but not written by this parser code, and one that is no pickle: never trusted.
+    target.write_bytes(
+        pickle.dumps({"key": "other parser code", "frame": pd.DataFrame({"entity": ["stale"]})})
+    )
+    assert cache.read_cached(target, cache.fingerprint_of(owid.parse_owid)) is None
+    target.write_bytes(b"PAR1 not a pickle")
+    old = target.with_name("owid_carbon_intensity-" + "0" * 64 + ".pickle")
+    old.write_bytes(b"older file")
+    before = target.with_name("owid_carbon_intensity-" + "1" * 64 + ".parquet")  # the format of before
+    pd.DataFrame({"entity": ["older format"]}).to_parquet(before)
 
     df, hit = cache.cached_parse(owid.parse_owid, path, tmp_path / "c", "owid_carbon_intensity", _sha(path))
 
     assert not hit
     assert len(df) == 40
     assert cache.read_cached(target, cache.fingerprint_of(owid.parse_owid)) is not None
-    assert not old.exists()  # the frame of a superseded raw file is removed
+    assert not old.exists() and not before.exists()  # the frames of superseded raw files are removed
 
 
-def test_frame_parquet_cannot_hold_is_not_cached(tmp_path):
+def test_frame_that_does_not_round_trip_is_not_cached(tmp_path):
     def mixed(_):
-        return pd.DataFrame({"v": [1, "a", 2.5]})  # mixed objects: pyarrow refuses them
+        return pd.DataFrame({"v": [1, "a", 2.5]})  # mixed objects: kept exactly
 
     df, hit = cache.cached_parse(mixed, tmp_path / "x", tmp_path / "c", "t", "f" * 64)
     assert not hit and df["v"].tolist() == [1, "a", 2.5]
-    assert not list((tmp_path / "c").glob("*.parquet"))
+    assert cache.cached_parse(mixed, tmp_path / "x", tmp_path / "c", "t", "f" * 64)[1]
+
+    def unpicklable(_):
+        return pd.DataFrame({"v": [lambda: 1]})  # a function in a cell: pickle refuses it
+
+    df, hit = cache.cached_parse(unpicklable, tmp_path / "x", tmp_path / "d", "t", "f" * 64)
+    assert not hit and len(df) == 1
+    assert not list((tmp_path / "d").glob("*.pickle")) and not list((tmp_path / "d").glob(".tmp-*"))
 
 
 def test_materialize_twice_uses_the_cache(mirror, tmp_path):
@@ -111,7 +125,7 @@ def test_materialize_twice_uses_the_cache(mirror, tmp_path):
 
     instance = dg.DagsterInstance.ephemeral()
     first = dg.materialize(assets, resources={"bcm": bcm}, instance=instance)
-    cached = tmp_path / "cache" / "parse" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.parquet"
+    cached = tmp_path / "cache" / "parse" / "ifi_grid_factors" / f"ifi_grid_factors-{sha}.pickle"
     assert cached.exists()
     # Rebuilt (else the build key keeps the stored table and nothing is read: the third run).
     rebuild = BcmResource.of(data_dir=str(tmp_path), source_mirror=mirror, http_backoff_s=0.01, rebuild=True)
@@ -135,11 +149,11 @@ def test_materialize_twice_uses_the_cache(mirror, tmp_path):
 
 
 def test_stale_temp_file_is_removed_by_the_next_write(tmp_path):
-    """A write killed (SIGKILL) before its rename leaves .tmp-<uuid>.parquet; the next write sweeps it."""
+    """A write killed (SIGKILL) before its rename leaves .tmp-<uuid>.pickle; the next write sweeps it."""
     path = owid_with_problems(tmp_path)
     folder = tmp_path / "c"
     folder.mkdir()
-    stale = folder / ".tmp-0123456789abcdef.parquet"
-    stale.write_bytes(b"PAR1 half a file")
+    stale = folder / ".tmp-0123456789abcdef.pickle"
+    stale.write_bytes(b"half a file")
     cache.cached_parse(owid.parse_owid, path, folder, "owid_carbon_intensity", _sha(path))
-    assert sorted(p.name for p in folder.iterdir()) == [f"owid_carbon_intensity-{_sha(path)}.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"owid_carbon_intensity-{_sha(path)}.pickle"]
