@@ -17,8 +17,12 @@ settings AS (
     FROM scenario_parameters
 ),
 
+-- The rule reads only these columns: the ranking sorts narrow rows, and the chosen option's other columns
+-- are joined back on swap_id at the end (carrying every column of technology_swaps through the two windows
+-- of the ranking was ~0.5 s of ~0.7 s at 1 M units).
 upgrades AS (
-    SELECT s.*
+    SELECT s.swap_id, s.unit_id, s.unit_source, s.country_iso3, s.swap_type, s.to_technology, s.status,
+        s.additionality, s.reduction_creditable_t_per_yr, s.mac_usd_per_t
     FROM technology_swaps AS s
     WHERE s.is_upgrade AND s.unit_source <> 'case' AND s.reduction_creditable_t_per_yr > 0
         AND s.country_iso3 IN (SELECT country_iso3 FROM host_countries)
@@ -42,22 +46,19 @@ eligible AS (
         OR NOT EXISTS (SELECT 1 FROM agreements AS a WHERE a.host_country_iso3 = i.country_iso3)
 ),
 
-ranked AS (
-    SELECT e.*,
-        count(*) OVER unit AS options_in_scope,
-        count(*) FILTER (WHERE e.additionality = 'not_additional') OVER unit AS options_not_additional
-    FROM eligible AS e
-    WINDOW unit AS (PARTITION BY e.unit_source, e.unit_id)
-),
-
+-- One sort of each unit's options serves the counts and the pick: the not_additional ones sort last, so
+-- the first row is the chosen option unless the unit has none that is fundable.
 chosen AS (
-    SELECT *
-    FROM ranked
-    WHERE coalesce(additionality, '') <> 'not_additional'
-    QUALIFY row_number() OVER (
-        PARTITION BY unit_source, unit_id
-        ORDER BY additionality IS NULL, reduction_creditable_t_per_yr DESC, mac_usd_per_t ASC NULLS LAST, swap_id
-    ) = 1
+    SELECT e.swap_id, e.agreement_ids,
+        count(*) OVER unit_all AS options_in_scope,
+        count(*) FILTER (WHERE e.additionality = 'not_additional') OVER unit_all AS options_not_additional
+    FROM eligible AS e
+    WINDOW unit AS (
+        PARTITION BY e.unit_source, e.unit_id
+        ORDER BY coalesce(e.additionality, '') = 'not_additional', e.additionality IS NULL,
+            e.reduction_creditable_t_per_yr DESC, e.mac_usd_per_t ASC NULLS LAST, e.swap_id
+    ), unit_all AS (unit ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    QUALIFY row_number() OVER unit = 1 AND coalesce(e.additionality, '') <> 'not_additional'
 )
 
 SELECT
@@ -83,9 +84,9 @@ SELECT
     c.mac_usd_per_t,
     c.breakeven_credit_price_usd_per_t,
     c.additionality,
-    c.agreement_ids,
-    c.options_in_scope,
-    c.options_not_additional,
+    k.agreement_ids,
+    k.options_in_scope,
+    k.options_not_additional,
     'the unit''s upgrades in its agreement''s scope, not_additional left out; tested (additional or '
         || 'depends_on_price) before untested; largest creditable reduction; ties: lowest MAC, then swap_id'
         AS choice_rule,
@@ -100,5 +101,8 @@ SELECT
          WHEN abs(c.mac_usd_per_t) > s.max_abs_mac THEN printf('mac_implausible:abs_above_%g_usd_per_t', s.max_abs_mac)
     END AS mac_curve_exclusion,
     c.flags
-FROM chosen AS c
+FROM chosen AS k
+JOIN technology_swaps AS c
+    -- (the filter of `upgrades` again: the scan then reads the swap_id of those rows only)
+    ON c.swap_id = k.swap_id AND c.is_upgrade AND c.reduction_creditable_t_per_yr > 0
 CROSS JOIN settings AS s
