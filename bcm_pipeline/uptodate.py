@@ -178,7 +178,7 @@ def why_run(settings: Settings, releases: Releases) -> tuple[str | None, str]:
 
 def note(version: str, path: Path) -> str:
     return (
-        f"nothing changed: every source answered 304 Not Modified, and the code, settings and day are those "
-        f"of the published version {version}; {path} kept as it is, no run started "
-        "(`bcm refresh --run` runs and checks every table again)"
+        "nothing changed: every source file is the one recorded (each server answered 304 Not Modified), "
+        f"and the code, settings and day are those of the published version {version}; {path} kept as it is, "
+        "no run started (`bcm refresh --run` runs and checks every table again)"
     )

@@ -56,8 +56,10 @@ def test_a_refresh_with_nothing_changed_starts_no_run(full_build, mirror, tmp_pa
 
     # Nothing changed: every file answers 304 Not Modified; no run, no new version, in a line.
     again = refresh()
-    assert again.startswith(f"nothing changed: every source answered 304 Not Modified, and the code, settings "
-                            f"and day are those of the published version {version};")  # fmt: skip
+    assert again.startswith(
+        "nothing changed: every source file is the one recorded (each server answered 304 Not Modified), and "
+        f"the code, settings and day are those of the published version {version};"
+    )
     assert "  kept  " not in again and _runs(data_dir) == runs and _version(data_dir) == version
 
     # --run starts the run all the same (every table kept and checked again).
