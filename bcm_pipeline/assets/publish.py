@@ -204,11 +204,11 @@ def publish_asset(
         options = publish_options(config, settings.publish)
         with bcm.build_connection() as con:
             con.execute("CHECKPOINT")  # the copy must hold everything; no WAL beside it
-            # Every table kept as stored (build_keys.py) and the bookkeeping unchanged: nothing to copy
-            # (what a killed publish left is swept all the same).
-            warehouse.remove_stale_publish_files(settings.warehouse_path)
+            # Every table kept as stored (build_keys.py) and the bookkeeping unchanged: nothing to copy.
             same = warehouse.unchanged_version(con, settings.warehouse_path)
         if same is not None:
+            # What a killed publish left is swept all the same (warehouse.publish does it otherwise).
+            warehouse.remove_stale_publish_files(settings.warehouse_path)
             return _published_result(context, bcm, settings, same)
         checked = schema_checks_passed(context.instance, context.run_id)
         context.log.info(

@@ -62,7 +62,7 @@ def cache_path(cache_dir: Path, table: str, sha256: str) -> Path:
 
 def read_cached(path: Path, fingerprint: str) -> pd.DataFrame | None:
     """The cached frame, or None when absent, unreadable or written by other parser code."""
-    stored = _read_pickle(path, "key", fingerprint, "parse cache", "parsing again")
+    stored = _read_pickle(path, fingerprint, "parse cache", "parsing again")
     return None if stored is None else stored["frame"]
 
 
@@ -134,9 +134,7 @@ def parse_fingerprint(parse: Callable, layout: Layout | None = None) -> str:
 
 def read_validated(cache_dir: Path, table: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(valid rows, quarantine rows) stored under `key`, or None when absent or unreadable."""
-    stored = _read_pickle(
-        cache_dir / f"{table}-{key}.pickle", "key", key, "validated cache", "validating again"
-    )
+    stored = _read_pickle(cache_dir / f"{table}-{key}.pickle", key, "validated cache", "validating again")
     return None if stored is None else (stored["valid"], stored["quarantined"])
 
 
@@ -148,13 +146,13 @@ def write_validated(
     return _write_pickle(cache_dir / f"{table}-{key}.pickle", payload, "validated cache")
 
 
-def _read_pickle(path: Path, field: str, expected: str, what: str, instead: str) -> dict | None:
-    """The stored dict when its `field` is `expected`; None when absent, unreadable or of other code."""
+def _read_pickle(path: Path, key: str, what: str, instead: str) -> dict | None:
+    """The stored dict when it was stored under `key`; None when absent, unreadable or of other code."""
     if not path.exists():
         return None
     try:
         stored = pickle.loads(path.read_bytes())
-        return stored if stored.get(field) == expected else None
+        return stored if stored.get("key") == key else None
     except (OSError, ValueError, KeyError, AttributeError, EOFError, pickle.UnpicklingError) as exc:
         log.warning(f"{what} {path} unreadable ({exc}); {instead}")
         return None

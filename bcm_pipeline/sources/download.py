@@ -352,6 +352,15 @@ def progress_text(filename: str, received: int, declared: int | None) -> str:
     )
 
 
+def raw_target(source: Source, settings: Settings) -> Path:
+    """data/raw/<source_id>/<filename>; ValueError for a name that would leave that folder."""
+    folder = confined(settings.raw_dir, source.raw_folder)
+    target = confined(folder, source.filename)
+    if target.parent != folder:  # e.g. previous/<name>: the kept files are never the source
+        raise ValueError(f"file name {source.filename!r} must be a plain name")
+    return target
+
+
 def conditional_headers(previous: dict | None, url: str, current_sha: str | None) -> dict[str, str]:
     """The validators of a conditional GET ("changed since?"), sent only when the file on disk is the one
     its provenance describes, fetched from the same URL."""
@@ -366,12 +375,12 @@ def conditional_headers(previous: dict | None, url: str, current_sha: str | None
 
 
 def still_current(source: Source, settings: Settings, session: requests.Session) -> tuple[str | None, str]:
-    """(sha256 of the file on disk, None) when the server answers 304 Not Modified to a conditional GET
+    """(sha256 of the file on disk, "") when the server answers 304 Not Modified to a conditional GET
     for it (or the file was placed by hand: nothing to ask); else (sha256 or None, why a refresh must
     look). Downloads nothing and writes nothing: `bcm refresh` asks this of every file before it starts
     a run (bcm_pipeline/uptodate.py)."""
     try:
-        target = confined(confined(settings.raw_dir, source.raw_folder), source.filename)
+        target = raw_target(source, settings)
     except ValueError as exc:
         return None, f"{source.id}: {exc}"
     if not target.is_file():
@@ -416,12 +425,10 @@ def fetch(
     `progress`: called with a line (progress_text) every PROGRESS_EVERY_BYTES of a download.
     """
     try:
-        folder = confined(settings.raw_dir, source.raw_folder)
-        target = confined(folder, source.filename)
-        if target.parent != folder:  # e.g. previous/<name>: the kept files are never the source
-            raise ValueError(f"file name {source.filename!r} must be a plain name")
+        target = raw_target(source, settings)
     except ValueError as exc:
         raise DownloadError(f"{source.id}: refused: {exc}") from exc
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(folder)
     if stage:
