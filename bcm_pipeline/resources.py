@@ -12,7 +12,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from bcm_pipeline import lock
+from bcm_pipeline import lock, warehouse
 from bcm_pipeline.settings import Settings
 from bcm_pipeline.sources import registry
 
@@ -118,6 +118,5 @@ class BcmResource(dg.ConfigurableResource):
     def _open(self):
         path = self.settings().build_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        limit = self.settings().duckdb_memory_limit
-        config = {"memory_limit": limit} if limit else {}
+        config = warehouse.build_config(self.settings().duckdb_memory_limit)
         return DuckDBResource(database=str(path), connection_config=config).get_connection()

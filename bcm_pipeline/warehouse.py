@@ -46,6 +46,19 @@ class ContractError(ValueError):
     a value that does not convert). The message names the table, the column and the first failing rows."""
 
 
+def build_config(memory_limit: str | None = None) -> dict[str, str]:
+    """DuckDB settings of the build database's write connection.
+
+    A bulk insert buffers `write_buffer_row_group_count` row groups per thread before it compresses and
+    writes them (default 5). technology_swaps' row groups are ~110 MB in memory (64 columns, ~540 bytes of
+    text a row), so at 1 M units that buffer alone was ~1 GB of the 1.8 GB peak; with 1 the peak is ~0.9 GB
+    and the write is no slower (benchmarks/README.md). The stored rows are the same."""
+    config = {"write_buffer_row_group_count": "1"}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    return config
+
+
 def qualified(model: type[pa.DataFrameModel], schema: str | None = None) -> str:
     name = quote_ident(table_name(model))
     return f"{schema}.{name}" if schema else name

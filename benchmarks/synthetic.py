@@ -134,9 +134,7 @@ def prepare(
 ) -> duckdb.DuckDBPyConnection:
     """A fresh DuckDB file at db_path holding the input tables and n_units synthetic units."""
     db_path.unlink(missing_ok=True)
-    con = duckdb.connect(str(db_path))
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+    con = duckdb.connect(str(db_path), config=warehouse.build_config(memory_limit))  # the build's settings
     copy_tables(con, warehouse_path, INPUT_TABLES)
     con.execute(f"ATTACH '{warehouse_path}' AS tmpl (READ_ONLY)")
     generate_units(con, n_units, "tmpl", seed)

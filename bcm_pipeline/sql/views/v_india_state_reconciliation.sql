@@ -13,13 +13,16 @@ WITH fy AS (
     SELECT any_value(fiscal_year) AS fiscal_year FROM cea_gem_unit_matches
 ),
 cea AS (
-    SELECT c.state, c.fiscal_year, sum(c.co2_t) AS cea_co2_t, count(*) AS cea_stations
+    -- (exact decimal sums here and in `ours`: a float sum would depend on the order the rows are stored in)
+    SELECT c.state, c.fiscal_year, CAST(sum(CAST(c.co2_t AS DECIMAL(38, 6))) AS DOUBLE) AS cea_co2_t,
+        count(*) AS cea_stations
     FROM cea_india_units AS c JOIN fy ON c.fiscal_year = fy.fiscal_year
     WHERE c.is_station_total AND c.fuel_1 IN ('COAL', 'LIGN')
     GROUP BY c.state, c.fiscal_year
 ),
 ours AS (
-    SELECT c.state, sum(b.co2_t_per_yr) AS reported_co2_t, count(DISTINCT c.s_no) AS matched_stations
+    SELECT c.state, CAST(sum(CAST(b.co2_t_per_yr AS DECIMAL(38, 6))) AS DOUBLE) AS reported_co2_t,
+        count(DISTINCT c.s_no) AS matched_stations
     FROM plant_baselines AS b
     JOIN cea_gem_unit_matches AS m ON m.unit_source = b.unit_source AND m.gem_unit_id = b.unit_id
     JOIN cea_india_units AS c ON c.fiscal_year = m.fiscal_year AND c.s_no = m.cea_s_no AND c.is_station_total

@@ -35,25 +35,40 @@ plant AS (  -- the plant's attributes from its operating row(s)
     WHERE is_operating
     GROUP BY gem_plant_id
 ),
+-- Exact decimal sums: a float sum would depend on the order steel_baselines' rows are stored in.
+routes AS (
+    SELECT gem_plant_id, plant_name, country_iso3, route_id, utilisation_tier,
+        CAST(capacity_t_per_yr AS DECIMAL(38, 6)) AS capacity_t_per_yr,
+        CAST(production_t_per_yr AS DECIMAL(38, 6)) AS production_t_per_yr,
+        CAST(direct_co2_t_per_yr AS DECIMAL(38, 6)) AS direct_co2_t_per_yr,
+        CAST(indirect_co2_t_per_yr AS DECIMAL(38, 6)) AS indirect_co2_t_per_yr,
+        CAST(total_co2_t_per_yr AS DECIMAL(38, 6)) AS total_co2_t_per_yr,
+        CAST(total_co2_t_per_yr_low AS DECIMAL(38, 6)) AS total_co2_t_per_yr_low,
+        CAST(total_co2_t_per_yr_high AS DECIMAL(38, 6)) AS total_co2_t_per_yr_high
+    FROM steel_baselines
+),
 baseline AS (
     SELECT
         gem_plant_id,
         any_value(plant_name) AS plant_name,
         any_value(country_iso3) AS country_iso3,
-        sum(capacity_t_per_yr) / 1e6 AS crude_steel_capacity_mt_per_yr,
-        sum(capacity_t_per_yr) FILTER (WHERE route_id = 'steel_bf_bof') / 1e6 AS bf_bof_capacity_mt_per_yr,
-        sum(capacity_t_per_yr) FILTER (WHERE route_id LIKE 'steel_dri_eaf%') / 1e6 AS dri_eaf_capacity_mt_per_yr,
-        sum(capacity_t_per_yr) FILTER (WHERE route_id = 'steel_scrap_eaf') / 1e6 AS scrap_eaf_capacity_mt_per_yr,
-        sum(capacity_t_per_yr) FILTER (WHERE route_id IN ('steel_open_hearth', 'steel_unspecified')) / 1e6
-            AS other_capacity_mt_per_yr,
-        sum(production_t_per_yr) / 1e6 AS production_mt_per_yr,
+        CAST(sum(capacity_t_per_yr) AS DOUBLE) / 1e6 AS crude_steel_capacity_mt_per_yr,
+        CAST(sum(capacity_t_per_yr) FILTER (WHERE route_id = 'steel_bf_bof') AS DOUBLE) / 1e6
+            AS bf_bof_capacity_mt_per_yr,
+        CAST(sum(capacity_t_per_yr) FILTER (WHERE route_id LIKE 'steel_dri_eaf%') AS DOUBLE) / 1e6
+            AS dri_eaf_capacity_mt_per_yr,
+        CAST(sum(capacity_t_per_yr) FILTER (WHERE route_id = 'steel_scrap_eaf') AS DOUBLE) / 1e6
+            AS scrap_eaf_capacity_mt_per_yr,
+        CAST(sum(capacity_t_per_yr) FILTER (WHERE route_id IN ('steel_open_hearth', 'steel_unspecified'))
+            AS DOUBLE) / 1e6 AS other_capacity_mt_per_yr,
+        CAST(sum(production_t_per_yr) AS DOUBLE) / 1e6 AS production_mt_per_yr,
         any_value(utilisation_tier) AS utilisation_tier,
-        sum(direct_co2_t_per_yr) / 1e6 AS direct_co2_mt_per_yr,
-        sum(indirect_co2_t_per_yr) / 1e6 AS indirect_co2_mt_per_yr,
-        sum(total_co2_t_per_yr) / 1e6 AS total_co2_mt_per_yr,
-        sum(total_co2_t_per_yr_low) / 1e6 AS total_co2_mt_per_yr_low,
-        sum(total_co2_t_per_yr_high) / 1e6 AS total_co2_mt_per_yr_high
-    FROM steel_baselines
+        CAST(sum(direct_co2_t_per_yr) AS DOUBLE) / 1e6 AS direct_co2_mt_per_yr,
+        CAST(sum(indirect_co2_t_per_yr) AS DOUBLE) / 1e6 AS indirect_co2_mt_per_yr,
+        CAST(sum(total_co2_t_per_yr) AS DOUBLE) / 1e6 AS total_co2_mt_per_yr,
+        CAST(sum(total_co2_t_per_yr_low) AS DOUBLE) / 1e6 AS total_co2_mt_per_yr_low,
+        CAST(sum(total_co2_t_per_yr_high) AS DOUBLE) / 1e6 AS total_co2_mt_per_yr_high
+    FROM routes
     GROUP BY gem_plant_id
 ),
 plant_flags AS (  -- each flag once per plant (a plant's routes repeat its plant-level flags)
