@@ -6,7 +6,6 @@ checked page is saved (its path is printed) to look at.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -66,7 +65,6 @@ def test_small_brief_in_chromium(browser, tmp_path):
     wh = build_small_warehouse(tmp_path / "wh" / "bcm.duckdb")
     with duckdb.connect(str(wh), read_only=True) as con:
         path = build_brief(con, "VNM", tmp_path / "briefs")
-    shots = Path(tempfile.mkdtemp(prefix="bcm-brief-"))
     page = browser.new_page(viewport={"width": SCREEN_A4, "height": 1200})
     try:
         page.goto(path.as_uri())
@@ -80,7 +78,7 @@ def test_small_brief_in_chromium(browser, tmp_path):
         # The charts are drawn: the fleet chart's bars have a size on screen.
         box = page.locator("#fig-fleet rect").first.bounding_box()
         assert box and box["width"] > 10 and box["height"] > 10
-        shot = shots / "VNM_small.png"
+        shot = tmp_path / "VNM_small.png"  # pytest keeps the last three runs' folders
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")
     finally:
@@ -106,7 +104,6 @@ def test_every_real_brief_fits_a4_and_letter(browser, full_build, tmp_path):
             if not _fits(result):
                 failures[f"{path.parent.name} {label}"] = result
     assert not failures, failures
-    shots = Path(tempfile.mkdtemp(prefix="bcm-brief-"))
     vnm = next(p for p in paths if p.parent.name == "VNM")
     page = browser.new_page(viewport={"width": SCREEN_A4, "height": 1200})
     try:
@@ -118,7 +115,7 @@ def test_every_real_brief_fits_a4_and_letter(browser, full_build, tmp_path):
         )
         assert "Global Coal Plant Tracker, Global Energy Monitor, July 2024 release." in text
         assert "Discount and hurdle rates" in text
-        shot = shots / "VNM.png"
+        shot = tmp_path / "VNM.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")
     finally:
