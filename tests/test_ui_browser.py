@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -132,12 +131,11 @@ def test_graphql_lineage_from_raw_source_to_credits(webserver):
         assert {"team": "bcm-data"} in node["owners"], key
 
 
-def test_browser_shows_lineage_of_credits(webserver, tmp_path_factory):
+def test_browser_shows_lineage_of_credits(webserver, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} absent: install Debian's chromium (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    shots = Path(tempfile.mkdtemp(prefix="bcm-ui-"))
-    shot = shots / f"lineage_{TARGET}.png"
+    shot = tmp_path / f"lineage_{TARGET}.png"  # pytest keeps the last three runs' folders
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -251,12 +249,12 @@ def test_bcm_ui_loads_both_locations_and_shows_the_refresh(refreshed_ui):
     assert "superseded" not in log and "will not be used" not in log  # no Dagster warning from our files
 
 
-def test_browser_shows_the_materialized_build(refreshed_ui):
+def test_browser_shows_the_materialized_build(refreshed_ui, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} absent: install Debian's chromium (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     url, _ = refreshed_ui
-    shot = Path(tempfile.mkdtemp(prefix="bcm-ui-")) / "plant_baselines.png"
+    shot = tmp_path / "plant_baselines.png"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
