@@ -76,7 +76,7 @@ def create_empty_table(
     con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel], comments: bool = True
 ) -> None:
     """The model's table with no rows: the one write path's DDL and comments. (No rows to insert: the
-    whole write path, a transaction with its checks for each of ~85 tables, cost ~0.6 s a dictionary.)"""
+    whole write path, a transaction with its checks for each of ~70 tables, cost ~0.5 s a dictionary.)"""
     target = qualified(model)
     con.execute(create_table_sql(model, target))
     for stmt in comment_statements(model, target) if comments else []:
