@@ -264,14 +264,3 @@ def _read_json(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return text
-
-
-def warehouse_schema(con) -> dict[str, dict[str, str]]:
-    """sqlglot's schema from a DuckDB catalog: every table and view with its columns."""
-    schema: dict[str, dict[str, str]] = {}
-    rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() ORDER BY table_name, column_index"
-    ).fetchall()
-    for table, column, dtype in rows:
-        schema.setdefault(table, {})[column] = dtype
-    return schema
