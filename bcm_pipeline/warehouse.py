@@ -310,7 +310,7 @@ def unchanged_version(con: duckdb.DuckDBPyConnection, published_path: Path) -> P
     ours = {t: known[t] for t in tables if t in known} | fingerprints(
         con, [t for t in tables if t not in known]
     )
-    if content_hash(ours) != current[2]:
+    if content_hash(ours, view_fingerprints(con)) != current[2]:
         return None
     return PublishedVersion(current[0], published_path, current[1], ours, unchanged=True)
 
@@ -326,14 +326,16 @@ VOLATILE_COLUMNS = {"raw_files": ("retrieved_at", "status", "path", "fetched_url
 MANIFEST = "manifest"
 MANIFEST_COMMENTS = {
     None: "What this published warehouse holds: its version, build time, code version, the sha256 of "
-    "every source file and a content fingerprint, row count and check result per table.",
+    "every source file, a content fingerprint, row count and check result per table, and the md5 of each "
+    "analyst view's definition.",
     "version": "Version id bcm-<UTC build time>-<first 8 hex of the content fingerprint>",
     "built_at": "UTC time the version was published",
     "code_version": "bcm-pipeline package version + git describe of the checkout",
-    "kind": "'source' (a raw file) or 'table' (a warehouse table)",
-    "name": "Source id (a row per raw file of the release used) or table name",
+    "kind": "'source' (a raw file), 'table' (a warehouse table) or 'view' (an analyst view)",
+    "name": "Source id (a row per raw file of the release used), table or view name",
     "sha256": "Source rows: SHA-256 of the raw file",
-    "content_md5": "Table rows: md5 over the table's rows in sorted order, volatile columns excluded",
+    "content_md5": "Table rows: md5 over the table's rows in sorted order, volatile columns excluded; view "
+    "rows: md5 of the view's definition as DuckDB stores it (duckdb_views().sql)",
     "row_count": "Table rows: number of rows",
     "check_passed": "Table rows: the table satisfied its pandera model at publish time (null: no model)",
 }
@@ -348,9 +350,22 @@ class PublishedVersion:
     unchanged: bool = False  # the build's content equals the published version's: nothing was published
 
 
-def content_hash(tables: dict[str, tuple[int, str]]) -> str:
-    """md5 over every table's row count and content fingerprint: the version's content, whatever its time."""
-    return hashlib.md5("".join(f"{t}:{n}:{h};" for t, (n, h) in sorted(tables.items())).encode()).hexdigest()
+def content_hash(tables: dict[str, tuple[int, str]], views: dict[str, str] | None = None) -> str:
+    """md5 over every table's row count and content fingerprint, then every view's definition
+    (view_fingerprints): the version's content, whatever its time. A view's query is content too: a build
+    whose only change is a view's SQL is a new version (else the published file kept the old view)."""
+    text = "".join(f"{t}:{n}:{h};" for t, (n, h) in sorted(tables.items()))
+    text += "".join(f"view {v}:{h};" for v, h in sorted((views or {}).items()))
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def view_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{view: md5 of its definition as DuckDB stores it} for the main schema's views."""
+    rows = con.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
+        "AND database_name = current_database()"
+    ).fetchall()
+    return {v: hashlib.md5(sql.encode()).hexdigest() for v, sql in rows}
 
 
 def published_content(published_path: Path) -> tuple[str, str, str] | None:
@@ -361,14 +376,16 @@ def published_content(published_path: Path) -> tuple[str, str, str] | None:
     try:
         with duckdb.connect(str(published_path), read_only=True) as con:
             rows = con.execute(
-                f"SELECT version, CAST(built_at AS VARCHAR), name, row_count, content_md5 FROM {MANIFEST} "
-                "WHERE kind = 'table'"
+                f"SELECT version, CAST(built_at AS VARCHAR), kind, name, row_count, content_md5 FROM {MANIFEST} "
+                "WHERE kind IN ('table', 'view')"
             ).fetchall()
     except duckdb.Error:
         return None
     if not rows:
         return None
-    return rows[0][0], rows[0][1], content_hash({name: (n, h) for _, _, name, n, h in rows})
+    tables = {name: (n, h) for _, _, kind, name, n, h in rows if kind == "table"}
+    views = {name: h for _, _, kind, name, _, h in rows if kind == "view"}
+    return rows[0][0], rows[0][1], content_hash(tables, views)
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -511,14 +528,14 @@ def publish(
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"DROP SCHEMA IF EXISTS {KEYS_SCHEMA} CASCADE")  # the build's own record
             checks = validate(con) if validate else {}
-            tables = fingerprints(con)
-            content = content_hash(tables)
+            tables, views = fingerprints(con), view_fingerprints(con)
+            content = content_hash(tables, views)
             current = published_content(published_path)
             if current is not None and current[2] == content:
                 return PublishedVersion(current[0], published_path, current[1], tables, unchanged=True)
             built = datetime.now(UTC)
             version = f"bcm-{built:%Y%m%dT%H%M%S}{built.microsecond // 1000:03d}Z-{content[:8]}"
-            _write_manifest(con, version, built.isoformat(timespec="seconds"), tables, checks)
+            _write_manifest(con, version, built.isoformat(timespec="seconds"), tables, views, checks)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         final = versions / f"{version}.duckdb"
@@ -541,6 +558,7 @@ def _write_manifest(
     version: str,
     built_at: str,
     tables: dict[str, tuple[int, str]],
+    views: dict[str, str],
     checks: dict[str, bool],
 ) -> None:
     common = [version, built_at, code_version()]
@@ -554,6 +572,8 @@ def _write_manifest(
             rows.append([*common, "source", source_id, sha, None, None, None])
     for table, (count, digest) in sorted(tables.items()):
         rows.append([*common, "table", table, None, digest, count, checks.get(table)])
+    for view, digest in sorted(views.items()):
+        rows.append([*common, "view", view, None, digest, None, None])
     # One transaction: the manifest is written whole, and one commit instead of one per row and comment.
     con.execute("BEGIN TRANSACTION")
     try:

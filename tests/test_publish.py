@@ -196,6 +196,31 @@ def test_the_same_bytes_served_again_are_the_same_content(tmp_path):
         assert warehouse.table_fingerprint(con, "raw_files") != before
 
 
+def test_a_changed_view_is_a_new_version(tmp_path):
+    """A build whose only change is a view's query is published (the published file used to keep the old
+    view: the content was the tables' rows alone); the manifest holds each view's definition md5."""
+    build, published = tmp_path / "build.duckdb", tmp_path / "warehouse" / "bcm.duckdb"
+    published.parent.mkdir()
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 2.5), (2, 4.0)) v(a, x)")
+        con.execute("CREATE VIEW v_t AS SELECT a, x FROM t")
+    first = warehouse.publish(build, published)
+    again = warehouse.publish(build, published)
+    assert not first.unchanged and again.unchanged and again.version == first.version
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE OR REPLACE VIEW v_t AS SELECT a, x * 2 AS x FROM t")  # same columns, new query
+        stored = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'v_t'").fetchone()[0]
+    second = warehouse.publish(build, published)
+    assert not second.unchanged and second.version != first.version
+    assert second.tables == first.tables  # the rows are the same: only the view differs
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("SELECT x FROM v_t ORDER BY a").fetchall() == [(5.0,), (8.0,)]
+        view_rows = con.execute(
+            "SELECT name, content_md5, row_count FROM manifest WHERE kind = 'view'"
+        ).fetchall()
+    assert view_rows == [("v_t", hashlib.md5(stored.encode()).hexdigest(), None)]
+
+
 def test_drift_flags_lost_rows_and_changed_units():
     previous, current = duckdb.connect(), duckdb.connect()
     for con, n, scale in ((previous, 100, 1), (current, 40, 1000)):
