@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bcm_pipeline import catalogue
-from bcm_pipeline.lineage import schema_of, trace, try_column_lineage
+from bcm_pipeline.lineage import catalogue_schema, trace, try_column_lineage
 from bcm_pipeline.schemas.base import (
     comment_statements,
     create_table_sql,
@@ -215,7 +215,7 @@ def dictionary_frame(lineage_cache: Path | None = None) -> pd.DataFrame:
     catalog = _Catalog(con, _model_comments(models))
     created = _create_views(con, views, catalog, lineage_cache)
 
-    schema = schema_of(models)
+    schema = catalogue_schema()  # the models' columns, as `tables` lists them
     rows = []
     for layer, model, sql_file in tables:
         name = table_name(model)

@@ -28,6 +28,15 @@ def schema_of(models: list[type[pa.DataFrameModel]]) -> dict[str, dict[str, str]
     return {table_name(m): {c: "VARCHAR" for c in m.to_schema().columns} for m in models}
 
 
+@functools.cache
+def catalogue_schema() -> dict[str, dict[str, str]]:
+    """schema_of every catalogue table's model: what is stored (the stored contract checks it), without
+    reading a warehouse's catalog. Shared: do not edit it."""
+    from bcm_pipeline import catalogue
+
+    return schema_of([t.model for t in catalogue.TABLES])
+
+
 def column_lineage(sql: str, schema: dict[str, dict[str, str]]) -> dict[str, list[tuple[str, str]]]:
     """{output column: sorted [(table, column), ...]} for a single SELECT (CTEs and joins followed).
 

@@ -5,7 +5,6 @@ A thin wing: what a table is and how it is built lives in bcm_pipeline/catalogue
 this module only turns them into assets, materializations and check results.
 """
 
-import functools
 import hashlib
 import traceback
 from pathlib import Path
@@ -17,7 +16,7 @@ import pandera.pandas as pa
 from bcm_pipeline import build, catalogue, warehouse
 from bcm_pipeline.build import Built, Check
 from bcm_pipeline.catalogue import Table
-from bcm_pipeline.lineage import schema_of, trace
+from bcm_pipeline.lineage import catalogue_schema, trace
 from bcm_pipeline.resources import BcmResource
 from bcm_pipeline.sources import candidates
 from bcm_pipeline.sources.download import DownloadError, RawFile, fetch
@@ -392,7 +391,7 @@ def _mart(context: dg.AssetExecutionContext, bcm: BcmResource, t: Table) -> dg.M
     with bcm.build_connection() as con:
         built = build.sql_table(con, t, keep=not bcm.settings().rebuild)
         preview = _preview(con, t)
-        # Parsed from the SQL; cached per SQL text in the lineage cache.
+    # Parsed from the SQL; cached per SQL text in the lineage cache.
     lineage, why = column_lineage(t.sql_text(), bcm.settings().lineage_cache_dir)
     metadata = {**_metadata(built, preview), "sql_file": f"bcm_pipeline/sql/{t.sql}"}
     if lineage:
@@ -434,17 +433,10 @@ def mart_stages(marts: list[Table]) -> list[list[Table]]:
     return [stages[d] for d in sorted(stages)]
 
 
-@functools.cache
-def _catalogue_schema() -> dict[str, dict[str, str]]:
-    """The columns of every catalogue table, from its model: what is stored (the stored contract checks
-    it), without reading the warehouse's catalog for each mart."""
-    return schema_of([t.model for t in catalogue.TABLES])
-
-
 def column_lineage(sql: str, cache_dir) -> tuple[dg.TableColumnLineage | None, str | None]:
     """Dagster's `dagster/column_lineage` for a SQL table (asset key = table name), or (None, why) when
     the SQL cannot be followed."""
-    deps, why = trace(sql, _catalogue_schema(), cache_dir)
+    deps, why = trace(sql, catalogue_schema(), cache_dir)
     if not deps:
         return None, why or "no column found"
     return dg.TableColumnLineage(
