@@ -6,6 +6,11 @@ so the lineage shown in the Dagster UI and the data dictionary follows the SQL a
 Following every column through sqlglot costs ~0.1-1 s per file, and the same SQL is followed by its mart
 step, the analyst views and the data dictionary: try_column_lineage memoises the answer per (SQL text,
 columns of the tables it reads), in the process and, given a cache folder, on disk across runs.
+
+The answers for the shipped SQL ship too (sql/lineage.json, made by `python -m bcm_pipeline.lineage`):
+~2.5 s of sqlglot a first or cold build no longer pays. They are keyed like the cache, by the SQL text
+and the columns read, so edited SQL or models miss them and are traced; tests/test_lineage_seed.py fails
+when the shipped answers are stale or differ from sqlglot's.
 """
 
 from __future__ import annotations
@@ -181,15 +186,12 @@ def trace(
     sql: str, schema: dict[str, dict[str, str]], cache_dir: Path | None = None
 ) -> tuple[dict[str, list[tuple[str, str]]], str | None]:
     """(column lineage, None) or ({}, why it could not be traced): the data dictionary says which."""
-    version = _sqlglot_version()
-    read = _cached(cache_dir, ["tables", version, sql], lambda: _tables_named(sql))
+    read = _cached(cache_dir, ["tables", sql], lambda: _tables_named(sql))
     if read is None:
         return {}, "sqlglot cannot parse the SQL"
     columns = {t: list(schema[t]) for t in read if t in schema}
     answer = _cached(
-        cache_dir,
-        ["lineage", version, "deps-or-error", sql, columns],
-        lambda: _lineage_or_error(sql, columns),
+        cache_dir, ["lineage", "deps-or-error", sql, columns], lambda: _lineage_or_error(sql, columns)
     )
     deps = {c: [tuple(d) for d in reads] for c, reads in (answer.get("deps") or {}).items()}
     return deps, answer.get("error")
@@ -245,24 +247,73 @@ def _lineage_or_error(sql: str, columns: dict[str, list[str]]) -> dict:
 
 
 _MEMO: dict[str, str] = {}  # JSON key -> JSON answer, for this process
+SEED_PATH = Path(__file__).resolve().parent / "sql" / "lineage.json"
+_use_seed = True  # write_seed traces afresh
 
 
 def _cached(cache_dir: Path | None, key: list, compute):
-    """compute()'s JSON-able answer, memoised in the process and, given cache_dir, in
-    cache_dir/<kind>-<sha256 of key>.json. Returns a fresh copy each time: callers may edit it."""
+    """compute()'s JSON-able answer: memoised in the process, else the shipped answer (SEED_PATH), else,
+    given cache_dir, cache_dir/<kind>-<sha256 of key and sqlglot's version>.json, else computed (and
+    kept there). Returns a fresh copy each time: callers may edit it."""
     text = json.dumps(key)
     if text not in _MEMO:
-        path = cache_dir / f"{key[0]}-{hashlib.sha256(text.encode()).hexdigest()}.json" if cache_dir else None
-        answer = _read_json(path) if path is not None else None
+        answer = _seed().get(_digest(text)) if _use_seed else None
         if answer is None:
-            answer = json.dumps(compute())
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-                tmp.write_text(answer)
-                os.replace(tmp, path)  # whole files only: two writers race harmlessly
+            answer = _cached_on_disk(cache_dir, key, compute)
         _MEMO[text] = answer
     return json.loads(_MEMO[text])
+
+
+def _cached_on_disk(cache_dir: Path | None, key: list, compute) -> str:
+    # The disk cache is sqlglot's answer: another sqlglot may answer otherwise.
+    versioned = json.dumps([key[0], _sqlglot_version(), *key[1:]])
+    path = cache_dir / f"{key[0]}-{_digest(versioned)}.json" if cache_dir else None
+    answer = _read_json(path) if path is not None else None
+    if answer is None:
+        answer = json.dumps(compute())
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+            tmp.write_text(answer)
+            os.replace(tmp, path)  # whole files only: two writers race harmlessly
+    return answer
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def _seed() -> dict[str, str]:
+    """{digest of a key: JSON answer} shipped in SEED_PATH ({} when absent or unreadable: traced instead)."""
+    try:
+        answers = json.loads(SEED_PATH.read_text())["answers"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {digest: json.dumps(answer) for digest, answer in answers.items()}
+
+
+def write_seed(path: Path = SEED_PATH) -> int:
+    """Trace every mart and view afresh (the data dictionary follows them all, as a build does) and write
+    the answers to `path`, one per line. Returns how many."""
+    global _use_seed
+    from bcm_pipeline import dictionary  # (imports this module)
+
+    _MEMO.clear()
+    _use_seed = False
+    try:
+        dictionary.dictionary_frame()
+    finally:
+        _use_seed = True
+    answers = sorted((_digest(text), answer) for text, answer in _MEMO.items())
+    _MEMO.clear()
+    lines = ",\n".join(f"{json.dumps(digest)}: {answer}" for digest, answer in answers)
+    path.write_text(
+        f'{{"made_with": "sqlglot {_sqlglot_version()}", "made_by": "python -m bcm_pipeline.lineage",\n'
+        f'"answers": {{\n{lines}\n}}}}\n'
+    )
+    _seed.cache_clear()
+    return len(answers)
 
 
 def _read_json(path: Path) -> str | None:
@@ -273,3 +324,9 @@ def _read_json(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return text
+
+
+if __name__ == "__main__":  # python -m bcm_pipeline.lineage: after editing a mart, a view or a model
+    from bcm_pipeline import lineage  # the module the dictionary imports, not this __main__ copy
+
+    print(f"{lineage.write_seed()} lineage answers written to {lineage.SEED_PATH}")

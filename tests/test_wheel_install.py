@@ -40,6 +40,8 @@ def test_a_wheel_builds_and_publishes_from_an_empty_folder(tmp_path, mirror):
 
     out = _run([str(venv / "bin" / "bcm"), "--data-dir", "data", "refresh", "--mirror", mirror], elsewhere)
     assert "published" in out
+    # The shipped column lineage answered every mart and view: nothing was traced into the lineage cache.
+    assert not (elsewhere / "data" / "cache" / "lineage").exists()
     published = elsewhere / "data" / "warehouse" / "bcm.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM agreements").fetchone()[0] >= 3  # shipped defaults
