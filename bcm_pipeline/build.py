@@ -101,41 +101,16 @@ def source_table(
     releases = releases or registry.resolve(registry.ReleaseOptions.of(settings))
     if t.releases == "latest_two":
         return _release_units_table(con, t, settings, releases, keep)
-    release = releases.used(t.source_id)
-    folder = settings.source_dir(t.source_id)
-    with ExitStack() as stack:
-        if t.file == catalogue.ALL_FILES:  # the parser reads every file of the release: one key over all
-            path = stack.enter_context(_release_side_by_side(folder, release))
-            sha = release_sha256(folder, release)
-        else:
-            path = readable(folder / releases.table_file(t.source_id, t.file, release).filename)
-            sha = sha256_of(path)
-        # Same bytes, parser code, layout and model code: reuse the validated frame; else parse (from the
-        # parse cache when only the model changed) and validate.
-        layout = release.layout(t.source_id)
-        key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
+    with _parse_input(t, settings, releases) as (path, sha, release, key):
         build_key = build_keys.read_key(t, key)
         why = build_keys.why_build(con, [t.name], build_key, keep)
         if why is None:
             return kept_read_table(con, t, sha, release.version)
-        parse_hit = True  # a validated frame: the file is not parsed again (nor its parse cache read)
-
-        def parse_and_validate() -> tuple[pd.DataFrame, pd.DataFrame]:
-            nonlocal parse_hit
-            df, parse_hit = parse_cache.cached_parse(
-                t.parse,
-                path,
-                settings.parse_cache_dir(t.source_id),
-                t.name,
-                sha,
-                layout,
-                before_parse=lambda: prove_whole(t, settings, releases),
+        # A prewarm process may be writing this source's caches: wait for it, then read what it wrote.
+        with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id)):
+            valid, quarantined, parse_hit, validated_hit = _parsed_and_validated(
+                t, settings, releases, path, sha, release, key
             )
-            return _validate(t, df, t.source_id, sha)
-
-        valid, quarantined, validated_hit = _cached_validation(
-            settings.validated_cache_dir(t.source_id), t.name, key, parse_and_validate
-        )
     files = files_read(t, settings, releases)
 
     def guard(valid: pd.DataFrame) -> None:
@@ -153,6 +128,91 @@ def source_table(
     built = _write_validated(con, t, valid, quarantined, sha, parse_hit, validated_hit, guard)
     built.release = release.version
     return _recorded(con, built, build_key, why)
+
+
+@contextmanager
+def _parse_input(
+    t: Table, settings: Settings, releases: Releases
+) -> Iterator[tuple[Path, str, Release, str]]:
+    """What a source table is parsed from: (the path its parser reads, the sha256 its caches are keyed by,
+    the release used, the key of its validated frame)."""
+    release = releases.used(t.source_id)
+    folder = settings.source_dir(t.source_id)
+    with ExitStack() as stack:
+        if t.file == catalogue.ALL_FILES:  # the parser reads every file of the release: one key over all
+            path = stack.enter_context(_release_side_by_side(folder, release))
+            sha = release_sha256(folder, release)
+        else:
+            path = readable(folder / releases.table_file(t.source_id, t.file, release).filename)
+            sha = sha256_of(path)
+        # Same bytes, parser code, layout and model code: the same validated frame.
+        layout = release.layout(t.source_id)
+        key = validated_key(t, t.source_id, f"{sha} {parse_cache.parse_fingerprint(t.parse, layout)}")
+        yield path, sha, release, key
+
+
+def _parsed_and_validated(
+    t: Table, settings: Settings, releases: Releases, path: Path, sha: str, release: Release, key: str
+) -> tuple[pd.DataFrame, pd.DataFrame, bool, bool | None]:
+    """(valid, quarantined, parse hit, validated hit): the validated frame from its cache, else the file
+    parsed (from the parse cache when only the model changed) and validated."""
+    parse_hit = True  # a validated frame: the file is not parsed again (nor its parse cache read)
+
+    def parse_and_validate() -> tuple[pd.DataFrame, pd.DataFrame]:
+        nonlocal parse_hit
+        df, parse_hit = parse_cache.cached_parse(
+            t.parse,
+            path,
+            settings.parse_cache_dir(t.source_id),
+            t.name,
+            sha,
+            release.layout(t.source_id),
+            before_parse=lambda: prove_whole(t, settings, releases),
+        )
+        return _validate(t, df, t.source_id, sha)
+
+    valid, quarantined, validated_hit = _cached_validation(
+        settings.validated_cache_dir(t.source_id), t.name, key, parse_and_validate
+    )
+    return valid, quarantined, parse_hit, validated_hit
+
+
+def warm_caches(t: Table, settings: Settings, releases: Releases) -> bool | None:
+    """Fill the parse and validated caches that building the source table `t` reads, with no warehouse
+    (bcm_pipeline/prewarm.py, in another process while the run starts). True when something was computed,
+    False when the caches had it, None when another process writes the source's caches (its step)."""
+    folder = settings.validated_cache_dir(t.source_id)
+    with parse_cache.folder_lock(folder, wait=False) as held:
+        if not held:
+            return None
+        if t.releases == "latest_two":
+            missing = _releases_not_cached(t, settings, releases)
+            for entry in missing:
+                _release_validated(t, settings, releases, entry)
+            return bool(missing)
+        with _parse_input(t, settings, releases) as (path, sha, release, key):
+            if parse_cache.validated_path(folder, t.name, key).exists():
+                return False
+            _parsed_and_validated(t, settings, releases, path, sha, release, key)
+            return True
+
+
+def is_warm(t: Table, settings: Settings, releases: Releases) -> bool:
+    """Whether the validated caches hold what building the source table `t` from the files on disk reads."""
+    if t.releases == "latest_two":
+        return not _releases_not_cached(t, settings, releases)
+    with _parse_input(t, settings, releases) as (_, _, _, key):
+        return parse_cache.validated_path(settings.validated_cache_dir(t.source_id), t.name, key).exists()
+
+
+def _releases_not_cached(t: Table, settings: Settings, releases: Releases) -> list:
+    """The entries of _release_keys whose validated units are not in the validated cache."""
+    folder = settings.validated_cache_dir(t.source_id)
+    return [
+        entry
+        for entry in _release_keys(t, settings, releases)
+        if not parse_cache.validated_path(folder, f"{t.name}@{entry[0].version}", entry[4]).exists()
+    ]
 
 
 def kept_read_table(
@@ -286,18 +346,32 @@ def _release_units_table(
 ) -> Built:
     """tracker_unit_releases: the units of the source's two newest listed releases, each parsed with its
     own layout, validated per release (a bad row is quarantined with the file it came from)."""
-    latest = releases.sources[t.source_id].latest_two()
-    used = releases.used(t.source_id).version
-    # The used release shares the cached frame of the current table its parser builds.
-    current = next(
-        (
-            c.name
-            for c in catalogue.parsed_from_used_release()
-            if c.source_id == t.source_id and c.parse is t.parse
-        ),
-        t.name,
+    keyed = _release_keys(t, settings, releases)
+    build_key = build_keys.read_key(t, " ".join(k for *_, k in keyed))
+    versions = ", ".join(r.version for r, *_ in keyed)
+    why = build_keys.why_build(con, [t.name], build_key, keep)
+    if why is None:
+        return kept_read_table(con, t, release=versions)
+    frames, quarantined = [], []
+    with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id)):  # (as in source_table)
+        for entry in keyed:
+            valid, bad = _release_validated(t, settings, releases, entry)
+            frames.append(valid)
+            quarantined.append(bad)
+    valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
+    warehouse.write_table(con, t.model, valid)
+    warehouse.record_quarantine(con, t.name, bad)
+    return _recorded(
+        con, Built(t, len(valid), check(con, t, len(valid)), bad, None, None, versions), build_key, why
     )
+
+
+def _release_keys(
+    t: Table, settings: Settings, releases: Releases
+) -> list[tuple[Release, Path, str, bool, str]]:
+    """(release, path, sha256, newest, validated key) of each of the source's two newest listed releases."""
     keyed = []
+    latest = releases.sources[t.source_id].latest_two()
     for release in latest:
         path = readable(
             settings.source_dir(t.source_id) / releases.table_file(t.source_id, t.file, release).filename
@@ -312,28 +386,33 @@ def _release_units_table(
             f"{_release_units_fingerprint()}",
         )
         keyed.append((release, path, sha, newest, key))
-    build_key = build_keys.read_key(t, " ".join(k for *_, k in keyed))
-    versions = ", ".join(r.version for r in latest)
-    why = build_keys.why_build(con, [t.name], build_key, keep)
-    if why is None:
-        return kept_read_table(con, t, release=versions)
-    frames, quarantined = [], []
-    for release, path, sha, newest, key in keyed:
-        cache_key = current if release.version == used else f"{current}@{release.version}"
-        valid, bad, _ = _cached_validation(
-            settings.validated_cache_dir(t.source_id),
-            f"{t.name}@{release.version}",
-            key,
-            functools.partial(_release_units_validated, t, settings, path, cache_key, sha, release, newest),
-        )
-        frames.append(valid)
-        quarantined.append(bad)
-    valid, bad = pd.concat(frames, ignore_index=True), pd.concat(quarantined, ignore_index=True)
-    warehouse.write_table(con, t.model, valid)
-    warehouse.record_quarantine(con, t.name, bad)
-    return _recorded(
-        con, Built(t, len(valid), check(con, t, len(valid)), bad, None, None, versions), build_key, why
+    return keyed
+
+
+def _release_validated(
+    t: Table, settings: Settings, releases: Releases, entry: tuple[Release, Path, str, bool, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The validated units of one release (and its quarantine rows), from the validated cache or made."""
+    release, path, sha, newest, key = entry
+    # The used release shares the cached frame of the current table its parser builds.
+    current = next(
+        (
+            c.name
+            for c in catalogue.parsed_from_used_release()
+            if c.source_id == t.source_id and c.parse is t.parse
+        ),
+        t.name,
     )
+    cache_key = (
+        current if release.version == releases.used(t.source_id).version else f"{current}@{release.version}"
+    )
+    valid, bad, _ = _cached_validation(
+        settings.validated_cache_dir(t.source_id),
+        f"{t.name}@{release.version}",
+        key,
+        functools.partial(_release_units_validated, t, settings, path, cache_key, sha, release, newest),
+    )
+    return valid, bad
 
 
 def _release_units_validated(
@@ -352,13 +431,7 @@ def authored_table(
 ) -> Built:
     """Read, validate (or take the validated frame from data/cache/validated/; no settings: no cache),
     write and quarantine an authored table. `keep`: the table stored from the same frame is kept."""
-    df = t.parse(settings)
-    # The frame read is the key (its pickle holds every value and dtype): no key, no cache.
-    try:
-        frame_key = hashlib.sha256(pickle.dumps(df, protocol=5)).hexdigest()
-    except (pickle.PicklingError, TypeError, AttributeError):
-        frame_key = None
-    key = validated_key(t, "reference", frame_key) if frame_key and settings is not None else None
+    df, key = _authored_frame(t, settings)
     build_key = build_keys.read_key(t, key) if key else None
     why = build_keys.why_build(con, [t.name], build_key, keep)
     if why is None:
@@ -369,6 +442,18 @@ def authored_table(
     )
     built = _write_validated(con, t, valid, quarantined, None, None, validated_hit)
     return _recorded(con, built, build_key, why)
+
+
+def _authored_frame(t: Table, settings: Settings | None) -> tuple[pd.DataFrame, str | None]:
+    """(the authored table as read, the key of its validated frame: None without settings, or when the
+    frame does not pickle)."""
+    df = t.parse(settings)
+    # The frame read is the key (its pickle holds every value and dtype): no key, no cache.
+    try:
+        frame_key = hashlib.sha256(pickle.dumps(df, protocol=5)).hexdigest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        frame_key = None
+    return df, validated_key(t, "reference", frame_key) if frame_key and settings is not None else None
 
 
 def _validate(t: Table, df: pd.DataFrame, origin: str, sha: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -188,27 +188,34 @@ def _why_run(settings: Settings, releases) -> tuple[str | None, str]:
 
 
 def _run_refresh(settings: Settings, mirror: str | None, releases) -> None:
-    from bcm_pipeline.assets.instance import open_instance
-    from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
-    from bcm_pipeline.definitions import build_defs, freeze_loaded_objects
-    from bcm_pipeline.resources import BcmResource
+    from bcm_pipeline import prewarm
 
-    handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
-    pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
-    resource = BcmResource.of(
-        data_dir=settings.data_dir, source_mirror=mirror, release_pins=pins, rebuild=settings.rebuild or None
-    )
-    defs = build_defs(resource)
-    freeze_loaded_objects()
-    job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
-    click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
-    began = time.monotonic()
-    day = uptodate.today()  # the day the run's clock-reading SQL sees, recorded if it succeeds
-    uptodate.forget(settings)
-    with open_instance(settings) as instance:
-        result = job.execute_in_process(
-            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
+    # Source files on disk whose cache is cold: parsed in other processes while Dagster loads here.
+    with prewarm.started(settings, releases, report=click.echo):
+        from bcm_pipeline.assets.instance import open_instance
+        from bcm_pipeline.assets.progress import ProgressHandler, progress_logger
+        from bcm_pipeline.definitions import build_defs, freeze_loaded_objects
+        from bcm_pipeline.resources import BcmResource
+
+        handler = ProgressHandler(click.echo, lambda line: click.echo(line, err=True))
+        pins = dict(settings.releases)  # --release and BCM_RELEASE_*: the run reads the same
+        resource = BcmResource.of(
+            data_dir=settings.data_dir,
+            source_mirror=mirror,
+            release_pins=pins,
+            rebuild=settings.rebuild or None,
         )
+        defs = build_defs(resource)
+        freeze_loaded_objects()
+        job = defs.resolve_job_def("refresh").with_logger_defs({"console": progress_logger(handler=handler)})
+        click.echo(f"refresh into {settings.data_dir}" + (f" from the mirror {mirror}" if mirror else ""))
+        began = time.monotonic()
+        day = uptodate.today()  # the day the run's clock-reading SQL sees, recorded if it succeeds
+        uptodate.forget(settings)
+        with open_instance(settings) as instance:
+            result = job.execute_in_process(
+                run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
+            )
     published = result.success or any(
         e.event_type_value == "STEP_SUCCESS" and e.step_key == "published_warehouse"
         for e in result.all_events

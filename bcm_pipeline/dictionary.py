@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from bcm_pipeline import catalogue
+from bcm_pipeline import catalogue, lineage
 from bcm_pipeline.lineage import catalogue_schema, trace, try_column_lineage
 from bcm_pipeline.schemas.base import (
     comment_statements,
@@ -312,5 +312,12 @@ def write_markdown(path: Path = DOC_PATH) -> Path:
     return path
 
 
-if __name__ == "__main__":
+def write_lineage_seed(path: Path = lineage.SEED_PATH) -> Path:
+    """The shipped column lineage of every mart and view (lineage.py), traced afresh."""
+    path.write_text(lineage.remade_seed(dictionary_frame))
+    return path
+
+
+if __name__ == "__main__":  # after editing a mart, a view or a model
+    print(write_lineage_seed())
     print(write_markdown())

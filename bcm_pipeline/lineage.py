@@ -7,7 +7,7 @@ Following every column through sqlglot costs ~0.1-1 s per file, and the same SQL
 step, the analyst views and the data dictionary: try_column_lineage memoises the answer per (SQL text,
 columns of the tables it reads), in the process and, given a cache folder, on disk across runs.
 
-The answers for the shipped SQL ship too (sql/lineage.json, made by `python -m bcm_pipeline.lineage`):
+The answers for the shipped SQL ship too (sql/lineage.json, made by `python -m bcm_pipeline.dictionary`):
 ~2.5 s of sqlglot a first or cold build no longer pays. They are keyed like the cache, by the SQL text
 and the columns read, so edited SQL or models miss them and are traced; tests/test_lineage_seed.py fails
 when the shipped answers are stale or differ from sqlglot's.
@@ -21,6 +21,7 @@ import importlib.metadata
 import json
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pandera.pandas as pa
@@ -248,7 +249,7 @@ def _lineage_or_error(sql: str, columns: dict[str, list[str]]) -> dict:
 
 _MEMO: dict[str, str] = {}  # JSON key -> JSON answer, for this process
 SEED_PATH = Path(__file__).resolve().parent / "sql" / "lineage.json"
-_use_seed = True  # write_seed traces afresh
+_use_seed = True  # remade_seed traces afresh
 
 
 def _cached(cache_dir: Path | None, key: list, compute):
@@ -293,27 +294,25 @@ def _seed() -> dict[str, str]:
     return {digest: json.dumps(answer) for digest, answer in answers.items()}
 
 
-def write_seed(path: Path = SEED_PATH) -> int:
-    """Trace every mart and view afresh (the data dictionary follows them all, as a build does) and write
-    the answers to `path`, one per line. Returns how many."""
+def remade_seed(trace_all: Callable[[], object]) -> str:
+    """The text of SEED_PATH, one answer a line: every answer `trace_all()` asks for, traced afresh (not
+    from the shipped answers). dictionary.write_lineage_seed passes the data dictionary, which follows
+    every mart and view as a build does."""
     global _use_seed
-    from bcm_pipeline import dictionary  # (imports this module)
-
     _MEMO.clear()
     _use_seed = False
     try:
-        dictionary.dictionary_frame()
+        trace_all()
     finally:
         _use_seed = True
     answers = sorted((_digest(text), answer) for text, answer in _MEMO.items())
     _MEMO.clear()
+    _seed.cache_clear()
     lines = ",\n".join(f"{json.dumps(digest)}: {answer}" for digest, answer in answers)
-    path.write_text(
-        f'{{"made_with": "sqlglot {_sqlglot_version()}", "made_by": "python -m bcm_pipeline.lineage",\n'
+    return (
+        f'{{"made_with": "sqlglot {_sqlglot_version()}", "made_by": "python -m bcm_pipeline.dictionary",\n'
         f'"answers": {{\n{lines}\n}}}}\n'
     )
-    _seed.cache_clear()
-    return len(answers)
 
 
 def _read_json(path: Path) -> str | None:
@@ -324,9 +323,3 @@ def _read_json(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return text
-
-
-if __name__ == "__main__":  # python -m bcm_pipeline.lineage: after editing a mart, a view or a model
-    from bcm_pipeline import lineage  # the module the dictionary imports, not this __main__ copy
-
-    print(f"{lineage.write_seed()} lineage answers written to {lineage.SEED_PATH}")

@@ -23,11 +23,13 @@ import logging
 import os
 import pickle
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+from filelock import FileLock, Timeout
 
 from bcm_pipeline.parsers import common
 from bcm_pipeline.parsers.common import Layout, SourceFormatError
@@ -115,6 +117,25 @@ def cached_parse(
 # this process writes (like every other cache and the build warehouse itself).
 
 
+@contextmanager
+def folder_lock(folder: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold folder/writer.lock (flock: released however the holder ends) while writing the cache folders
+    of one source: a step and a prewarm process (bcm_pipeline/prewarm.py) never write one folder at once,
+    nor take each other's temporary files for a killed write's. Yields False when not `wait`ing and
+    another process holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(folder / "writer.lock", timeout=-1 if wait else 0)  # (like data/refresh.lock)
+    try:
+        lock.acquire()
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
 def files_fingerprint(files: list[Path], libraries: list[str]) -> str:
     """sha256 over the files' names and bytes and the installed versions of `libraries`."""
     digest = hashlib.sha256(" ".join(f"{n} {importlib.metadata.version(n)}" for n in libraries).encode())
@@ -132,9 +153,13 @@ def parse_fingerprint(parse: Callable, layout: Layout | None = None) -> str:
     return fingerprint
 
 
+def validated_path(cache_dir: Path, table: str, key: str) -> Path:
+    return cache_dir / f"{table}-{key}.pickle"
+
+
 def read_validated(cache_dir: Path, table: str, key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(valid rows, quarantine rows) stored under `key`, or None when absent or unreadable."""
-    stored = _read_pickle(cache_dir / f"{table}-{key}.pickle", key, "validated cache", "validating again")
+    stored = _read_pickle(validated_path(cache_dir, table, key), key, "validated cache", "validating again")
     return None if stored is None else (stored["valid"], stored["quarantined"])
 
 
@@ -143,7 +168,7 @@ def write_validated(
 ) -> bool:
     """Store the pair under `key` atomically, if both read back identical; one pair per table."""
     payload = {"key": key, "valid": valid, "quarantined": quarantined}
-    return _write_pickle(cache_dir / f"{table}-{key}.pickle", payload, "validated cache")
+    return _write_pickle(validated_path(cache_dir, table, key), payload, "validated cache")
 
 
 def _read_pickle(path: Path, key: str, what: str, instead: str) -> dict | None:
@@ -176,7 +201,11 @@ def _write_pickle(path: Path, payload: dict, what: str) -> bool:
         tmp.unlink(missing_ok=True)
         return False
     table = path.name.rsplit("-", 1)[0]
-    _install(tmp, path, f"{table}-*.pickle", f"{table}-*.parquet")  # (.parquet: the parse cache before)
+    try:
+        _install(tmp, path, f"{table}-*.pickle", f"{table}-*.parquet")  # (.parquet: the parse cache before)
+    except FileNotFoundError:  # the .tmp-* taken for a killed write's by another process: not cached
+        log.warning(f"{what}: {path.name} not cached, its temporary file was removed meanwhile")
+        return False
     return True
 
 
