@@ -106,8 +106,8 @@ def source_table(
         why = build_keys.why_build(con, [t.name], build_key, keep)
         if why is None:
             return kept_read_table(con, t, sha, release.version)
-        # A prewarm process may be writing this source's caches: wait for it, then read what it wrote.
-        with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id)):
+        # A prewarm process may be making this table's frames: wait for it, then read what it wrote.
+        with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id), t.name):
             valid, quarantined, parse_hit, validated_hit = _parsed_and_validated(
                 t, settings, releases, path, sha, release, key
             )
@@ -180,9 +180,9 @@ def _parsed_and_validated(
 def warm_caches(t: Table, settings: Settings, releases: Releases) -> bool | None:
     """Fill the parse and validated caches that building the source table `t` reads, with no warehouse
     (bcm_pipeline/prewarm.py, in another process while the run starts). True when something was computed,
-    False when the caches had it, None when another process writes the source's caches (its step)."""
+    False when the caches had it, None when another process is making them (its step)."""
     folder = settings.validated_cache_dir(t.source_id)
-    with parse_cache.folder_lock(folder, wait=False) as held:
+    with parse_cache.folder_lock(folder, t.name, wait=False) as held:
         if not held:
             return None
         if t.releases == "latest_two":
@@ -353,7 +353,7 @@ def _release_units_table(
     if why is None:
         return kept_read_table(con, t, release=versions)
     frames, quarantined = [], []
-    with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id)):  # (as in source_table)
+    with parse_cache.folder_lock(settings.validated_cache_dir(t.source_id), t.name):  # (as in source_table)
         for entry in keyed:
             valid, bad = _release_validated(t, settings, releases, entry)
             frames.append(valid)

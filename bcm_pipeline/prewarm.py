@@ -7,13 +7,14 @@ source table is parsed and validated by its step, one after the other on one cor
 functions the steps call (build.warm_caches), from the last source step backwards, while this process
 imports Dagster, opens the instance and runs the first steps; a source step then reads its frames back.
 
-One process writes a source's cache folder at a time (parse_cache.folder_lock, held by a step while it
-parses and validates, and tried by a pool process per table): a step whose table a pool process is
-working on waits for it and then reads the frames; a table whose step got there first is skipped here.
-Nothing here writes the warehouse, the build record or the raw files, and nothing here decides anything:
-a table that fails here is left to its step, which fails or quarantines and says why. Files the run
-downloads itself (a fresh data folder, a new release) are parsed by their steps, as before; runs started
-by the UI or a schedule do not prewarm.
+One process makes a table's frames at a time (parse_cache.folder_lock on the table, held by its step
+while it parses and validates, and tried here): a step whose table is being made here waits for it and
+reads the frames; a table whose step got there first is skipped here. Files not on disk yet (a fresh
+data folder, a pinned release not downloaded) are waited for and parsed once the run's download has
+placed them; a source whose old file is cached and whose new release the run downloads is parsed by its
+step, as before. Nothing here writes the warehouse, the build record or the raw files, and nothing here
+decides anything: a table that fails here is left to its step, which fails or quarantines and says why.
+Runs started by the UI or a schedule do not prewarm.
 """
 
 from __future__ import annotations

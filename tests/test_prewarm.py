@@ -130,9 +130,9 @@ def test_a_snapshot_keeps_the_bytes_it_linked(tmp_path):
     assert (folder / "units.csv").read_text() == "new\n"
 
 
-def test_a_pool_process_leaves_a_source_whose_step_holds_its_caches(tmp_path):
-    """While a step (here: another process) holds a source's cache folder, warm_caches does nothing and
-    says so; the step, waiting for the folder, gets it once the holder lets go."""
+def test_a_prewarm_process_leaves_a_table_whose_step_makes_it(tmp_path):
+    """While a step (here: another process) makes a table's frames, warm_caches does nothing and says so;
+    the step, waiting for the table, gets it once the holder lets go."""
     settings = _settings(tmp_path / "data")
     t = catalogue.table("owid_carbon_intensity")
     folder = settings.validated_cache_dir(t.source_id)
@@ -141,7 +141,7 @@ def test_a_pool_process_leaves_a_source_whose_step_holds_its_caches(tmp_path):
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; from bcm_pipeline.parsers import cache\n"
-            f"with cache.folder_lock(Path({str(folder)!r})):\n"
+            f"with cache.folder_lock(Path({str(folder)!r}), {t.name!r}):\n"
             "    print('held', flush=True); time.sleep(1.5)\n",
         ],
         stdout=subprocess.PIPE,
@@ -151,7 +151,7 @@ def test_a_pool_process_leaves_a_source_whose_step_holds_its_caches(tmp_path):
         assert holder.stdout.readline().strip() == "held"
         assert build.warm_caches(t, settings, _releases(settings)) is None
         began = time.monotonic()
-        with parse_cache.folder_lock(folder) as held:
+        with parse_cache.folder_lock(folder, t.name) as held:
             assert held and time.monotonic() - began > 0.3  # it waited for the holder
     finally:
         holder.wait(timeout=30)

@@ -133,7 +133,7 @@ def test_validated_frames_read_back_identical_quarantine_included(tmp_path):
     # Another key (other bytes, parser, model or library) is a miss; a new pair replaces the old one.
     assert cache.read_validated(folder, "owid_carbon_intensity", "k2") is None
     assert cache.write_validated(folder, "owid_carbon_intensity", "k2", valid, quarantined)
-    assert sorted(p.name for p in folder.iterdir()) == ["owid_carbon_intensity-k2.pickle"]
+    assert sorted(p.name for p in folder.glob("*.pickle")) == ["owid_carbon_intensity-k2.pickle"]
     # A file cut short is a miss (validated again), never an error.
     (folder / "owid_carbon_intensity-k2.pickle").write_bytes(b"\x80\x05cut")
     assert cache.read_validated(folder, "owid_carbon_intensity", "k2") is None

@@ -118,13 +118,14 @@ def cached_parse(
 
 
 @contextmanager
-def folder_lock(folder: Path, wait: bool = True) -> Iterator[bool]:
-    """Hold folder/writer.lock (flock: released however the holder ends) while writing the cache folders
-    of one source: a step and a prewarm process (bcm_pipeline/prewarm.py) never write one folder at once,
-    nor take each other's temporary files for a killed write's. Yields False when not `wait`ing and
-    another process holds it."""
+def folder_lock(folder: Path, name: str = "writer", wait: bool = True) -> Iterator[bool]:
+    """Hold folder/<name>.lock (flock: released however the holder ends). "writer": while a process writes
+    in the cache folder (its temporary files are never taken for a killed write's); a table's name: while
+    a step or a prewarm process (bcm_pipeline/prewarm.py) makes that table's frames, so the other waits
+    and reads them instead of making them twice. Yields False when not `wait`ing and another process
+    holds it."""
     folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / "writer.lock", timeout=-1 if wait else 0)  # (like data/refresh.lock)
+    lock = FileLock(folder / f"{name}.lock", timeout=-1 if wait else 0)  # (like data/refresh.lock)
     try:
         lock.acquire()
     except Timeout:
@@ -186,26 +187,21 @@ def _read_pickle(path: Path, key: str, what: str, instead: str) -> dict | None:
 def _write_pickle(path: Path, payload: dict, what: str) -> bool:
     """Write `payload` (its frames) atomically at `path` if every frame reads back identical; the entries
     of the same table under other keys go (one per table). Returns whether it was kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(path.parent)  # a killed write's .tmp-* (one writer per build: all are stale)
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.pickle")
     try:
         data = pickle.dumps(payload, protocol=5)
         back = pickle.loads(data)
         for name, value in payload.items():
             if isinstance(value, pd.DataFrame):
                 pd.testing.assert_frame_equal(back[name], value, check_exact=True)
-        tmp.write_bytes(data)
     except (TypeError, ValueError, AssertionError, AttributeError, pickle.PicklingError) as exc:
         log.warning(f"{what}: {path.name} not cached, it does not round-trip: {exc}")
-        tmp.unlink(missing_ok=True)
         return False
     table = path.name.rsplit("-", 1)[0]
-    try:
+    with folder_lock(path.parent):  # one writer in the folder at a time (a prewarm process may write too)
+        remove_stale_temps(path.parent)  # a killed write's .tmp-* (the writer holds the folder: all stale)
+        tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.pickle")
+        tmp.write_bytes(data)
         _install(tmp, path, f"{table}-*.pickle", f"{table}-*.parquet")  # (.parquet: the parse cache before)
-    except FileNotFoundError:  # the .tmp-* taken for a killed write's by another process: not cached
-        log.warning(f"{what}: {path.name} not cached, its temporary file was removed meanwhile")
-        return False
     return True
 
 
