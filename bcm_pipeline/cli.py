@@ -8,6 +8,7 @@ status 1; `bcm --debug <command>` adds the traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ import click
 import duckdb
 
 from bcm_pipeline import errors, lock, uptodate
-from bcm_pipeline.settings import Settings
+from bcm_pipeline.settings import GC_THRESHOLDS, Settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -189,6 +190,8 @@ def _why_run(settings: Settings, releases) -> tuple[str | None, str]:
 
 def _run_refresh(settings: Settings, mirror: str | None, releases) -> None:
     from bcm_pipeline import prewarm
+
+    gc.set_threshold(*GC_THRESHOLDS)  # from here on: the imports and the run allocate millions of objects
 
     # Source files on disk whose cache is cold: parsed in other processes while Dagster loads here.
     with prewarm.started(settings, releases, report=click.echo):

@@ -19,10 +19,14 @@ Runs started by the UI or a schedule do not prewarm.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import gc
 import os
+import pickle
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -30,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bcm_pipeline.settings import Settings
+from bcm_pipeline.settings import GC_THRESHOLDS, Settings
 
 WAIT_S = 0.05  # how often a process waiting for a file the run downloads looks again
 
@@ -41,6 +45,7 @@ def started(settings: Settings, releases, report=print) -> Iterator[None]:
     the files on disk, or whose files are not on disk yet (the run downloads them: their process waits
     for them). None of them: no process is started. On leaving, the processes stop (a table being
     written is finished first: it is never left half written)."""
+    _remove_stale(settings)
     names = cold_tables(settings, releases)
     workers = min(len(names), _cores() - 1)  # this process keeps a core
     if workers < 1:
@@ -48,24 +53,38 @@ def started(settings: Settings, releases, report=print) -> Iterator[None]:
         return
     report(f"parsing {len(names)} source tables with a cold cache in {workers} other process(es) meanwhile")
     stop = settings.data_dir / f".prewarm-stop-{uuid.uuid4().hex}"  # tells a process waiting for a file
-    # spawn: a fresh interpreter, not a fork of this process (its threads, open files and sockets). Plain
-    # processes, not a pool: a pool's idle worker outlives a killed parent, blocked on its task queue.
-    spawn = multiprocessing.get_context("spawn")
+    # A fresh interpreter running this module, not multiprocessing: a fork would copy this process (its
+    # threads, open files and sockets), and spawn imports the caller's main script again (a script calling
+    # bcm's main() without a __main__ guard would start a second refresh, waiting for this one's lock).
     # From the last source step backwards: the run's steps and these processes meet in the middle.
+    job = pickle.dumps((names[::-1], settings, str(stop), os.getpid()))
     processes = [
-        spawn.Process(target=_warm, args=(names[::-1], settings, stop, os.getpid())) for _ in range(workers)
+        subprocess.Popen([sys.executable, "-m", "bcm_pipeline.prewarm"], stdin=subprocess.PIPE)
+        for _ in range(workers)
     ]
-    for process in processes:
-        process.start()
     try:
+        for process in processes:
+            with contextlib.suppress(OSError):  # a process gone at once: the steps do its work
+                process.stdin.write(job)
+                process.stdin.close()
         yield
     finally:
         stop.touch()
         try:
             for process in processes:
-                process.join()
+                process.wait()
         finally:
             stop.unlink(missing_ok=True)
+
+
+def _remove_stale(settings: Settings) -> None:
+    """Snapshots and stop flags a killed refresh and its processes left in the data folder (this refresh
+    holds the folder's writer lock: none is in use but, for a second or two, a killed refresh's)."""
+    for path in settings.data_dir.glob(".prewarm-*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def cold_tables(settings: Settings, releases) -> list[str]:
@@ -98,6 +117,7 @@ def _warm(names: list[str], settings: Settings, stop: Path, parent: int) -> None
     # Ctrl-C reaches the whole process group: this process leaves it to `bcm refresh`, which stops it once
     # the table it writes is whole.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(*GC_THRESHOLDS)
     from bcm_pipeline import build, catalogue
     from bcm_pipeline.sources import registry
 
@@ -140,3 +160,8 @@ def _snapshot(settings: Settings, source_id: str) -> Iterator[Settings]:
         yield settings.model_copy(update={"data_dir": tmp, "cache_dir": caches})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":  # started by started(): its job pickled on stdin
+    _names, _settings, _stop, _parent = pickle.loads(sys.stdin.buffer.read())
+    _warm(_names, _settings, Path(_stop), _parent)

@@ -84,13 +84,18 @@ def test_the_pool_fills_a_cold_cache_with_the_steps_own_frames(full_build, tmp_p
                 pd.testing.assert_frame_equal(mine[name], steps[name], check_exact=True)
 
 
-def test_a_warm_cache_starts_no_process(full_build):
+def test_a_warm_cache_starts_no_process_and_stale_snapshots_go(full_build):
     built, _ = full_build
     settings = _settings(built)
+    # What a refresh killed with its prewarm process (kill -9 of the process group) leaves behind.
+    (built / ".prewarm-k1ll3d" / "raw" / "owid_carbon_intensity").mkdir(parents=True)
+    (built / ".prewarm-k1ll3d" / "raw" / "owid_carbon_intensity" / "owid-co2-data.csv").write_text("x\n")
+    (built / ".prewarm-stop-0123").touch()
     lines = []
     with prewarm.started(settings, _releases(settings), report=lines.append):
         pass
     assert lines == []
+    assert not list(built.glob(".prewarm-*"))
 
 
 @pytest.mark.slow
